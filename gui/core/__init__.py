@@ -1,0 +1,1 @@
+"""The Qt-free core. Nothing in this package may import PySide6 (a test enforces it)."""

@@ -1,0 +1,5 @@
+import sys
+
+from gui.server.cli import main
+
+sys.exit(main())

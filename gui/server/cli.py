@@ -1,0 +1,68 @@
+"""Command-line options for network conditions, shared by ``--serve`` and ``--headless``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from gui.server.conditions import JITTER_KINDS, NetworkConditions
+from gui.server.process import serve_forever
+
+
+def add_condition_arguments(parser: argparse.ArgumentParser, latency_ms: float = 0.0) -> None:
+    group = parser.add_argument_group("network conditions of the local server")
+    group.add_argument("--latency-ms", type=float, default=latency_ms, help="delay before each response")
+    group.add_argument("--jitter-ms", type=float, default=0.0, help="spread of the delay")
+    group.add_argument("--jitter", choices=JITTER_KINDS, default=None,
+                       help="jitter shape (default: uniform when --jitter-ms is set)")  # fmt: skip
+    group.add_argument("--bandwidth-kbps", type=float, default=0.0, help="KB/s per response; 0 = unlimited")
+    group.add_argument("--error-rate", type=float, default=0.0, help="fraction answered 500/503/429")
+    group.add_argument("--drop-rate", type=float, default=0.0, help="fraction of bodies cut halfway")
+    group.add_argument("--server-max", type=int, default=0, help="requests served at once; 0 = unlimited")
+    group.add_argument("--padding-kb", type=float, default=0.0, help="filler added to each JSON body")
+    group.add_argument("--seed", type=int, default=0, help="makes every random choice reproducible")
+
+
+def conditions_from_args(args: argparse.Namespace) -> NetworkConditions:
+    """Build conditions from parsed options; a bad value raises ValueError with a readable message."""
+    jitter = args.jitter or ("uniform" if args.jitter_ms else "none")
+    return NetworkConditions(
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        jitter=jitter,
+        bandwidth_kbps=args.bandwidth_kbps,
+        error_rate=args.error_rate,
+        drop_rate=args.drop_rate,
+        max_concurrent=args.server_max,
+        padding_kb=args.padding_kb,
+        seed=args.seed,
+    )
+
+
+def serve_main(args: argparse.Namespace) -> int:
+    """Run the server in the foreground until Ctrl+C."""
+    try:
+        conditions = conditions_from_args(args)
+    except ValueError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve_forever(conditions, args.port))
+    except KeyboardInterrupt:
+        print("\nstopped", flush=True)
+    except OSError as problem:
+        print(f"error: cannot serve on port {args.port}: {problem.strerror or problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m gui.server", description="Run the local PokéAPI server.")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port on 127.0.0.1 (0 = any free port)")
+    add_condition_arguments(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    return serve_main(build_parser().parse_args(argv))

@@ -1,0 +1,123 @@
+"""Network conditions the local server plays, and the seeded dice that decide each request."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Literal
+
+JitterKind = Literal["none", "uniform", "long-tail"]
+JITTER_KINDS: tuple[str, ...] = ("none", "uniform", "long-tail")
+ERROR_CODES: tuple[int, ...] = (500, 503, 429)
+MAX_DELAY_S = 60.0
+
+
+@dataclass(frozen=True)
+class NetworkConditions:
+    """What the server does to every ``/api/v2`` request. Zero means "off" everywhere."""
+
+    latency_ms: float = 0.0  # fixed delay before the response headers
+    jitter_ms: float = 0.0  # spread around latency_ms (uniform: +/-; long-tail: mean extra)
+    jitter: JitterKind = "none"
+    bandwidth_kbps: float = 0.0  # kilobytes per second per response; 0 = unlimited
+    error_rate: float = 0.0  # fraction answered 500, 503 or 429 (with Retry-After)
+    drop_rate: float = 0.0  # fraction whose connection is cut halfway through the body
+    max_concurrent: int = 0  # requests served at once; the rest wait in line; 0 = unlimited
+    padding_kb: float = 0.0  # filler added to each JSON body, to weigh like real PokéAPI
+    retry_after_s: int = 1  # the Retry-After header sent with a 429
+    seed: int = 0  # same seed and same requests -> same latencies, errors and drops
+
+    def __post_init__(self) -> None:
+        problems = _problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def updated(self, changes: dict[str, Any]) -> NetworkConditions:
+        """A copy with ``changes`` applied; unknown names or bad values raise ValueError."""
+        known = {f.name: f.type for f in fields(self)}
+        unknown = sorted(set(changes) - set(known))
+        if unknown:
+            raise ValueError(f"unknown condition(s): {', '.join(unknown)}")
+        coerced = {name: _coerce(name, value, getattr(self, name)) for name, value in changes.items()}
+        return replace(self, **coerced)
+
+    def dice(self, path: str, nth: int) -> RequestDice:
+        """The random choices for the ``nth`` request of ``path``.
+
+        Seeding from (seed, path, nth) rather than one shared generator keeps the outcome of each
+        request independent of the order in which concurrent requests happen to arrive.
+        """
+        rng = random.Random(f"{self.seed}:{path}:{nth}")
+        roll_error, roll_drop, roll_code = rng.random(), rng.random(), rng.random()
+        error = None
+        if roll_error < self.error_rate:
+            error = ERROR_CODES[int(roll_code * len(ERROR_CODES))]
+        return RequestDice(
+            delay_s=self._delay_s(rng),
+            error_status=error,
+            drop=error is None and roll_drop < self.drop_rate,
+        )
+
+    def _delay_s(self, rng: random.Random) -> float:
+        delay_ms = self.latency_ms
+        if self.jitter == "uniform":
+            delay_ms += rng.uniform(-self.jitter_ms, self.jitter_ms)
+        elif self.jitter == "long-tail":
+            # Pareto(2.5) - 1 has mean 2/3; scaled so the mean extra delay is jitter_ms.
+            delay_ms += self.jitter_ms * 1.5 * (rng.paretovariate(2.5) - 1.0)
+        return min(max(delay_ms, 0.0) / 1000.0, MAX_DELAY_S)
+
+
+@dataclass(frozen=True)
+class RequestDice:
+    """What happens to one request."""
+
+    delay_s: float
+    error_status: int | None
+    drop: bool
+
+
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "latency_ms": (0, 60_000),
+    "jitter_ms": (0, 60_000),
+    "bandwidth_kbps": (0, 10_000_000),
+    "error_rate": (0, 1),
+    "drop_rate": (0, 1),
+    "max_concurrent": (0, 100_000),
+    "padding_kb": (0, 10_000),
+    "retry_after_s": (0, 3600),
+}
+
+
+def _problems(c: NetworkConditions) -> list[str]:
+    problems = []
+    for name, (low, high) in _BOUNDS.items():
+        value = getattr(c, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            problems.append(f"{name} must be a number from {low:g} to {high:g}, got {value!r}")
+    if c.jitter not in JITTER_KINDS:
+        problems.append(f"jitter must be one of {', '.join(JITTER_KINDS)}, got {c.jitter!r}")
+    if isinstance(c.seed, bool) or not isinstance(c.seed, int):
+        problems.append(f"seed must be a whole number, got {c.seed!r}")
+    return problems
+
+
+def _coerce(name: str, value: Any, current: Any) -> Any:
+    """Accept JSON/CLI-ish values ("150", 150, 150.0) for numeric fields."""
+    if isinstance(current, bool) or isinstance(value, bool):
+        return value
+    if isinstance(current, int) and isinstance(value, (int, float, str)):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number == int(number) else number
+    if isinstance(current, float) and isinstance(value, (int, str)):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,125 @@
+"""PokéAPI v2 response shapes (``PokemonDetail``, ``PokemonSpeciesDetail``, ...) from the dataset.
+
+Fields we have no data for are present with PokéAPI's empty value (``[]`` or ``null``) so that
+clients written for the real API parse our answers unchanged. Sprites are always null: the app
+bundles no artwork.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gui.core.dataset import Pokedex
+
+_SPRITE_KEYS = (
+    "back_default", "back_female", "back_shiny", "back_shiny_female",
+    "front_default", "front_female", "front_shiny", "front_shiny_female",
+)  # fmt: skip
+
+
+def named(api: str, resource: str, name: str, id_: int) -> dict[str, str]:
+    """A ``NamedAPIResource``: ``{"name": ..., "url": ...}`` pointing at this server."""
+    return {"name": name, "url": f"{api}/{resource}/{id_}/"}
+
+
+def pokemon_detail(api: str, dex: Pokedex, p: dict[str, Any]) -> dict[str, Any]:
+    species = dex.find_species(p["species"])
+    species_name = species["name"] if species else p["name"]
+    return {
+        "id": p["id"],
+        "name": p["name"],
+        "base_experience": p["base_experience"],
+        "height": p["height"],
+        "is_default": p["is_default"],
+        "order": p["order"],
+        "weight": p["weight"],
+        "abilities": [
+            {"ability": {"name": name, "url": f"{api}/ability/{name}/"}, "is_hidden": hidden, "slot": slot}
+            for name, hidden, slot in p["abilities"]
+        ],
+        "past_abilities": [],
+        "forms": [named(api, "pokemon-form", p["name"], p["id"])],
+        "game_indices": [],
+        "held_items": [],
+        "location_area_encounters": f"{api}/pokemon/{p['id']}/encounters",
+        "moves": [],
+        "species": named(api, "pokemon-species", species_name, p["species"]),
+        "sprites": {key: None for key in _SPRITE_KEYS},
+        "cries": {"latest": None, "legacy": None},
+        "stats": [
+            {"base_stat": base, "effort": effort, "stat": {"name": name, "url": f"{api}/stat/{name}/"}}
+            for name, base, effort in p["stats"]
+        ],
+        "past_stats": [],
+        "types": [
+            {"slot": slot, "type": {"name": name, "url": f"{api}/type/{name}/"}} for slot, name in p["types"]
+        ],
+        "past_types": [],
+    }
+
+
+def species_detail(api: str, dex: Pokedex, s: dict[str, Any]) -> dict[str, Any]:
+    parent = dex.find_species(s["evolves_from"]) if s["evolves_from"] else None
+    english = {"name": "en", "url": f"{api}/language/9/"}
+    varieties = [p for p in dex.pokemon if p["species"] == s["id"]]
+    return {
+        "id": s["id"],
+        "name": s["name"],
+        "order": s["order"],
+        "gender_rate": s["gender_rate"],
+        "capture_rate": s["capture_rate"],
+        "base_happiness": s["base_happiness"],
+        "is_baby": s["is_baby"],
+        "is_legendary": s["is_legendary"],
+        "is_mythical": s["is_mythical"],
+        "hatch_counter": s["hatch_counter"],
+        "color": {"name": s["color"], "url": f"{api}/pokemon-color/{s['color']}/"},
+        "generation": {"name": s["generation"], "url": f"{api}/generation/{s['generation']}/"},
+        "evolves_from_species": named(api, "pokemon-species", parent["name"], parent["id"]) if parent else None,
+        "evolution_chain": {"url": f"{api}/evolution-chain/{s['evolution_chain']}/"},
+        "genera": [{"genus": s["genus"], "language": english}] if s["genus"] else [],
+        "names": [],
+        "egg_groups": [],
+        "flavor_text_entries": [],
+        "form_descriptions": [],
+        "pal_park_encounters": [],
+        "pokedex_numbers": [],
+        "growth_rate": None,
+        "habitat": None,
+        "shape": None,
+        "varieties": [
+            {"is_default": p["is_default"], "pokemon": named(api, "pokemon", p["name"], p["id"])} for p in varieties
+        ],
+    }
+
+
+def evolution_chain_detail(api: str, dex: Pokedex, chain_id: int) -> dict[str, Any] | None:
+    members = dex.chain_members(chain_id)
+    if not members:
+        return None
+    ids = {s["id"] for s in members}
+    roots = [s for s in members if s["evolves_from"] not in ids]
+
+    def link(s: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "is_baby": s["is_baby"],
+            "species": named(api, "pokemon-species", s["name"], s["id"]),
+            "evolution_details": [],
+            "evolves_to": [link(child) for child in members if child["evolves_from"] == s["id"]],
+        }
+
+    return {"id": chain_id, "baby_trigger_item": None, "chain": link(roots[0])}
+
+
+def paginated(api: str, resource: str, items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
+    """A ``PaginatedList``: count, next, previous and this page's named results."""
+    count = len(items)
+    base = f"{api}/{resource}/"
+    next_url = f"{base}?offset={offset + limit}&limit={limit}" if offset + limit < count else None
+    previous_url = f"{base}?offset={max(offset - limit, 0)}&limit={limit}" if offset > 0 else None
+    return {
+        "count": count,
+        "next": next_url,
+        "previous": previous_url,
+        "results": [named(api, resource, p["name"], p["id"]) for p in items[offset : offset + limit]],
+    }

@@ -1,0 +1,210 @@
+"""Run the local server in a child process, and the handle the app keeps on it.
+
+A separate process keeps the server off the window's event loop and out of its GIL: when a lesson
+blocks the GUI's loop or burns CPU in threads, the "network" on the other side stays honest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from enum import Enum
+from multiprocessing.connection import Connection
+from typing import Any
+
+from aiohttp import web
+
+from gui.server.app import API_PREFIX, create_app
+from gui.server.conditions import NetworkConditions
+
+LOOPBACK = "127.0.0.1"
+
+
+class ServerStatus(Enum):
+    NEW = "new"  # not started yet
+    STARTING = "starting"  # child spawned, waiting for its "ready"
+    RUNNING = "running"  # answering on base_url
+    STOPPED = "stopped"  # stopped (or failed to start); a handle is not restarted
+
+
+class ServerError(RuntimeError):
+    """The local server could not start, or refused a change."""
+
+
+@dataclass(frozen=True)
+class _Ready:
+    port: int
+
+
+@dataclass(frozen=True)
+class _Failed:
+    message: str
+
+
+class LocalServer:
+    """A PokéAPI-compatible server in a child process bound to 127.0.0.1.
+
+    ``start()`` returns once the child says it is listening (it reports through a pipe, so there is
+    no polling). The child also watches that pipe: when this process goes away, for any reason,
+    the pipe closes and the child stops itself, so no server outlives the app.
+    """
+
+    def __init__(self, conditions: NetworkConditions | None = None, port: int = 0) -> None:
+        self.conditions = conditions or NetworkConditions()
+        self.requested_port = port
+        self.port: int | None = None
+        self.state = ServerStatus.NEW
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise ServerError("the local server is not running")
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The PokéAPI base URL, e.g. ``http://127.0.0.1:43125/api/v2``."""
+        return self.url + API_PREFIX
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, timeout_s: float = 30.0) -> str:
+        """Spawn the child and wait until it listens; returns ``base_url``."""
+        if self.state is not ServerStatus.NEW:
+            raise ServerError(f"this server handle is {self.state.value}; make a new one")
+        context = multiprocessing.get_context("spawn")  # fork is unsafe once Qt has threads
+        parent_conn, child_conn = context.Pipe()
+        self._conn = parent_conn
+        self._process = context.Process(
+            target=serve_in_child,
+            args=(child_conn, self.conditions.to_dict(), self.requested_port),
+            name="poke-lab-server",
+            daemon=True,
+        )
+        self.state = ServerStatus.STARTING
+        self._process.start()
+        child_conn.close()
+        message = parent_conn.recv() if parent_conn.poll(timeout_s) else _Failed("no answer in time")
+        if isinstance(message, _Ready):
+            self.port = message.port
+            self.state = ServerStatus.RUNNING
+            return self.base_url
+        self.stop()
+        raise ServerError(f"the local server did not start: {message.message}")
+
+    async def start_async(self, timeout_s: float = 30.0) -> str:
+        """``start()`` without blocking the calling event loop (the window keeps painting)."""
+        return await asyncio.get_running_loop().run_in_executor(None, self.start, timeout_s)
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Stop the child: ask politely through the pipe, then terminate if it lingers."""
+        if self._conn is not None:
+            try:
+                self._conn.send("stop")
+            except (OSError, ValueError):
+                pass
+            self._conn.close()
+            self._conn = None
+        if self._process is not None:
+            self._process.join(timeout_s)
+            if self._process.is_alive():
+                self._process.terminate()
+                self._process.join(timeout_s)
+            self._process.close()
+            self._process = None
+        self.state = ServerStatus.STOPPED
+        self.port = None
+
+    def set_conditions(self, **changes: Any) -> NetworkConditions:
+        """Change the running server's conditions (through its admin endpoint)."""
+        self.conditions.updated(changes)  # raise ValueError here, before any I/O, on a bad value
+        answer = self._admin("PUT", "/admin/conditions", changes)
+        self.conditions = NetworkConditions(**answer)
+        return self.conditions
+
+    def stats(self) -> dict[str, Any]:
+        """Counters kept by the server: served, in flight, waiting, peak in flight, errors, drops."""
+        return self._admin("GET", "/admin/stats")
+
+    def _admin(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read())  # type: ignore[no-any-return]
+        except urllib.error.HTTPError as error:
+            raise ServerError(json.loads(error.read()).get("detail", str(error))) from error
+
+    def __enter__(self) -> LocalServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def serve_in_child(conn: Connection, conditions: dict[str, Any], port: int) -> None:
+    """Entry point of the server process: serve until the parent says stop or goes away."""
+    try:
+        asyncio.run(_serve_until_parent_stops(conn, NetworkConditions(**conditions), port))
+    except Exception as error:  # report any start-up failure instead of dying silently
+        try:
+            conn.send(_Failed(f"{type(error).__name__}: {error}"))
+        except OSError:
+            pass
+
+
+async def _serve_until_parent_stops(conn: Connection, conditions: NetworkConditions, port: int) -> None:
+    stop = asyncio.Event()
+    runner, bound_port = await start_site(conditions, LOOPBACK, port)
+    loop = asyncio.get_running_loop()
+
+    def watch_parent() -> None:
+        try:
+            conn.recv()  # "stop", or EOFError when the parent is gone
+        except (EOFError, OSError):
+            pass
+        loop.call_soon_threadsafe(stop.set)
+
+    conn.send(_Ready(bound_port))
+    threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+async def start_site(conditions: NetworkConditions, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Start the app on ``host:port`` (0 = a free port the OS picks); return the runner and port."""
+    runner = web.AppRunner(create_app(conditions), access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, shutdown_timeout=0.5)
+    await site.start()
+    server = site._server  # aiohttp exposes no public accessor for the bound socket
+    assert server is not None and server.sockets  # type: ignore[attr-defined]
+    return runner, server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+
+
+async def serve_forever(conditions: NetworkConditions, port: int, announce: bool = True) -> None:
+    """Run in the foreground (the ``--serve`` command); Ctrl+C stops it."""
+    runner, bound_port = await start_site(conditions, LOOPBACK, port)
+    if announce:
+        print(f"Local PokéAPI serving at http://{LOOPBACK}:{bound_port}{API_PREFIX}/  (Ctrl+C stops)", flush=True)
+        print(f"  try: curl http://{LOOPBACK}:{bound_port}{API_PREFIX}/pokemon/pikachu/", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+__all__ = ["LocalServer", "ServerError", "ServerStatus", "serve_forever"]
