@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gui.headless import add_run_arguments, headless_main
 from gui.server.cli import add_condition_arguments, serve_main
+
+DEFAULT_LATENCY_MS = 150.0  # enough for concurrency to show, short enough to stay lively
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,9 +17,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Poké Concurrency Lab: watch sequential, threaded, asyncio and multi-process "
         "HTTP requests on a live timeline.",
     )
-    parser.add_argument("--serve", action="store_true", help="only run the local PokéAPI server in the foreground")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--serve", action="store_true", help="only run the local PokéAPI server in the foreground")
+    what.add_argument("--headless", action="store_true", help="one run with no window; print a summary")
     parser.add_argument("--port", type=int, default=8000, help="with --serve: TCP port on 127.0.0.1 (0 = any free)")
-    add_condition_arguments(parser, latency_ms=0.0)
+    add_run_arguments(parser)
+    add_condition_arguments(parser, latency_ms=DEFAULT_LATENCY_MS)
     return parser
 
 
@@ -24,5 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.serve:
         return serve_main(args)
-    print("The window arrives with the window issue; try --serve.", file=sys.stderr)
+    if args.headless:
+        return headless_main(args)
+    print("The window arrives with the window issue; try --headless or --serve.", file=sys.stderr)
     return 2

@@ -1,0 +1,91 @@
+"""An aiohttp PokéAPI client for coroutines, with phases from aiohttp's ``TraceConfig`` signals."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+
+from gui.core.clients.outcomes import describe, outcome_of_answer
+from gui.core.jobs import Job
+from gui.core.recorder import Recorder
+from gui.core.retry import RetryPolicy
+from gui.core.trace import Outcome, Phase, PokemonCard, Status
+
+
+def phase_trace_config(recorder: Recorder) -> aiohttp.TraceConfig:
+    """Signals -> phases. ``trace_request_ctx`` carries the request id of each ``session.get``."""
+    config = aiohttp.TraceConfig()
+
+    def on(phase: Phase, only_once: bool = False) -> Any:
+        async def handler(session: aiohttp.ClientSession, ctx: SimpleNamespace, params: Any) -> None:
+            if only_once:
+                if getattr(ctx, "connected", False):
+                    return
+                ctx.connected = True
+            recorder.phase(ctx.trace_request_ctx, phase)
+
+        return handler
+
+    config.on_connection_create_end.append(on(Phase.CONNECTED, only_once=True))
+    config.on_connection_reuseconn.append(on(Phase.CONNECTED, only_once=True))
+    config.on_request_headers_sent.append(on(Phase.SENT))
+    config.on_request_end.append(on(Phase.FIRST_BYTE))  # fires once headers are parsed, before the body
+    return config
+
+
+class AsyncPokemonClient:
+    """Wraps one run's ``ClientSession``: timeout per request, retries that honour Retry-After."""
+
+    def __init__(self, session: aiohttp.ClientSession, recorder: Recorder, policy: RetryPolicy) -> None:
+        self.session = session
+        self.recorder = recorder
+        self.policy = policy
+        self._free_lanes: list[int] = []  # a heap of lane numbers given back by finished requests
+        self._next_lane = 0
+
+    async def fetch(self, job: Job) -> None:
+        """Fetch one Pokémon on the lowest free lane, so C requests in flight use lanes 0..C-1."""
+        lane = heapq.heappop(self._free_lanes) if self._free_lanes else self._take_new_lane()
+        try:
+            await self._fetch_with_retries(job, f"task {lane}")
+        finally:
+            heapq.heappush(self._free_lanes, lane)
+
+    def _take_new_lane(self) -> int:
+        self._next_lane += 1
+        return self._next_lane - 1
+
+    async def _fetch_with_retries(self, job: Job, lane: str) -> None:
+        self.recorder.phase(job.request_id, Phase.STARTED, lane)
+        attempt = 0
+        try:
+            while True:
+                outcome, card, retry_after = await self._attempt(job)
+                delay = self.policy.delay_s(attempt, outcome.status, outcome.http_status, retry_after)
+                if delay is None:
+                    self.recorder.end(job.request_id, outcome._replace(retries=attempt), card)
+                    return
+                self.recorder.retry(job.request_id, outcome.error or outcome.status, delay)
+                await asyncio.sleep(delay)
+                attempt += 1
+        except asyncio.CancelledError:
+            self.recorder.end(job.request_id, Outcome(Status.CANCELLED, retries=attempt))
+            raise
+
+    async def _attempt(self, job: Job) -> tuple[Outcome, PokemonCard | None, str | None]:
+        try:
+            async with self.session.get(job.url, trace_request_ctx=job.request_id) as response:
+                body = await response.read()
+                self.recorder.phase(job.request_id, Phase.RECEIVED)
+                outcome, card = outcome_of_answer(response.status, response.reason or "", body)
+                if card is not None:
+                    self.recorder.phase(job.request_id, Phase.PARSED)
+                return outcome, card, response.headers.get("Retry-After")
+        except TimeoutError as error:  # aiohttp's timeouts subclass the built-in since 3.10
+            return Outcome(Status.TIMEOUT, error=f"timed out: {describe(error)}"), None, None
+        except aiohttp.ClientError as error:
+            return Outcome(Status.CONNECTION_ERROR, error=describe(error)), None, None

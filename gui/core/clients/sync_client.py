@@ -1,0 +1,93 @@
+"""A synchronous PokéAPI client (httpx) for worker threads and processes, with phase tracing."""
+
+from __future__ import annotations
+
+import functools
+import ssl
+import threading
+from typing import Any
+
+import certifi
+import httpx
+
+from gui.core.clients.outcomes import describe, outcome_of_answer
+from gui.core.jobs import Job
+from gui.core.recorder import CancelToken, Recorder
+from gui.core.retry import RetryPolicy
+from gui.core.trace import Outcome, Phase, PokemonCard, Status
+
+
+class _PhaseTracer:
+    """httpcore's ``trace`` extension callback, mapped onto our phase names for one attempt."""
+
+    def __init__(self, recorder: Recorder, request_id: int) -> None:
+        self.recorder = recorder
+        self.request_id = request_id
+        self.connected = False
+
+    def __call__(self, event_name: str, info: dict[str, Any]) -> None:
+        phase = None
+        if event_name == "connection.connect_tcp.complete":
+            phase, self.connected = Phase.CONNECTED, True
+        elif event_name == "http11.send_request_headers.started" and not self.connected:
+            phase, self.connected = Phase.CONNECTED, True  # a kept-alive connection was reused
+        elif event_name == "http11.send_request_body.complete":
+            phase = Phase.SENT
+        elif event_name == "http11.receive_response_headers.complete":
+            phase = Phase.FIRST_BYTE
+        elif event_name == "http11.receive_response_body.complete":
+            phase = Phase.RECEIVED
+        if phase is not None:
+            self.recorder.phase(self.request_id, phase)
+
+
+@functools.cache
+def shared_tls_context() -> ssl.SSLContext:
+    """Loading CA certificates costs ~20 ms; do it once per process, not once per worker thread."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+class SyncPokemonClient:
+    """One worker's client: one kept-alive connection, a timeout, retries that honour Retry-After."""
+
+    def __init__(
+        self, recorder: Recorder, timeout_s: float, policy: RetryPolicy, cancel: CancelToken, lane: str | None = None
+    ) -> None:
+        self.recorder = recorder
+        self.lane = lane  # None: the name of the thread that calls fetch()
+        self.policy = policy
+        self.cancel = cancel
+        self.http = httpx.Client(
+            timeout=timeout_s, limits=httpx.Limits(max_connections=1), verify=shared_tls_context()
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    def fetch(self, job: Job) -> None:
+        """Fetch one Pokémon, retrying as the policy allows, and record how it ended."""
+        self.recorder.phase(job.request_id, Phase.STARTED, self.lane or threading.current_thread().name)
+        attempt = 0
+        while True:
+            outcome, card, retry_after = self._attempt(job)
+            delay = self.policy.delay_s(attempt, outcome.status, outcome.http_status, retry_after)
+            if delay is None:
+                self.recorder.end(job.request_id, outcome._replace(retries=attempt), card)
+                return
+            self.recorder.retry(job.request_id, outcome.error or outcome.status, delay)
+            if self.cancel.wait(delay):
+                self.recorder.end(job.request_id, Outcome(Status.CANCELLED, retries=attempt))
+                return
+            attempt += 1
+
+    def _attempt(self, job: Job) -> tuple[Outcome, PokemonCard | None, str | None]:
+        try:
+            response = self.http.get(job.url, extensions={"trace": _PhaseTracer(self.recorder, job.request_id)})
+        except httpx.TimeoutException as error:
+            return Outcome(Status.TIMEOUT, error=f"timed out: {describe(error)}"), None, None
+        except httpx.TransportError as error:
+            return Outcome(Status.CONNECTION_ERROR, error=describe(error)), None, None
+        outcome, card = outcome_of_answer(response.status_code, response.reason_phrase, response.content)
+        if card is not None:
+            self.recorder.phase(job.request_id, Phase.PARSED)
+        return outcome, card, response.headers.get("Retry-After")

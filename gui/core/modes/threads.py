@@ -1,0 +1,35 @@
+"""Threads: a pool of W worker threads, each blocking on its own request at the same time.
+
+While one thread waits on the network it releases the GIL, so the others can send theirs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from gui.core.clients.sync_client import SyncPokemonClient
+from gui.core.jobs import Job
+from gui.core.recorder import CancelToken
+
+
+def fetch_with_thread_pool(
+    jobs: list[Job], workers: int, make_client: Callable[[], SyncPokemonClient], cancel: CancelToken
+) -> None:
+    local = threading.local()  # one client (one kept-alive connection) per worker thread
+    clients: list[SyncPokemonClient] = []
+
+    def fetch(job: Job) -> None:
+        if cancel.cancelled:
+            return  # still queued when Stop was pressed: never starts
+        if not hasattr(local, "client"):
+            local.client = make_client()
+            clients.append(local.client)
+        local.client.fetch(job)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="worker") as pool:
+        for future in [pool.submit(fetch, job) for job in jobs]:
+            future.result()
+    for client in clients:
+        client.close()

@@ -1,0 +1,78 @@
+"""The recorder: how modes and clients report what happens, on the run's one clock."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from gui.core.trace import EndEvent, EventSink, Outcome, Phase, PhaseEvent, PokemonCard, RetryEvent, TraceEvent
+
+
+class CancelToken:
+    """Set once to ask every worker to stop; threads wait on it instead of sleeping."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._callbacks: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._event.is_set():
+                return
+            self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
+
+    def on_cancel(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (from the cancelling thread) on cancel, or now if already cancelled."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+                return
+        callback()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout_s: float) -> bool:
+        """Sleep up to ``timeout_s``, waking at once on cancel; True if cancelled."""
+        return self._event.wait(timeout_s)
+
+
+class Recorder:
+    """Stamps events with seconds since ``t0`` and hands them to a sink.
+
+    It also remembers which requests have ended, so the engine can end the rest as cancelled:
+    every request ends in exactly one state, whatever interrupted the run.
+    """
+
+    def __init__(self, sink: EventSink, t0: float) -> None:
+        self.sink = sink
+        self.t0 = t0
+        self.ended: set[int] = set()
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        return time.perf_counter() - self.t0
+
+    def emit(self, event: TraceEvent) -> None:
+        """Pass on an event made elsewhere (a worker process), keeping the one-end rule."""
+        if isinstance(event, EndEvent):
+            with self._lock:
+                if event.request_id in self.ended:
+                    return
+                self.ended.add(event.request_id)
+        self.sink.emit(event)
+
+    def phase(self, request_id: int, phase: Phase, lane: str | None = None) -> None:
+        self.sink.emit(PhaseEvent(request_id, phase, self.now(), lane))
+
+    def retry(self, request_id: int, reason: str, delay_s: float) -> None:
+        self.sink.emit(RetryEvent(request_id, self.now(), reason, delay_s))
+
+    def end(self, request_id: int, outcome: Outcome, card: PokemonCard | None = None) -> None:
+        self.emit(EndEvent(request_id, self.now(), outcome, card))

@@ -1,0 +1,128 @@
+"""The run model: every request's span, built from trace events. Views read it; nothing in it
+knows about Qt.
+
+The window feeds it a batch of events per frame (``apply``) and listens for ``changed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from gui.core.jobs import Job
+from gui.core.trace import ATTEMPT_PHASES, EndEvent, Phase, PhaseEvent, PokemonCard, RetryEvent, Status, TraceEvent
+
+
+@dataclass
+class Span:
+    """One request as the timeline draws it."""
+
+    request_id: int
+    pokemon: str
+    url: str
+    t: dict[Phase, float] = field(default_factory=dict)  # phase -> seconds since run start
+    lane: str | None = None
+    status: Status = Status.QUEUED
+    http_status: int | None = None
+    error: str | None = None
+    bytes: int = 0
+    retries: int = 0
+    card: PokemonCard | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.status.is_final
+
+    @property
+    def start(self) -> float | None:
+        return self.t.get(Phase.STARTED)
+
+    @property
+    def end(self) -> float | None:
+        return self.t.get(Phase.ENDED)
+
+    @property
+    def duration_s(self) -> float | None:
+        """Time from getting a worker to the end (what the request itself cost)."""
+        start, end = self.start, self.end
+        return end - start if start is not None and end is not None else None
+
+
+class RunModel:
+    """All spans of one run, their lanes in order of appearance, and in-flight bookkeeping."""
+
+    def __init__(self, jobs: Iterable[Job] = ()) -> None:
+        self.spans: list[Span] = [Span(job.request_id, job.pokemon, job.url) for job in jobs]
+        self.lanes: list[str] = []
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.done = 0
+        self.last_t = 0.0  # the latest time any event mentioned
+        self.flight_changes: list[tuple[float, int]] = []  # (t, +1 started / -1 ended), in arrival order
+        self._lane_index: dict[str, int] = {}
+        self._listeners: list[Callable[[], None]] = []
+
+    def connect(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every batch that changed something."""
+        self._listeners.append(listener)
+
+    def lane_index(self, lane: str | None) -> int:
+        return self._lane_index.get(lane, -1) if lane is not None else -1
+
+    @property
+    def total(self) -> int:
+        return len(self.spans)
+
+    @property
+    def finished(self) -> bool:
+        return self.done == len(self.spans)
+
+    def apply(self, events: Iterable[TraceEvent]) -> int:
+        """Apply a batch of events; returns how many there were and notifies listeners once."""
+        count = 0
+        for event in events:
+            count += 1
+            span = self.spans[event.request_id]
+            self.last_t = max(self.last_t, event.t)
+            if isinstance(event, PhaseEvent):
+                self._apply_phase(span, event)
+            elif isinstance(event, RetryEvent):
+                for phase in ATTEMPT_PHASES:  # the next attempt's phases start over
+                    span.t.pop(phase, None)
+                span.retries += 1
+            else:
+                self._apply_end(span, event)
+        if count:
+            for listener in self._listeners:
+                listener()
+        return count
+
+    def _apply_phase(self, span: Span, event: PhaseEvent) -> None:
+        span.t[event.phase] = event.t
+        if event.phase is Phase.STARTED:
+            span.status = Status.RUNNING
+            span.lane = event.lane
+            if event.lane is not None and event.lane not in self._lane_index:
+                self._lane_index[event.lane] = len(self.lanes)
+                self.lanes.append(event.lane)
+            self._flight(event.t, +1)
+
+    def _apply_end(self, span: Span, event: EndEvent) -> None:
+        if span.ended:
+            return
+        if span.status is Status.RUNNING:
+            self._flight(event.t, -1)
+        outcome = event.outcome
+        span.t[Phase.ENDED] = event.t
+        span.status = outcome.status
+        span.http_status = outcome.http_status
+        span.error = outcome.error
+        span.bytes = outcome.bytes
+        span.retries = max(span.retries, outcome.retries)
+        span.card = event.card
+        self.done += 1
+
+    def _flight(self, t: float, delta: int) -> None:
+        self.in_flight += delta
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        self.flight_changes.append((t, delta))

@@ -1,0 +1,127 @@
+"""Run settings: what to fetch, how, and with what limits. Bad values become readable errors."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urlparse
+
+MAX_REQUESTS = 10_000
+MAX_CONCURRENCY = 1_000
+MAX_RETRIES = 10
+REAL_POKEAPI_URL = "https://pokeapi.co/api/v2"
+POLITE_REAL_API_LIMIT = 10  # the real PokéAPI is a free service: never hammer it
+
+
+class Mode(StrEnum):
+    SEQUENTIAL = "sequential"
+    THREADS = "threads"
+    ASYNCIO = "asyncio"
+    PROCESSES = "processes"
+
+
+class Selection(StrEnum):
+    FIRST = "first"  # ids 1..N (wrapping after 1025)
+    RANDOM = "random"  # N random Pokémon, reproducible with a seed
+    NAMES = "names"  # exactly the names given
+
+
+class SettingsError(ValueError):
+    """A setting a user chose is out of range; the message says which and what is allowed."""
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    mode: Mode = Mode.ASYNCIO
+    count: int = 151
+    selection: Selection = Selection.FIRST
+    names: tuple[str, ...] = ()
+    seed: int | None = None
+    concurrency: int = 10  # workers (threads, processes) or requests in flight (asyncio)
+    timeout_s: float = 10.0
+    retries: int = 0
+    backoff_s: float = 0.25  # first retry waits this long, doubling after (or Retry-After)
+    base_url: str = ""  # empty: the local server
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        problems = _problems(self)
+        if problems:
+            raise SettingsError("; ".join(problems))
+
+    @property
+    def workers(self) -> int:
+        """How many requests can run at once in this mode."""
+        return 1 if self.mode is Mode.SEQUENTIAL else self.concurrency
+
+    @property
+    def is_real_pokeapi(self) -> bool:
+        return urlparse(self.base_url).hostname == "pokeapi.co"
+
+
+def make_settings(**values: object) -> RunSettings:
+    """Build settings from loose values (CLI strings, widget values), converting and checking them.
+
+    Also applies the polite limit: against the real PokéAPI, concurrency is capped and a note says so.
+    """
+    if "mode" in values:
+        values["mode"] = _enum(Mode, values["mode"], "mode")
+    if "selection" in values:
+        values["selection"] = _enum(Selection, values["selection"], "selection")
+    if isinstance(values.get("names"), (list, tuple)):
+        values["names"] = tuple(str(n).strip().lower() for n in values["names"] if str(n).strip())  # type: ignore[union-attr]
+        if values["names"] and "selection" not in values:
+            values["selection"] = Selection.NAMES
+    if values.get("selection") is Selection.NAMES and values.get("names"):
+        values["count"] = len(values["names"])  # type: ignore[arg-type]
+    settings = RunSettings(**values)  # type: ignore[arg-type]
+    if settings.is_real_pokeapi and settings.concurrency > POLITE_REAL_API_LIMIT:
+        note = f"concurrency capped at {POLITE_REAL_API_LIMIT} to be polite to the real PokéAPI"
+        settings = RunSettings(**{**settings.__dict__, "concurrency": POLITE_REAL_API_LIMIT, "notes": (note,)})
+    return settings
+
+
+def _enum(kind: type[StrEnum], value: object, name: str) -> StrEnum:
+    try:
+        return kind(str(value).lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise SettingsError(f"{name} must be one of {allowed}, got {value!r}") from None
+
+
+def _in_range(value: object, low: float, high: float) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) and low <= value <= high
+
+
+def _problems(s: RunSettings) -> list[str]:
+    problems = []
+    if not isinstance(s.count, int) or not _in_range(s.count, 1, MAX_REQUESTS):
+        problems.append(f"number of requests must be a whole number from 1 to {MAX_REQUESTS:,}, got {s.count!r}")
+    if not isinstance(s.concurrency, int) or not _in_range(s.concurrency, 1, MAX_CONCURRENCY):
+        problems.append(f"workers / concurrency must be a whole number from 1 to {MAX_CONCURRENCY:,}, got {s.concurrency!r}")
+    if not _in_range(s.timeout_s, 0.1, 600):
+        problems.append(f"timeout must be from 0.1 to 600 seconds, got {s.timeout_s!r}")
+    if not isinstance(s.retries, int) or not _in_range(s.retries, 0, MAX_RETRIES):
+        problems.append(f"retries must be a whole number from 0 to {MAX_RETRIES}, got {s.retries!r}")
+    if not _in_range(s.backoff_s, 0, 60):
+        problems.append(f"backoff must be from 0 to 60 seconds, got {s.backoff_s!r}")
+    if s.selection is Selection.NAMES and not s.names:
+        problems.append("give at least one Pokémon name for a list selection")
+    if s.base_url:
+        problem = url_problem(s.base_url)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a PokéAPI base URL, or None if it can."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return f"the data source must be an http:// or https:// URL such as {REAL_POKEAPI_URL}, got {url!r}"
+    if parsed.query or parsed.fragment:
+        return f"the data source URL must not have a query or fragment, got {url!r}"
+    return None

@@ -1,0 +1,117 @@
+"""Run statistics: what the numbers beside the timeline and in the reports mean, in one place."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from gui.core.run_model import RunModel, Span
+from gui.core.settings import RunSettings
+from gui.core.trace import Status
+
+
+@dataclass(frozen=True)
+class KnownNetwork:
+    """What we know about the server's behaviour, when it is our local server."""
+
+    latency_ms: float
+    bandwidth_kbps: float = 0.0  # per response; 0 = unlimited
+    server_max: int = 0  # requests it serves at once; 0 = unlimited
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    requests: int
+    ok: int
+    failed: int
+    cancelled: int
+    wall_s: float
+    busy_s: float  # sum of every request's duration (start to end)
+    effective_concurrency: float  # busy_s / wall_s: how many requests were in flight on average
+    peak_in_flight: int
+    throughput_rps: float  # finished requests (any outcome but cancelled) per second
+    p50_ms: float | None
+    p95_ms: float | None
+    p99_ms: float | None
+    errors: dict[str, int]  # "http 503", "timeout", ... -> count
+    retries: int
+    bytes: int
+    ideal_s: float | None  # the fastest these settings could possibly be, given the network
+    efficiency: float | None  # ideal_s / wall_s
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float | None:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return None
+    rank = max(math.ceil(fraction * len(sorted_values)) - 1, 0)
+    return sorted_values[rank]
+
+
+def peak_overlap(spans: list[Span]) -> int:
+    """Most requests running at one instant (an end at t frees its slot before a start at t)."""
+    changes = sorted((t, delta) for s in spans if s.start is not None for t, delta in _edges(s))
+    level = peak = 0
+    for _, delta in changes:
+        level += delta
+        peak = max(peak, level)
+    return peak
+
+
+def _edges(span: Span) -> list[tuple[float, int]]:
+    start = span.start
+    assert start is not None
+    end = span.end
+    return [(start, 1)] if end is None else [(start, 1), (end, -1)]
+
+
+def ideal_lower_bound_s(requests: int, concurrency: int, network: KnownNetwork, body_bytes: float) -> float:
+    """ceil(N / C) waves, each at least one latency plus one body at the bandwidth."""
+    if network.server_max:
+        concurrency = min(concurrency, network.server_max)
+    per_request = network.latency_ms / 1000.0
+    if network.bandwidth_kbps:
+        per_request += body_bytes / (network.bandwidth_kbps * 1024)
+    return math.ceil(requests / concurrency) * per_request
+
+
+def error_label(span: Span) -> str:
+    if span.status is Status.HTTP_ERROR:
+        return f"http {span.http_status}"
+    return span.status.value
+
+
+def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: KnownNetwork | None) -> RunSummary:
+    spans = model.spans
+    finished = [s for s in spans if s.ended and s.status is not Status.CANCELLED]
+    durations = sorted(d for s in finished if (d := s.duration_s) is not None)
+    busy_s = sum(d for s in spans if (d := s.duration_s) is not None)
+    ok = [s for s in spans if s.status is Status.OK]
+    failed = [s for s in spans if s.status.is_failure]
+    body = sum(s.bytes for s in ok) / len(ok) if ok else 0.0
+    ideal = ideal_lower_bound_s(len(spans), settings.workers, network, body) if network else None
+    ms = [d * 1000 for d in durations]
+    return RunSummary(
+        requests=len(spans),
+        ok=len(ok),
+        failed=len(failed),
+        cancelled=sum(s.status is Status.CANCELLED for s in spans),
+        wall_s=wall_s,
+        busy_s=busy_s,
+        effective_concurrency=busy_s / wall_s if wall_s > 0 else 0.0,
+        peak_in_flight=peak_overlap(spans),
+        throughput_rps=len(finished) / wall_s if wall_s > 0 else 0.0,
+        p50_ms=percentile(ms, 0.50),
+        p95_ms=percentile(ms, 0.95),
+        p99_ms=percentile(ms, 0.99),
+        errors=dict(Counter(error_label(s) for s in failed)),
+        retries=sum(s.retries for s in spans),
+        bytes=sum(s.bytes for s in spans),
+        ideal_s=ideal,
+        efficiency=ideal / wall_s if ideal is not None and wall_s > 0 else None,
+    )

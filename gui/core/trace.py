@@ -1,0 +1,121 @@
+"""What a run records: phases, end states, and the events that carry them between threads.
+
+Every timestamp is seconds since the run started, on one clock (``time.perf_counter``, which is
+system-wide monotonic, so worker processes share it). Events are small NamedTuples so they pickle
+cheaply across processes and cannot be mistaken for something else.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+
+class Phase(StrEnum):
+    """Moments in a request's life, in the order they happen (see request-phases.md)."""
+
+    QUEUED = "queued"  # submitted; waiting for a worker or the concurrency limit
+    STARTED = "started"  # a worker / the limit let it go
+    CONNECTED = "connected"  # a connection is ready (new, or reused from the pool)
+    SENT = "sent"  # request headers (and body) written
+    FIRST_BYTE = "first_byte"  # response headers parsed: the server's latency ends here
+    RECEIVED = "received"  # the whole body read
+    PARSED = "parsed"  # JSON decoded and our own handling done
+    ENDED = "ended"  # final state known (ok, error, cancelled)
+
+
+PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+ATTEMPT_PHASES: tuple[Phase, ...] = (Phase.CONNECTED, Phase.SENT, Phase.FIRST_BYTE, Phase.RECEIVED, Phase.PARSED)
+
+
+class Status(StrEnum):
+    """Where a request is, and how it ended."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    OK = "ok"
+    HTTP_ERROR = "http_error"  # the server answered 4xx/5xx
+    TIMEOUT = "timeout"
+    CONNECTION_ERROR = "connection_error"  # refused, reset, or cut mid-body
+    INVALID_RESPONSE = "invalid_response"  # a 200 whose body is not the JSON we expect
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self not in (Status.QUEUED, Status.RUNNING)
+
+    @property
+    def is_failure(self) -> bool:
+        return self.is_final and self not in (Status.OK, Status.CANCELLED)
+
+
+class PokemonCard(NamedTuple):
+    """What the window's card shows, taken from the fetched JSON."""
+
+    id: int
+    name: str
+    types: tuple[str, ...]
+    stats: tuple[tuple[str, int], ...]
+    height: int | None = None
+    weight: int | None = None
+
+
+class Outcome(NamedTuple):
+    status: Status
+    http_status: int | None = None
+    error: str | None = None
+    bytes: int = 0
+    retries: int = 0
+
+
+class PhaseEvent(NamedTuple):
+    request_id: int
+    phase: Phase
+    t: float
+    lane: str | None = None  # set on STARTED: the thread, task slot or process that runs it
+
+
+class RetryEvent(NamedTuple):
+    """An attempt failed and another follows: the attempt's phases start over."""
+
+    request_id: int
+    t: float
+    reason: str
+    delay_s: float
+
+
+class EndEvent(NamedTuple):
+    request_id: int
+    t: float
+    outcome: Outcome
+    card: PokemonCard | None = None
+
+
+TraceEvent = PhaseEvent | RetryEvent | EndEvent
+
+
+class EventSink(Protocol):
+    def emit(self, event: TraceEvent) -> None: ...
+
+
+class BatchSink:
+    """A thread-safe mailbox of events, emptied in batches by one consumer.
+
+    Producers (worker threads, the event loop, the process forwarder) only append; the consumer
+    (a frame timer in the window, or the engine at the end) takes everything present at once. A
+    ``deque``'s append and popleft are atomic, so no lock is needed on the hot path.
+    """
+
+    def __init__(self) -> None:
+        self._events: deque[TraceEvent] = deque()
+
+    def emit(self, event: TraceEvent) -> None:
+        self._events.append(event)
+
+    def drain(self) -> list[TraceEvent]:
+        events = self._events
+        return [events.popleft() for _ in range(len(events))]
+
+    def __len__(self) -> int:
+        return len(self._events)
