@@ -1,0 +1,51 @@
+"""Run the engine for real against the local server and collect what it recorded."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from gui.core.engine import Run
+from gui.core.run_model import RunModel
+from gui.core.settings import make_settings
+from gui.core.trace import BatchSink, EndEvent, TraceEvent
+
+
+class WatchingSink(BatchSink):
+    """A BatchSink that also keeps every event and can act when the k-th request ends."""
+
+    def __init__(self, on_end: Callable[[int], None] | None = None) -> None:
+        super().__init__()
+        self.history: list[TraceEvent] = []
+        self.ends = 0
+        self.on_end = on_end
+        self._lock = threading.Lock()
+
+    def emit(self, event: TraceEvent) -> None:
+        with self._lock:
+            self.history.append(event)
+            if isinstance(event, EndEvent):
+                self.ends += 1
+                ends = self.ends
+        super().emit(event)
+        if isinstance(event, EndEvent) and self.on_end is not None:
+            self.on_end(ends)
+
+
+def make_run(base_url: str, sink: BatchSink | None = None, **settings: Any) -> Run:
+    return Run(make_settings(**settings), base_url, sink if sink is not None else BatchSink())
+
+
+def collect(run: Run) -> RunModel:
+    """The model of a finished run, built from everything its sink received."""
+    model = RunModel(run.jobs)
+    assert isinstance(run.sink, BatchSink)
+    model.apply(run.sink.drain())
+    return model
+
+
+async def run_mode(base_url: str, sink: BatchSink | None = None, **settings: Any) -> tuple[Run, RunModel]:
+    run = make_run(base_url, sink, **settings)
+    await run.execute()
+    return run, collect(run)
