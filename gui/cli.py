@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from pathlib import Path
 
 from gui.headless import add_run_arguments, headless_main
 from gui.server.cli import add_condition_arguments, serve_main
@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--serve", action="store_true", help="only run the local PokéAPI server in the foreground")
     what.add_argument("--headless", action="store_true", help="one run with no window; print a summary")
+    what.add_argument("--screenshot", type=Path, metavar="PNG",
+                      help="run --mode to the end in the window (no display needed) and save a PNG of it")  # fmt: skip
     parser.add_argument("--port", type=int, default=8000, help="with --serve: TCP port on 127.0.0.1 (0 = any free)")
     add_run_arguments(parser)
     add_condition_arguments(parser, latency_ms=DEFAULT_LATENCY_MS)
@@ -32,5 +34,6 @@ def main(argv: list[str] | None = None) -> int:
         return serve_main(args)
     if args.headless:
         return headless_main(args)
-    print("The window arrives with the window issue; try --headless or --serve.", file=sys.stderr)
-    return 2
+    from gui.qt.app import run_app  # Qt is imported only when a window is wanted
+
+    return run_app(args)

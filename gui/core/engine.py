@@ -46,6 +46,7 @@ class Run:
         self.sink: EventSink = sink if sink is not None else BatchSink()
         self.state = RunState.NEW
         self.wall_s = 0.0
+        self.t0: float | None = None  # perf_counter() at the start: the zero of every timestamp
         self._cancel = CancelToken()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._mode_task: asyncio.Future[Any] | None = None
@@ -72,7 +73,8 @@ class Run:
             raise RuntimeError("a Run executes once; make a new one")
         self._loop = asyncio.get_running_loop()
         self.state = RunState.RUNNING
-        recorder = Recorder(self.sink, time.perf_counter())
+        self.t0 = time.perf_counter()
+        recorder = Recorder(self.sink, self.t0)
         for job in self.jobs:
             recorder.phase(job.request_id, Phase.QUEUED)
         self._mode_task = asyncio.ensure_future(self._run_mode(recorder))

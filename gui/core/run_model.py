@@ -59,6 +59,8 @@ class RunModel:
         self.done = 0
         self.last_t = 0.0  # the latest time any event mentioned
         self.flight_changes: list[tuple[float, int]] = []  # (t, +1 started / -1 ended), in arrival order
+        self.running: dict[int, None] = {}  # ids started and not ended (an ordered set)
+        self.ended_order: list[int] = []  # ids in the order they ended: views draw what is new
         self._lane_index: dict[str, int] = {}
         self._listeners: list[Callable[[], None]] = []
 
@@ -105,12 +107,14 @@ class RunModel:
             if event.lane is not None and event.lane not in self._lane_index:
                 self._lane_index[event.lane] = len(self.lanes)
                 self.lanes.append(event.lane)
+            self.running[span.request_id] = None
             self._flight(event.t, +1)
 
     def _apply_end(self, span: Span, event: EndEvent) -> None:
         if span.ended:
             return
         if span.status is Status.RUNNING:
+            self.running.pop(span.request_id, None)
             self._flight(event.t, -1)
         outcome = event.outcome
         span.t[Phase.ENDED] = event.t
@@ -121,6 +125,7 @@ class RunModel:
         span.retries = max(span.retries, outcome.retries)
         span.card = event.card
         self.done += 1
+        self.ended_order.append(span.request_id)
 
     def _flight(self, t: float, delta: int) -> None:
         self.in_flight += delta

@@ -1,0 +1,97 @@
+"""The lab session the window drives: start a run, stop it, pump its events into its model.
+
+Qt-free, so a test (or another front end) can drive exactly what the buttons drive. Each run
+has its own sink and model: a run that is still winding down after a mode switch can never
+write into the bars of the next one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gui.core.engine import Run, RunState
+from gui.core.run_model import RunModel
+from gui.core.settings import RunSettings
+from gui.core.stats import KnownNetwork, RunSummary, summarize
+from gui.core.trace import BatchSink
+
+
+@dataclass
+class LiveRun:
+    run: Run
+    sink: BatchSink
+    model: RunModel
+    network: KnownNetwork | None
+    task: asyncio.Task[float] | None = None
+    error: str | None = None  # a run that failed for a reason only a bug can cause
+    finished_callbacks: list[Callable[[LiveRun], None]] = field(default_factory=list)
+
+    @property
+    def settings(self) -> RunSettings:
+        return self.run.settings
+
+    @property
+    def running(self) -> bool:
+        return self.run.state in (RunState.NEW, RunState.RUNNING, RunState.CANCELLING)
+
+    def elapsed_s(self) -> float:
+        """Seconds since the run started (its final wall time once it is over)."""
+        if not self.running:
+            return self.run.wall_s
+        return time.perf_counter() - self.run.t0 if self.run.t0 is not None else 0.0
+
+    def summary(self) -> RunSummary:
+        wall = max(self.elapsed_s(), 1e-9)
+        return summarize(self.model, self.settings, wall, self.network)
+
+
+class Lab:
+    """Owns the current run and the ones still stopping; the window calls these methods."""
+
+    def __init__(self) -> None:
+        self.current: LiveRun | None = None
+        self._winding_down: set[asyncio.Task[float]] = set()  # strong refs: qasync keeps none
+
+    def start(self, settings: RunSettings, base_url: str, network: KnownNetwork | None) -> LiveRun:
+        """Start a run now, cancelling the current one if it is still going."""
+        self.stop()
+        sink = BatchSink()
+        run = Run(settings, base_url, sink)
+        live = LiveRun(run, sink, RunModel(run.jobs), network)
+        live.task = asyncio.ensure_future(run.execute())
+        self._winding_down.add(live.task)
+        live.task.add_done_callback(lambda task: self._on_done(live, task))
+        self.current = live
+        return live
+
+    def stop(self) -> None:
+        if self.current is not None and self.current.running:
+            self.current.run.cancel()
+
+    def pump(self) -> int:
+        """Move the current run's waiting events into its model (once per frame)."""
+        if self.current is None:
+            return 0
+        return self.current.model.apply(self.current.sink.drain())
+
+    @property
+    def busy(self) -> bool:
+        return any(not task.done() for task in self._winding_down)
+
+    async def shutdown(self) -> None:
+        """Cancel everything and wait until every run's threads and processes have stopped."""
+        self.stop()
+        if self._winding_down:
+            await asyncio.gather(*self._winding_down, return_exceptions=True)
+
+    def _on_done(self, live: LiveRun, task: asyncio.Task[float]) -> None:
+        self._winding_down.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            live.error = f"{type(task.exception()).__name__}: {task.exception()}"
+        if live is self.current:
+            self.pump()
+        for callback in live.finished_callbacks:
+            callback(live)

@@ -1,0 +1,83 @@
+"""How a span is cut into coloured segments on the timeline (the view only picks colours).
+
+A running span's last segment grows to "now" in the colour of the phase it is in, so a bar
+visibly waits on the network while the server thinks.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import NamedTuple
+
+from gui.core.run_model import Span
+from gui.core.trace import Phase, Status
+
+
+class Segment(IntEnum):
+    QUEUED = 0  # waiting for a worker / the concurrency limit
+    CONNECTING = 1  # getting a connection (new TCP connect, or a pooled one)
+    SENDING = 2  # writing the request
+    WAITING = 3  # waiting for the first byte: the server's latency
+    DOWNLOADING = 4  # reading the body
+    PARSING = 5  # JSON decode and our own handling
+    FAILED = 6
+    CANCELLED = 7
+
+
+SEGMENT_LABELS: dict[Segment, str] = {
+    Segment.QUEUED: "queued",
+    Segment.CONNECTING: "connecting",
+    Segment.SENDING: "sending",
+    Segment.WAITING: "waiting (TTFB)",
+    Segment.DOWNLOADING: "downloading",
+    Segment.PARSING: "parsing",
+    Segment.FAILED: "failed",
+    Segment.CANCELLED: "cancelled",
+}
+
+# (segment, phase where it starts, phase where it ends)
+_PHASES: tuple[tuple[Segment, Phase, Phase], ...] = (
+    (Segment.CONNECTING, Phase.STARTED, Phase.CONNECTED),
+    (Segment.SENDING, Phase.CONNECTED, Phase.SENT),
+    (Segment.WAITING, Phase.SENT, Phase.FIRST_BYTE),
+    (Segment.DOWNLOADING, Phase.FIRST_BYTE, Phase.RECEIVED),
+    (Segment.PARSING, Phase.RECEIVED, Phase.ENDED),
+)
+
+
+class Piece(NamedTuple):
+    segment: Segment
+    t0: float
+    t1: float
+
+
+def span_pieces(span: Span, now: float, with_queue: bool) -> list[Piece]:
+    """The coloured pieces of one span, in time order, up to ``now`` if it is still running."""
+    t = span.t
+    pieces: list[Piece] = []
+    start = t.get(Phase.STARTED)
+    queued = t.get(Phase.QUEUED, 0.0)
+    end = t.get(Phase.ENDED)
+    if with_queue:
+        queue_end = start if start is not None else (end if end is not None else now)
+        if queue_end > queued:
+            pieces.append(Piece(Segment.QUEUED, queued, queue_end))
+    if start is None:
+        return pieces
+    if span.status is Status.CANCELLED or span.status.is_failure:
+        kind = Segment.CANCELLED if span.status is Status.CANCELLED else Segment.FAILED
+        pieces.append(Piece(kind, start, end if end is not None else now))
+        return pieces
+    for segment, first, last in _PHASES:
+        begin = t.get(first)
+        if begin is None:
+            continue
+        finish = t.get(last)
+        if finish is None:
+            if end is None:  # still in this phase: it grows until now
+                pieces.append(Piece(segment, begin, max(now, begin)))
+                return pieces
+            continue
+        if finish > begin:
+            pieces.append(Piece(segment, begin, finish))
+    return pieces

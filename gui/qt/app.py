@@ -1,0 +1,110 @@
+"""Start the window on a qasync loop, and the ``--screenshot`` path that needs no display."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from gui.core.settings import Mode, SettingsError
+from gui.server.cli import conditions_from_args
+from gui.qt.platform_check import platform_problem
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the window and run until it is closed. Returns the process exit code."""
+    if args.screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a picture needs no screen
+    problem = platform_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    try:
+        conditions = conditions_from_args(args)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from gui.qt.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Poké Concurrency Lab")
+    app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after the workers and server stop
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = MainWindow(conditions)
+    apply_cli_settings(window, args)
+    window.show()
+    window.start_server()
+    exit_code = 0
+    with loop:
+        if args.screenshot:
+            exit_code = loop.run_until_complete(take_screenshot(window, Mode(args.mode), args.screenshot))
+        else:
+            loop.run_until_complete(window.closed)
+    return exit_code
+
+
+def apply_cli_settings(window: object, args: argparse.Namespace) -> None:
+    """Put command-line values into the settings widgets, so the window starts as asked."""
+    from gui.qt.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    panel = window.settings_panel
+    panel.count.setValue(args.count)
+    panel.workers.setValue(args.concurrency)
+    panel.timeout.setValue(args.timeout_s)
+    panel.retries.setValue(args.retries)
+    panel.latency.setValue(int(args.latency_ms))
+    panel.jitter.setValue(int(args.jitter_ms or panel.jitter.value()))
+    panel.bandwidth.setValue(int(args.bandwidth_kbps))
+    panel.error_rate.setValue(args.error_rate * 100)
+    if args.base_url:
+        panel.source.setCurrentText("Custom URL")
+        panel.url.setText(args.base_url)
+
+
+async def take_screenshot(window: object, mode: Mode, path: Path) -> int:
+    """Run ``mode`` to the end, then save a PNG of the whole window."""
+    from gui.qt.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    finished: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+    window.run_finished.connect(lambda live: finished.done() or finished.set_result(live))
+    await window._server_ready.wait()
+    if window.server_error:
+        print(f"error: {window.server_error}", file=sys.stderr)
+        await _close(window)
+        return 1
+    window.start_mode(mode)
+    if window.settings_panel.problem.isVisible():
+        print(f"error: {window.settings_panel.problem.text()}", file=sys.stderr)
+        await _close(window)
+        return 2
+    await finished
+    window.timeline.fit()
+    window._on_frame()
+    pixmap = window.grab()
+    saved = pixmap.save(str(path))
+    await _close(window)
+    if not saved:
+        print(f"error: could not write {path}", file=sys.stderr)
+        return 1
+    print(f"saved {path} ({pixmap.width()}x{pixmap.height()})")
+    return 0
+
+
+async def _close(window: object) -> None:
+    from gui.qt.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.close()
+    await window.closed
+
+
+__all__ = ["run_app", "SettingsError"]

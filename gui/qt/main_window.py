@@ -1,0 +1,293 @@
+"""The main window: mode buttons, settings, the live timeline, the in-flight strip, live stats.
+
+Worker threads and processes never reach this module: their events wait in the run's sink and a
+frame timer on the GUI thread moves them into the model (``Lab.pump``) about 60 times a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QToolBar, QVBoxLayout, QWidget
+
+from gui.core.lab import Lab, LiveRun
+from gui.core.settings import Mode, RunSettings
+from gui.core.stats import KnownNetwork
+from gui.qt.flight_strip import FlightStrip
+from gui.qt.pokemon_card import PokemonCard
+from gui.qt.settings_panel import SettingsPanel
+from gui.qt.stats_panel import StatsPanel
+from gui.qt.time_window import TimeWindow
+from gui.qt.timeline_view import TimelineView
+from gui.server import LocalServer, NetworkConditions
+from gui.server.process import ServerError, ServerStatus
+
+FRAME_MS = 16
+STATS_EVERY_FRAMES = 6  # the summary sorts every duration: ~10 times a second is plenty
+CLOSE_GRACE_S = 1.5
+
+
+@dataclass(frozen=True)
+class ModeButton:
+    mode: Mode
+    label: str
+    key: str
+    explain: str
+
+
+MODE_BUTTONS = (
+    ModeButton(Mode.SEQUENTIAL, "Sequential", "1", "One request after another, on one thread"),
+    ModeButton(Mode.THREADS, "Threads", "2", "A pool of worker threads, each blocking on its own request"),
+    ModeButton(Mode.ASYNCIO, "Asyncio", "3", "Coroutines on this window's event loop, up to the limit in flight"),
+    ModeButton(Mode.PROCESSES, "Processes", "4", "A pool of worker processes, each its own interpreter"),
+)
+
+
+class MainWindow(QMainWindow):
+    run_finished = Signal(object)  # the LiveRun that just ended
+
+    def __init__(self, conditions: NetworkConditions | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("Poké Concurrency Lab")
+        self.lab = Lab()
+        self.server = LocalServer(conditions)
+        self.server_error: str | None = None
+        self._server_ready = asyncio.Event()
+        self._pending_mode: Mode | None = None
+        self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
+        self._frame = 0
+        self._closing = False
+        self.closed = asyncio.get_event_loop().create_future()
+        self._cards: list[PokemonCard] = []
+
+        self.time_window = TimeWindow()
+        self.timeline = TimelineView(self.time_window)
+        self.strip = FlightStrip(self.time_window)
+        self.settings_panel = SettingsPanel()
+        self.stats = StatsPanel()
+        self.server_label = QLabel("Starting the local server…")
+        self._build_layout()
+        self._build_actions()
+        self.statusBar().addPermanentWidget(self.server_label)
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self._on_frame)
+        self.timeline.span_clicked.connect(self.show_card)
+        self.resize(1360, 820)
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        settings_scroll = QScrollArea()
+        settings_scroll.setWidget(self.settings_panel)
+        settings_scroll.setWidgetResizable(True)
+        settings_scroll.setMinimumWidth(250)
+        settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.setSpacing(2)
+        center_layout.addWidget(self.timeline, 1)
+        center_layout.addWidget(self.strip)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(settings_scroll)
+        splitter.addWidget(center)
+        splitter.addWidget(self.stats)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 860, 240])
+        self.setCentralWidget(splitter)
+
+    def _build_actions(self) -> None:
+        toolbar = QToolBar("Modes")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+        group = QActionGroup(self)
+        self.mode_actions: dict[Mode, QAction] = {}
+        for button in MODE_BUTTONS:
+            action = QAction(f"{button.key}  {button.label}", self)
+            action.setShortcut(QKeySequence(button.key))
+            action.setToolTip(f"{button.explain} (key {button.key})")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, mode=button.mode: self.start_mode(mode))
+            group.addAction(action)
+            toolbar.addAction(action)
+            self.mode_actions[button.mode] = action
+        toolbar.addSeparator()
+        self.stop_action = self._action(toolbar, "Stop", "Esc", "Cancel the run (Esc)", self.stop_run)
+        self.fit_action = self._action(toolbar, "Fit", "F", "Show the whole run and follow it (F)", self.timeline.fit)
+        self.per_request_action = self._action(toolbar, "One row per request", "L",
+                                               "One row per request instead of per worker (L)", self._toggle_rows)  # fmt: skip
+        self.per_request_action.setCheckable(True)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+
+    def _action(self, toolbar: QToolBar, text: str, key: str, tip: str, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setToolTip(tip)
+        action.triggered.connect(slot)
+        toolbar.addAction(action)
+        return action
+
+    # --- server -----------------------------------------------------------------------------
+
+    def start_server(self) -> None:
+        self._spawn(self._start_server())
+
+    async def _start_server(self) -> None:
+        self.statusBar().showMessage("Starting the local PokéAPI server…")
+        try:
+            url = await self.server.start_async()
+        except ServerError as problem:
+            self.server_error = str(problem)
+            self.server_label.setText("Local server failed")
+            self.statusBar().showMessage(f"{problem}. Choose the real PokéAPI or a custom URL to run anyway.")
+            return
+        finally:
+            self._server_ready.set()
+        self.server_label.setText(f"Local PokéAPI: {url}")
+        self.statusBar().showMessage("Ready. Click a mode (or press 1-4).", 5000)
+        if self._pending_mode is not None:
+            self.start_mode(self._pending_mode)
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def start_mode(self, mode: Mode) -> None:
+        """Start a run in ``mode``; a run still going is cancelled first, and the window says so."""
+        if self._closing:
+            return
+        self.mode_actions[mode].setChecked(True)
+        if self.settings_panel.uses_local_server and self.server.state is not ServerStatus.RUNNING:
+            if not self._server_ready.is_set():
+                self._pending_mode = mode
+                self.statusBar().showMessage(f"{mode.value.title()} starts as soon as the local server is ready…")
+                return
+        self._pending_mode = None
+        settings = self.settings_panel.run_settings(mode.value)
+        if settings is None:
+            self.statusBar().showMessage("Not started: " + self.settings_panel.problem.text())
+            return
+        previous = self.lab.current
+        banner = ""
+        if previous is not None and previous.running:
+            banner = f"{previous.settings.mode.value.title()} run stopped — now {mode.value.title()}"
+        self._spawn(self._start_run(settings, banner))
+
+    async def _start_run(self, settings: RunSettings, banner: str) -> None:
+        network = None
+        base_url = settings.base_url
+        if not base_url:
+            if self.server.state is not ServerStatus.RUNNING:
+                self.statusBar().showMessage(f"Not started: {self.server_error or 'the local server is not running'}")
+                return
+            conditions = self.settings_panel.conditions()
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, lambda: self.server.set_conditions(**conditions))
+            base_url = self.server.base_url
+            network = KnownNetwork(conditions["latency_ms"], conditions["bandwidth_kbps"], 0)
+        live = self.lab.start(settings, base_url, network)
+        live.finished_callbacks.append(self._on_run_finished)
+        self.timeline.set_run(live)
+        self.timeline.banner = banner
+        self.strip.set_run(live)
+        if banner:
+            QTimer.singleShot(2500, self._clear_banner)
+        notes = "  ".join(settings.notes)
+        self.statusBar().showMessage(f"{settings.mode.value.title()}: fetching {settings.count:,} Pokémon, "
+                                     f"{settings.workers} at once…  {notes}")  # fmt: skip
+        self.timer.start()
+
+    def stop_run(self) -> None:
+        if self.lab.current is not None and self.lab.current.running:
+            self.lab.stop()
+            self.statusBar().showMessage("Stopping: queued requests will not start…")
+
+    def _toggle_rows(self) -> None:
+        self.timeline.set_per_request(self.per_request_action.isChecked())
+
+    def _clear_banner(self) -> None:
+        self.timeline.banner = ""
+        self.timeline.update()
+
+    def show_card(self, request_id: int) -> None:
+        live = self.lab.current
+        if live is None:
+            return
+        card = PokemonCard(live.model.spans[request_id], self)
+        card.finished.connect(lambda _: self._cards.remove(card) if card in self._cards else None)
+        self._cards.append(card)
+        card.show()
+
+    # --- frames -------------------------------------------------------------------------------
+
+    def _on_frame(self) -> None:
+        self.lab.pump()
+        live = self.lab.current
+        now = live.elapsed_s() if live is not None else 0.0
+        self.timeline.refresh(now)
+        self.strip.refresh(now)
+        self._frame += 1
+        if self._frame % STATS_EVERY_FRAMES == 0 or (live is not None and not live.running):
+            self.stats.show_run(live)
+        if live is None or (not live.running and not self.lab.busy):
+            self.timer.stop()
+
+    def _on_run_finished(self, live: LiveRun) -> None:
+        if live is not self.lab.current:
+            return
+        self._on_frame()
+        self.stats.show_run(live)
+        summary = live.summary()
+        if live.error:
+            self.statusBar().showMessage(f"The run failed: {live.error}")
+        else:
+            self.statusBar().showMessage(
+                f"{live.settings.mode.value.title()} done in {summary.wall_s:.2f} s: {summary.ok} ok, "
+                f"{summary.failed} failed, {summary.cancelled} cancelled. Hover a bar for timings, click it for its card."
+            )
+        self.run_finished.emit(live)
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def _spawn(self, coroutine: object) -> None:
+        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._report_failure)
+
+    def _report_failure(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            self.statusBar().showMessage(f"Something went wrong: {task.exception()}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the run, the workers and the server, then close (at most a couple of seconds)."""
+        if self.closed.done():
+            event.accept()
+            return
+        event.ignore()
+        if not self._closing:
+            self._closing = True
+            self.statusBar().showMessage("Closing: stopping the run and the local server…")
+            asyncio.ensure_future(self._shutdown())
+
+    async def _shutdown(self) -> None:
+        self.timer.stop()
+        for card in list(self._cards):
+            card.close()
+        try:
+            await asyncio.wait_for(self.lab.shutdown(), CLOSE_GRACE_S)
+        except TimeoutError:
+            pass  # threads still finishing their current request; they end with their timeout
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.get_running_loop().run_in_executor(None, self.server.stop)
+        self.closed.set_result(None)
+        self.close()

@@ -1,0 +1,150 @@
+"""The settings column: how many Pokémon, how many at once, the network, the data source.
+
+Every value is bounded by its widget; the one free-text field (a custom URL) is checked by the
+core's settings, and a problem is shown under it in words, never as a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core.settings import MAX_CONCURRENCY, MAX_REQUESTS, REAL_POKEAPI_URL, RunSettings, SettingsError, make_settings
+from gui.server.conditions import JITTER_KINDS
+
+SOURCES = ("Local server", "Real PokéAPI", "Custom URL")
+
+
+def _spin(low: int, high: int, value: int, suffix: str = "", special: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setAccelerated(True)
+    if special:
+        box.setSpecialValueText(special)
+    return box
+
+
+def _double(low: float, high: float, value: float, step: float, suffix: str) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setSingleStep(step)
+    box.setSuffix(suffix)
+    return box
+
+
+class SettingsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.count = _spin(1, MAX_REQUESTS, 151)
+        self.count.setToolTip("How many Pokémon to fetch (the first N, by Pokédex number)")
+        self.workers = _spin(1, MAX_CONCURRENCY, 10)
+        self.workers.setToolTip("Threads or processes in the pool, or coroutines allowed in flight at once")
+        self.timeout = _double(0.1, 600, 10, 0.5, " s")
+        self.retries = _spin(0, 10, 0)
+        self.latency = _spin(0, 10_000, 150, " ms")
+        self.jitter = _spin(0, 10_000, 30, " ms")
+        self.jitter_kind = QComboBox()
+        self.jitter_kind.addItems(list(JITTER_KINDS))
+        self.jitter_kind.setCurrentText("uniform")
+        self.bandwidth = _spin(0, 1_000_000, 0, " KB/s", special="unlimited")
+        self.error_rate = _double(0, 100, 0, 1, " %")
+        self.source = QComboBox()
+        self.source.addItems(list(SOURCES))
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("http://127.0.0.1:8000/api/v2")
+        self.url.setEnabled(False)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #d55e00;")
+        self.problem.hide()
+
+        run_box = QGroupBox("Run")
+        run_form = QFormLayout(run_box)
+        run_form.addRow("Pokémon", self.count)
+        run_form.addRow("Workers / limit", self.workers)
+        run_form.addRow("Timeout", self.timeout)
+        run_form.addRow("Retries", self.retries)
+        network_box = QGroupBox("Local server's network")
+        network_form = QFormLayout(network_box)
+        network_form.addRow("Latency", self.latency)
+        network_form.addRow("Jitter", self.jitter)
+        network_form.addRow("Jitter shape", self.jitter_kind)
+        network_form.addRow("Bandwidth", self.bandwidth)
+        network_form.addRow("Error rate", self.error_rate)
+        source_box = QGroupBox("Data source")
+        source_layout = QVBoxLayout(source_box)
+        source_layout.addWidget(self.source)
+        source_layout.addWidget(self.url)
+        source_layout.addWidget(self.problem)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(run_box)
+        layout.addWidget(network_box)
+        layout.addWidget(source_box)
+        layout.addStretch(1)
+        self.network_box = network_box
+        self.source.currentIndexChanged.connect(self._on_source_changed)
+        self.url.textChanged.connect(lambda _: self.problem.hide())
+
+    def _on_source_changed(self, index: int) -> None:
+        self.url.setEnabled(SOURCES[index] == "Custom URL")
+        self.network_box.setEnabled(SOURCES[index] == "Local server")
+        if SOURCES[index] == "Real PokéAPI" and self.workers.value() > 4:
+            self.workers.setValue(4)  # a polite default for a free public service
+        self.problem.hide()
+
+    @property
+    def uses_local_server(self) -> bool:
+        return self.source.currentText() == "Local server"
+
+    def base_url(self) -> str:
+        """The chosen source's URL ("" for the local server)."""
+        text = self.source.currentText()
+        if text == "Real PokéAPI":
+            return REAL_POKEAPI_URL
+        if text == "Custom URL":
+            return self.url.text().strip().rstrip("/") or "(empty)"
+        return ""
+
+    def run_settings(self, mode: str) -> RunSettings | None:
+        """The settings for a run, or None after showing what is wrong."""
+        try:
+            settings = make_settings(
+                mode=mode,
+                count=self.count.value(),
+                concurrency=self.workers.value(),
+                timeout_s=self.timeout.value(),
+                retries=self.retries.value(),
+                base_url=self.base_url(),
+            )
+        except SettingsError as problem:
+            self.problem.setText(str(problem))
+            self.problem.show()
+            return None
+        self.problem.hide()
+        return settings
+
+    def conditions(self) -> dict[str, Any]:
+        """The local server's network conditions, as names the server understands."""
+        return {
+            "latency_ms": self.latency.value(),
+            "jitter_ms": self.jitter.value(),
+            "jitter": self.jitter_kind.currentText(),
+            "bandwidth_kbps": self.bandwidth.value(),
+            "error_rate": self.error_rate.value() / 100.0,
+        }

@@ -1,0 +1,76 @@
+"""Live numbers beside the timeline, and the legend of phase colours."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from gui.core.lab import LiveRun
+from gui.core.segments import SEGMENT_LABELS, Segment
+from gui.qt.theme import NOW_LINE_HEX, is_dark, segment_color
+
+ROWS = ("Elapsed", "Done", "In flight", "Peak", "Eff. concurrency", "Throughput", "p50 / p95", "Errors", "Ideal / eff.")
+
+
+class Swatch(QWidget):
+    def __init__(self, segment: Segment | None, color_hex: str = "") -> None:
+        super().__init__()
+        self.segment = segment
+        self.color_hex = color_hex
+        self.setFixedSize(22, 12)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        color = segment_color(self.segment, is_dark(self.palette())) if self.segment is not None else QColor(self.color_hex)
+        painter.fillRect(self.rect(), color)
+        painter.end()
+
+
+class StatsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.values: dict[str, QLabel] = {}
+        stats_box = QGroupBox("Live stats")
+        form = QFormLayout(stats_box)
+        for name in ROWS:
+            label = QLabel("–")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            self.values[name] = label
+            form.addRow(name, label)
+        legend_box = QGroupBox("Legend")
+        legend = QFormLayout(legend_box)
+        for segment in Segment:
+            legend.addRow(Swatch(segment), QLabel(SEGMENT_LABELS[segment]))
+        legend.addRow(Swatch(None, NOW_LINE_HEX), QLabel("now"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(stats_box)
+        layout.addWidget(legend_box)
+        layout.addStretch(1)
+        self.setMinimumWidth(220)
+
+    def show_run(self, live: LiveRun | None) -> None:
+        if live is None:
+            for label in self.values.values():
+                label.setText("–")
+            return
+        model, summary = live.model, live.summary()
+        v = self.values
+        v["Elapsed"].setText(f"{live.elapsed_s():.2f} s")
+        v["Done"].setText(f"{model.done:,} / {model.total:,}")
+        v["In flight"].setText(f"{model.in_flight}")
+        v["Peak"].setText(f"{summary.peak_in_flight}  (limit {live.settings.workers})")
+        v["Eff. concurrency"].setText(f"{summary.effective_concurrency:.1f}")
+        v["Throughput"].setText(f"{summary.throughput_rps:.1f} req/s")
+        if summary.p50_ms is not None and summary.p95_ms is not None:
+            v["p50 / p95"].setText(f"{summary.p50_ms:.0f} / {summary.p95_ms:.0f} ms")
+        else:
+            v["p50 / p95"].setText("–")
+        errors = ", ".join(f"{kind} ×{n}" for kind, n in sorted(summary.errors.items()))
+        v["Errors"].setText(errors or ("none" if model.done else "–"))
+        if not live.running and summary.ideal_s is not None and summary.efficiency is not None:
+            v["Ideal / eff."].setText(f"{summary.ideal_s:.2f} s / {summary.efficiency:.0%}")
+        else:
+            v["Ideal / eff."].setText("–")

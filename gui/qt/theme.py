@@ -1,0 +1,48 @@
+"""Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies), mapped onto
+the request phases in the spirit of a browser's network waterfall, in light and dark variants."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from gui.core.segments import Segment
+
+_SEGMENT_HEX: dict[Segment, str] = {
+    Segment.QUEUED: "#9fb3c8",
+    Segment.CONNECTING: "#e69f00",  # orange
+    Segment.SENDING: "#f0e442",  # yellow
+    Segment.WAITING: "#009e73",  # bluish green
+    Segment.DOWNLOADING: "#0072b2",  # blue
+    Segment.PARSING: "#cc79a7",  # reddish purple
+    Segment.FAILED: "#d55e00",  # vermillion
+    Segment.CANCELLED: "#8c8c8c",  # grey
+}
+
+NOW_LINE_HEX = "#56b4e9"  # sky blue: distinct from every phase colour
+LIMIT_LINE_HEX = "#d55e00"
+
+TYPE_HEX: dict[str, str] = {
+    "normal": "#9fa19f", "fire": "#e62829", "water": "#2980ef", "electric": "#fac000", "grass": "#3fa129",
+    "ice": "#3dcef3", "fighting": "#ff8000", "poison": "#9141cb", "ground": "#915121", "flying": "#81b9ef",
+    "psychic": "#ef4179", "bug": "#91a119", "rock": "#afa981", "ghost": "#704170", "dragon": "#5060e1",
+    "dark": "#624d4e", "steel": "#60a1b8", "fairy": "#ef70ef", "stellar": "#40b5a5", "unknown": "#68a090",
+}  # fmt: skip
+
+
+def segment_color(segment: Segment, dark: bool) -> QColor:
+    color = QColor(_SEGMENT_HEX[segment])
+    if segment is Segment.QUEUED:
+        color.setAlpha(110 if dark else 150)
+    return color
+
+
+def text_color_on(background: QColor) -> QColor:
+    """Black or white, whichever reads better on ``background``."""
+    luminance = 0.299 * background.red() + 0.587 * background.green() + 0.114 * background.blue()
+    return QColor("#111111") if luminance > 150 else QColor("#ffffff")
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette or QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
