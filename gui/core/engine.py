@@ -7,10 +7,10 @@ import multiprocessing
 import queue
 import threading
 import time
-from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
+from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient, shared_tls_context
 from gui.core.jobs import Job, make_jobs
 from gui.core.modes.coroutines import fetch_with_coroutines
@@ -102,13 +102,13 @@ class Run:
             await fetch_with_coroutines(self.jobs, s.concurrency, s.timeout_s, self.policy, recorder)
         elif s.mode is Mode.SEQUENTIAL:
             client = self._sync_client(recorder)
-            await _in_thread("sequential", lambda: fetch_one_after_another(self.jobs, client, self._cancel))
+            await run_blocking("sequential", lambda: fetch_one_after_another(self.jobs, client, self._cancel))
             client.close()
         elif s.mode is Mode.THREADS:
             make_client = lambda: self._sync_client(recorder)  # noqa: E731
-            await _in_thread("threads-run", lambda: fetch_with_thread_pool(self.jobs, s.concurrency, make_client, self._cancel))
+            await run_blocking("threads-run", lambda: fetch_with_thread_pool(self.jobs, s.concurrency, make_client, self._cancel))
         else:
-            await _in_thread("processes-run", lambda: self._run_processes(recorder))
+            await run_blocking("processes-run", lambda: self._run_processes(recorder))
 
     def _sync_client(self, recorder: Recorder) -> SyncPokemonClient:
         return SyncPokemonClient(recorder, self.settings.timeout_s, self.policy, self._cancel)
@@ -149,34 +149,3 @@ def _forward_events(
         recorder.emit(event)
         if isinstance(event, EndEvent) and len(recorder.ended) >= total:
             all_ended.set()
-
-
-async def _in_thread(name: str, work: Callable[[], None]) -> None:
-    """Run blocking ``work`` in a fresh named thread and await it without blocking the loop.
-
-    A dedicated thread (not the loop's default executor) keeps qasync's QThreadExecutor out of
-    the way and gives the lane a readable name.
-    """
-    loop = asyncio.get_running_loop()
-    done: asyncio.Future[None] = loop.create_future()
-
-    def target() -> None:
-        try:
-            work()
-        except BaseException as error:  # hand any failure to the awaiting coroutine
-            loop.call_soon_threadsafe(_set_exception, done, error)
-        else:
-            loop.call_soon_threadsafe(_set_result, done)
-
-    threading.Thread(target=target, name=name, daemon=True).start()
-    await asyncio.shield(done)
-
-
-def _set_result(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
-def _set_exception(future: asyncio.Future[None], error: BaseException) -> None:
-    if not future.done():
-        future.set_exception(error)

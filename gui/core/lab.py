@@ -91,7 +91,6 @@ class Lab:
         self._winding_down.discard(task)
         if not task.cancelled() and task.exception() is not None:
             live.error = f"{type(task.exception()).__name__}: {task.exception()}"
-        if live is self.current:
-            self.pump()
+        live.model.apply(live.sink.drain())  # a replaced run's model is completed too (run history)
         for callback in live.finished_callbacks:
             callback(live)

@@ -28,6 +28,7 @@ from gui.server.process import ServerError, ServerStatus
 FRAME_MS = 16
 STATS_EVERY_FRAMES = 6  # the summary sorts every duration: ~10 times a second is plenty
 CLOSE_GRACE_S = 1.5
+BANNER_MS = 2500
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,12 @@ class MainWindow(QMainWindow):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._on_frame)
+        # A timer the window owns dies with it; a QTimer.singleShot(ms, bound_method) can fire
+        # after the window was deleted and crash (seen in tests that close windows quickly).
+        self.banner_timer = QTimer(self)
+        self.banner_timer.setSingleShot(True)
+        self.banner_timer.setInterval(BANNER_MS)
+        self.banner_timer.timeout.connect(self._clear_banner)
         self.timeline.span_clicked.connect(self.show_card)
         self.resize(1360, 820)
 
@@ -106,6 +113,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
+        self.toolbar = toolbar
         group = QActionGroup(self)
         self.mode_actions: dict[Mode, QAction] = {}
         for button in MODE_BUTTONS:
@@ -188,8 +196,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(f"Not started: {self.server_error or 'the local server is not running'}")
                 return
             conditions = self.settings_panel.conditions()
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(None, lambda: self.server.set_conditions(**conditions))
+            await self.server.set_conditions_async(**conditions)
             base_url = self.server.base_url
             network = KnownNetwork(conditions["latency_ms"], conditions["bandwidth_kbps"], 0)
         live = self.lab.start(settings, base_url, network)
@@ -198,7 +205,7 @@ class MainWindow(QMainWindow):
         self.timeline.banner = banner
         self.strip.set_run(live)
         if banner:
-            QTimer.singleShot(2500, self._clear_banner)
+            self.banner_timer.start()
         notes = "  ".join(settings.notes)
         self.statusBar().showMessage(f"{settings.mode.value.title()}: fetching {settings.count:,} Pokémon, "
                                      f"{settings.workers} at once…  {notes}")  # fmt: skip
@@ -279,6 +286,7 @@ class MainWindow(QMainWindow):
 
     async def _shutdown(self) -> None:
         self.timer.stop()
+        self.banner_timer.stop()
         for card in list(self._cards):
             card.close()
         try:
@@ -288,6 +296,6 @@ class MainWindow(QMainWindow):
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.get_running_loop().run_in_executor(None, self.server.stop)
+        await self.server.stop_async()
         self.closed.set_result(None)
         self.close()

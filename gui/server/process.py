@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from gui.core.blocking import run_blocking
 from gui.server.app import API_PREFIX, create_app
 from gui.server.conditions import NetworkConditions
 
@@ -103,7 +104,7 @@ class LocalServer:
 
     async def start_async(self, timeout_s: float = 30.0) -> str:
         """``start()`` without blocking the calling event loop (the window keeps painting)."""
-        return await asyncio.get_running_loop().run_in_executor(None, self.start, timeout_s)
+        return await run_blocking("server-start", lambda: self.start(timeout_s))
 
     def stop(self, timeout_s: float = 5.0) -> None:
         """Stop the child: ask politely through the pipe, then terminate if it lingers."""
@@ -123,6 +124,12 @@ class LocalServer:
             self._process = None
         self.state = ServerStatus.STOPPED
         self.port = None
+
+    async def stop_async(self) -> None:
+        await run_blocking("server-stop", self.stop)
+
+    async def set_conditions_async(self, **changes: Any) -> NetworkConditions:
+        return await run_blocking("server-admin", lambda: self.set_conditions(**changes))
 
     def set_conditions(self, **changes: Any) -> NetworkConditions:
         """Change the running server's conditions (through its admin endpoint)."""

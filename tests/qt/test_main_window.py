@@ -1,0 +1,158 @@
+"""The window as a user drives it: mode buttons, Stop, switching modes, closing mid-run."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import threading
+import time
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtTest import QTest
+
+from gui.core.segments import Segment
+from gui.core.settings import Mode
+from gui.core.trace import Phase, Status
+from gui.qt.main_window import MainWindow
+from gui.qt.theme import segment_color
+from tests.qt.conftest import LoopRunner, finished_run
+
+
+def click_mode(window: MainWindow, mode: Mode) -> None:
+    button = window.toolbar.widgetForAction(window.mode_actions[mode])
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def count_pixels(image: QImage, color: QColor, step: int = 2) -> int:
+    target = color.rgb()
+    return sum(
+        1
+        for y in range(0, image.height(), step)
+        for x in range(0, image.width(), step)
+        if image.pixel(x, y) == target
+    )
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_clicking_a_mode_button_completes_a_run_with_one_bar_per_request(
+    window: MainWindow, loop: LoopRunner, mode: Mode
+) -> None:
+    window.settings_panel.count.setValue(12)
+    window.settings_panel.workers.setValue(3)
+    click_mode(window, mode)
+    live = finished_run(window, loop)
+    assert live.settings.mode is mode
+    assert live.model.total == 12 and all(s.status is Status.OK for s in live.model.spans)
+    expected_lanes = 1 if mode is Mode.SEQUENTIAL else 3
+    assert window.timeline.row_count == expected_lanes
+    image = window.timeline.grab().toImage()
+    assert count_pixels(image, segment_color(Segment.WAITING, False)) > 100, "no waiting-green bars drawn"
+    assert window.stats.values["Done"].text() == "12 / 12"
+    assert window.mode_actions[mode].isChecked()
+
+
+def test_stop_ends_every_bar(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.count.setValue(60)
+    window.settings_panel.workers.setValue(2)
+    window.settings_panel.latency.setValue(100)
+    click_mode(window, Mode.THREADS)
+    loop.until(lambda: window.lab.current is not None and window.lab.current.model.done >= 2)
+    QTest.keyClick(window, Qt.Key.Key_Escape)
+    live = finished_run(window, loop)
+    statuses = [s.status for s in live.model.spans]
+    assert all(s.is_final for s in statuses)
+    assert statuses.count(Status.CANCELLED) >= 40
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_switching_modes_mid_run_leaves_one_run(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.count.setValue(60)
+    window.settings_panel.workers.setValue(2)
+    window.settings_panel.latency.setValue(100)
+    click_mode(window, Mode.THREADS)
+    loop.until(lambda: window.lab.current is not None and window.lab.current.model.done >= 1)
+    first = window.lab.current
+    window.settings_panel.workers.setValue(20)
+    QTest.keyClick(window, Qt.Key.Key_3)
+    loop.until(lambda: window.lab.current is not first)
+    assert "Threads run stopped — now Asyncio" in window.timeline.banner
+    second = finished_run(window, loop)
+    loop.until(lambda: not window.lab.busy)
+    assert not first.running and any(s.status is Status.CANCELLED for s in first.model.spans)
+    assert second.settings.mode is Mode.ASYNCIO and all(s.status is Status.OK for s in second.model.spans)
+    assert not [t for t in threading.enumerate() if t.name.startswith("worker")]
+
+
+def test_closing_mid_run_leaves_no_threads_tasks_or_processes(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.count.setValue(40)
+    window.settings_panel.workers.setValue(2)
+    window.settings_panel.latency.setValue(200)
+    server_pid = window.server.pid
+    others = {p.pid for p in multiprocessing.active_children() if p.pid != server_pid}  # e.g. a session server
+    click_mode(window, Mode.PROCESSES)
+    loop.until(lambda: window.lab.current is not None and window.lab.current.model.done >= 1, 60)
+    started = time.perf_counter()
+    QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    loop.run(window.closed, 10)
+    assert time.perf_counter() - started < 2.0
+    assert [p for p in multiprocessing.active_children() if p.pid not in others] == []
+    assert server_pid is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(server_pid, 0)
+    leftover = [t.name for t in threading.enumerate() if t.name.startswith(("worker", "process", "threads-run"))]
+    assert leftover == []
+    pending = [t for t in asyncio.all_tasks(loop.loop) if not t.done()]
+    assert pending == []
+    assert window.lab.current is not None and all(s.ended for s in window.lab.current.model.spans)
+
+
+def test_failed_requests_are_drawn_in_the_failure_colour(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.count.setValue(10)
+    window.settings_panel.error_rate.setValue(100)
+    click_mode(window, Mode.ASYNCIO)
+    live = finished_run(window, loop)
+    assert all(s.status is Status.HTTP_ERROR for s in live.model.spans)
+    image = window.timeline.grab().toImage()
+    assert count_pixels(image, segment_color(Segment.FAILED, False)) > 100
+    assert count_pixels(image, segment_color(Segment.WAITING, False)) == 0
+    assert "http" in window.stats.values["Errors"].text()
+
+
+def bar_center(window: MainWindow, pokemon: str) -> QPoint:
+    live = window.lab.current
+    assert live is not None
+    span = next(s for s in live.model.spans if s.pokemon == pokemon)
+    timeline = window.timeline
+    start, end = span.t[Phase.STARTED], span.t[Phase.ENDED]
+    x = timeline.x_of((start + end) / 2)
+    y = timeline.plot_rect().top() + (timeline.row_of(span) + 0.5) * timeline.lane_height()
+    return QPoint(int(x), int(y))
+
+
+def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.count.setValue(30)
+    window.settings_panel.workers.setValue(5)
+    click_mode(window, Mode.ASYNCIO)
+    finished_run(window, loop)
+    where = bar_center(window, "pikachu")
+    span = window.timeline.span_at(where)
+    assert span is not None and span.pokemon == "pikachu"
+    tip = window.timeline.tooltip_text(span)
+    assert "pikachu" in tip and "first byte" in tip and "ok" in tip and "duration" in tip
+    QTest.mouseClick(window.timeline, Qt.MouseButton.LeftButton, pos=where)
+    card = window._cards[-1]
+    assert "#025 Pikachu" in card.title.text()
+    assert card.genus.text() == "Mouse Pokémon"
+    assert card.findChild(type(card.genus), "type-electric") is not None
+
+
+def test_a_bad_custom_url_gets_a_clear_message_and_no_run(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.source.setCurrentText("Custom URL")
+    window.settings_panel.url.setText("ftp://nowhere")
+    click_mode(window, Mode.ASYNCIO)
+    assert window.lab.current is None
+    assert window.settings_panel.problem.isVisibleTo(window)
+    assert "http:// or https://" in window.settings_panel.problem.text()
+    assert window.statusBar().currentMessage().startswith("Not started")
