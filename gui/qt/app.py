@@ -11,6 +11,7 @@ from pathlib import Path
 from gui.core.settings import Mode, SettingsError
 from gui.server.cli import conditions_from_args
 from gui.qt.platform_check import platform_problem
+from gui.qt.theme import apply_theme
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -34,6 +35,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Poké Concurrency Lab")
+    apply_theme(app, args.theme)
     app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after the workers and server stop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -67,6 +69,9 @@ def apply_cli_settings(window: object, args: argparse.Namespace) -> None:
     if args.base_url:
         panel.source.setCurrentText("Custom URL")
         panel.url.setText(args.base_url)
+    if args.per_request:
+        window.per_request_action.setChecked(True)
+        window.timeline.set_per_request(True)
 
 
 async def take_screenshot(window: object, mode: Mode, path: Path) -> int:

@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.core.lab import LiveRun
+from gui.core.segments import Segment
 from gui.qt.theme import LIMIT_LINE_HEX, NOW_LINE_HEX, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import GUTTER_W, RIGHT_PAD
-from gui.core.segments import Segment
+
+
+def column_peaks(steps: list[tuple[float, int]], t0: float, span_s: float, columns: int, end: float) -> list[int]:
+    """The highest level reached in each of ``columns`` equal slices of [t0, t0 + span_s]."""
+    peaks = [0] * max(columns, 0)
+    if not peaks:
+        return peaks
+    per_column = span_s / columns
+    level = 0
+    column = 0
+    for t, new_level in steps:
+        step_column = int((t - t0) / per_column)
+        while column < min(step_column, columns):  # columns passed at the old level
+            peaks[column] = max(peaks[column], level)
+            column += 1
+        if 0 <= step_column < columns:
+            peaks[step_column] = max(peaks[step_column], level, new_level)
+        level = new_level
+    last = min(int((end - t0) / per_column) + 1, columns)
+    while column < last:
+        peaks[column] = max(peaks[column], level)
+        column += 1
+    return peaks
 
 
 def level_steps(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:
@@ -33,8 +56,8 @@ class FlightStrip(QWidget):
         self.now = 0.0
         self._steps: list[tuple[float, int]] = []
         self._seen_changes = -1
-        self.setMinimumHeight(70)
-        self.setMaximumHeight(110)
+        self.setMinimumHeight(84)
+        self.setMaximumHeight(120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.window.changed.connect(self.update)
 
@@ -54,45 +77,44 @@ class FlightStrip(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().base())
         plot = QRectF(GUTTER_W, 6, max(self.width() - GUTTER_W - RIGHT_PAD, 10), self.height() - 12)
-        painter.setPen(self.palette().text().color())
-        painter.drawText(QRectF(4, 0, GUTTER_W - 8, self.height()), Qt.AlignmentFlag.AlignVCenter, "in flight")
-        if self.live is not None:
+        if self.live is None:
+            painter.setPen(self.palette().text().color())
+            painter.drawText(QRectF(4, 0, GUTTER_W - 8, self.height()), Qt.AlignmentFlag.AlignVCenter, "in flight")
+        else:
             self._paint_chart(painter, plot)
         painter.end()
 
     def _paint_chart(self, painter: QPainter, plot: QRectF) -> None:
+        """One bar per pixel column, as tall as the most requests in flight during that column.
+
+        Thousands of steps become at most ``width`` rectangles: a filled polygon with a vertex
+        per step cost up to 50 ms a frame; this costs well under one.
+        """
         assert self.live is not None
         limit = self.live.settings.workers
-        top_level = max(limit, self.live.model.peak_in_flight, 1)
-        t0, span_s = self.window.t0, self.window.span_s
-
-        def x(t: float) -> float:
-            return plot.left() + (t - t0) / span_s * plot.width()
-
-        def y(level: int) -> float:
-            return plot.bottom() - level / top_level * plot.height()
-
-        points = [QPointF(x(0.0), y(0))]
-        level = 0
-        for t, new_level in self._steps:
-            points.append(QPointF(x(t), y(level)))
-            points.append(QPointF(x(t), y(new_level)))
-            level = new_level
+        top_level = max(limit, self.live.model.peak_in_flight, 1) * 1.2  # headroom above the limit line
         end = self.now if self.live.running else self.live.run.wall_s
-        points += [QPointF(x(end), y(level)), QPointF(x(end), y(0))]
+        columns = column_peaks(self._steps, self.window.t0, self.window.span_s, int(plot.width()), end)
+        scale = plot.height() / top_level
+        bottom = int(plot.bottom())
+        left = int(plot.left())
+        rects = [QRect(left + i, bottom - int(level * scale), 1, int(level * scale)) for i, level in enumerate(columns) if level]
         painter.save()
         painter.setClipRect(plot.adjusted(0, -2, 0, 2))
+        painter.setPen(Qt.PenStyle.NoPen)
         fill = segment_color(Segment.DOWNLOADING, False)
-        fill.setAlpha(120)
-        painter.setPen(QPen(segment_color(Segment.DOWNLOADING, False), 1.2))
+        fill.setAlpha(170)
         painter.setBrush(fill)
-        painter.drawPolygon(QPolygonF(points))
+        painter.drawRects(rects)
+        limit_y = plot.bottom() - limit * scale
         painter.setPen(QPen(QColor(LIMIT_LINE_HEX), 1.2, Qt.PenStyle.DashLine))
-        painter.drawLine(QPointF(plot.left(), y(limit)), QPointF(plot.right(), y(limit)))
+        painter.drawLine(QPointF(plot.left(), limit_y), QPointF(plot.right(), limit_y))
         if self.live.running:
+            x_now = plot.left() + (self.now - self.window.t0) / self.window.span_s * plot.width()
             painter.setPen(QPen(QColor(NOW_LINE_HEX), 2))
-            painter.drawLine(QPointF(x(self.now), plot.top()), QPointF(x(self.now), plot.bottom()))
+            painter.drawLine(QPointF(x_now, plot.top()), QPointF(x_now, plot.bottom()))
         painter.restore()
         painter.setPen(self.palette().text().color())
-        painter.drawText(QRectF(plot.left() + 4, plot.top(), 300, 16), Qt.AlignmentFlag.AlignLeft,
-                         f"limit {limit}   peak {self.live.model.peak_in_flight}   now {self.live.model.in_flight}")  # fmt: skip
+        caption = f"in flight\nnow {self.live.model.in_flight}\npeak {self.live.model.peak_in_flight}\nlimit {limit}"
+        painter.fillRect(QRectF(0, 0, GUTTER_W - 2, self.height()), self.palette().window())
+        painter.drawText(QRectF(4, 0, GUTTER_W - 8, self.height()), Qt.AlignmentFlag.AlignVCenter, caption)

@@ -92,7 +92,7 @@ class SettingsPanel(QWidget):
         source_layout.addWidget(self.problem)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(run_box)
         layout.addWidget(network_box)
         layout.addWidget(source_box)

@@ -45,7 +45,7 @@ class StatsPanel(QWidget):
             legend.addRow(Swatch(segment), QLabel(SEGMENT_LABELS[segment]))
         legend.addRow(Swatch(None, NOW_LINE_HEX), QLabel("now"))
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(4, 4, 8, 4)
         layout.addWidget(stats_box)
         layout.addWidget(legend_box)
         layout.addStretch(1)

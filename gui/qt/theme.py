@@ -43,6 +43,27 @@ def text_color_on(background: QColor) -> QColor:
     return QColor("#111111") if luminance > 150 else QColor("#ffffff")
 
 
+def apply_theme(app: QApplication, theme: str) -> None:
+    """"system" keeps the platform's palette (and follows its light/dark switch); "light" and
+    "dark" force one on Fusion, e.g. for a projector in a bright room."""
+    if theme == "system":
+        return
+    app.setStyle("Fusion")
+    palette = QPalette()
+    if theme == "dark":
+        colors = {
+            QPalette.ColorRole.Window: "#1f2226", QPalette.ColorRole.WindowText: "#e6e6e6",
+            QPalette.ColorRole.Base: "#16181b", QPalette.ColorRole.AlternateBase: "#23262a",
+            QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#2a2e33",
+            QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#3d7fd6",
+            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2a2e33",
+            QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#8a8f96",
+        }  # fmt: skip
+        for role, hex_color in colors.items():
+            palette.setColor(role, QColor(hex_color))
+    app.setPalette(palette)
+
+
 def is_dark(palette: QPalette | None = None) -> bool:
     palette = palette or QApplication.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 128

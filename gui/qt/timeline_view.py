@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import NamedTuple
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui.core.lab import LiveRun
@@ -26,10 +27,32 @@ from gui.qt.time_window import TimeWindow, tick_step
 GUTTER_W = 92
 AXIS_H = 26
 RIGHT_PAD = 10
-MAX_LANE_H = 26.0
+MAX_LANE_H = 40.0
 LABEL_MIN_LANE_H = 11.0
 CLICK_SLOP_PX = 4
 WHEEL_ZOOM_PER_NOTCH = 1.25
+MIN_PIECE_PX = 0.75
+
+
+class _Piece(NamedTuple):
+    request_id: int
+    lane: int  # the model's lane index (-1: none)
+    segment: Segment
+    t0: float
+    t1: float
+    sole: bool  # the request's only piece: drawn even when thinner than a pixel
+
+
+class _Bar(NamedTuple):
+    request_id: int
+    lane: int
+    t0: float
+    t1: float
+    name: str
+    main: Segment  # the colour its label sits on
+
+
+_MAIN_SEGMENTS = (Segment.WAITING, Segment.FAILED, Segment.CANCELLED)
 
 
 def natural_key(text: str) -> list[object]:
@@ -53,7 +76,9 @@ class TimelineView(QWidget):
         self._row_of_lane: dict[str, int] = {}
         self._cache: QImage | None = None
         self._cache_key: tuple[object, ...] | None = None
-        self._cache_drawn = 0  # how many of model.ended_order are in the cache
+        self._ended_pieces: list[_Piece] = []  # every ended request, flattened once
+        self._ended_bars: list[_Bar] = []
+        self._cached_pieces = self._cached_bars = 0  # how many of those are in the image
         self._press: QPoint | None = None
         self._press_t0 = 0.0
         self._dragged = False
@@ -72,7 +97,7 @@ class TimelineView(QWidget):
     def set_run(self, live: LiveRun | None) -> None:
         self.live = live
         self._rows, self._row_of_lane = [], {}
-        self._cache_key = None
+        self._forget_drawn()
         self.now = 0.0
         self.window.reset()
         self.update()
@@ -80,7 +105,7 @@ class TimelineView(QWidget):
     def set_per_request(self, per_request: bool) -> None:
         if per_request != self.per_request:
             self.per_request = per_request
-            self._cache_key = None
+            self._forget_drawn()
             self.update()
 
     def refresh(self, now: float) -> None:
@@ -163,7 +188,6 @@ class TimelineView(QWidget):
                 painter.drawImage(QPointF(0, 0), self._cache)
             self._paint_live_spans(painter, dark)
             self._paint_now_line(painter)
-            self._paint_gutter(painter)
         self._paint_axis(painter)
         if self.banner:
             self._paint_banner(painter)
@@ -250,20 +274,33 @@ class TimelineView(QWidget):
         assert self.live is not None
         ratio = self.devicePixelRatioF()
         key = (self.size(), ratio, self.window.t0, self.window.t1, self.per_request, len(self._rows), dark, id(self.live))
+        ended = self.live.model.ended_order
+        if len(self._ended_bars) < len(ended):  # flatten each ended request once, in time units
+            spans = self.live.model.spans
+            pieces, bars = self._flatten([spans[i] for i in ended[len(self._ended_bars) :]])
+            self._ended_pieces += pieces
+            self._ended_bars += bars
         if key != self._cache_key or self._cache is None:
             size = QSize(int(self.width() * ratio), int(self.height() * ratio))
             self._cache = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
             self._cache.setDevicePixelRatio(ratio)
             self._cache.fill(Qt.GlobalColor.transparent)
-            self._cache_key, self._cache_drawn = key, 0
-        ended = self.live.model.ended_order
-        if self._cache_drawn < len(ended):
-            spans = self.live.model.spans
+            self._cache_key, self._cached_pieces, self._cached_bars = key, 0, 0
+            painter = QPainter(self._cache)
+            self._paint_gutter(painter)
+            painter.end()
+        if self._cached_bars < len(self._ended_bars):
             painter = QPainter(self._cache)
             painter.setClipRect(self.plot_rect())
-            self._paint_spans(painter, [spans[i] for i in ended[self._cache_drawn :]], dark)
+            self._paint_flat(painter, self._ended_pieces[self._cached_pieces :], self._ended_bars[self._cached_bars :], dark)
             painter.end()
-            self._cache_drawn = len(ended)
+            self._cached_pieces, self._cached_bars = len(self._ended_pieces), len(self._ended_bars)
+
+    def _forget_drawn(self) -> None:
+        """Drop the cached image and flattened bars (a new run, or rows per request/worker)."""
+        self._cache_key = None
+        self._ended_pieces, self._ended_bars = [], []
+        self._cached_pieces = self._cached_bars = 0
 
     def _paint_live_spans(self, painter: QPainter, dark: bool) -> None:
         assert self.live is not None
@@ -273,49 +310,80 @@ class TimelineView(QWidget):
         live = [model.spans[i] for i in model.running]
         if self.per_request and self.live.running:
             live += [s for s in model.spans if s.status is Status.QUEUED]
-        self._paint_spans(painter, live, dark)
+        self._paint_flat(painter, *self._flatten(live), dark)
         painter.restore()
 
-    def _paint_spans(self, painter: QPainter, spans: list[Span], dark: bool) -> None:
+    def _flatten(self, spans: list[Span]) -> tuple[list[_Piece], list[_Bar]]:
+        """Spans as flat pieces and bars in time units, ready to be scaled to pixels."""
+        assert self.live is not None
+        model = self.live.model
+        pieces: list[_Piece] = []
+        bars: list[_Bar] = []
+        for span in spans:
+            lane = model.lane_index(span.lane)
+            if lane < 0 and not self.per_request:
+                continue  # never got a worker: it has no row in the per-worker view
+            parts = span_pieces(span, self.now, self.per_request)
+            sole = len(parts) == 1
+            pieces += [_Piece(span.request_id, lane, p.segment, p.t0, p.t1, sole) for p in parts]
+            shown = [p for p in parts if p.segment is not Segment.QUEUED]
+            if shown:
+                main = next((p.segment for p in shown if p.segment in _MAIN_SEGMENTS), shown[0].segment)
+                bars.append(_Bar(span.request_id, lane, shown[0].t0, shown[-1].t1, span.pokemon, main))
+        return pieces, bars
+
+    def _paint_flat(self, painter: QPainter, pieces: list[_Piece], bars: list[_Bar], dark: bool) -> None:
+        """Scale pieces to pixels and draw them, one ``drawRects`` per colour."""
         plot = self.plot_rect()
         lane_h = self.lane_height()
         bar_h = max(lane_h * 0.74, 1.0) if lane_h >= 4 else max(lane_h, 1.0)
         pad = (lane_h - bar_h) / 2
-        left, right = plot.left(), plot.right()
+        left, right, top = plot.left(), plot.right(), plot.top() + pad
         scale = plot.width() / self.window.span_s
         t0 = self.window.t0
+        h = max(int(bar_h), 1)
+        per_request = self.per_request
+        lane_rows = self._lane_rows()
         rects: dict[Segment, list[QRect]] = defaultdict(list)
-        labels: list[tuple[QRect, str, Segment]] = []
-        want_labels = bar_h >= LABEL_MIN_LANE_H
-        top = plot.top()
-        for span in spans:
-            row = self.row_of(span)
-            if row < 0:
-                continue
-            y = int(top + row * lane_h + pad)
-            h = max(int(bar_h), 1)
-            bar_x0 = bar_x1 = None
-            main_segment = Segment.WAITING
-            for piece in span_pieces(span, self.now, self.per_request):
-                x0 = left + (piece.t0 - t0) * scale
-                x1 = left + (piece.t1 - t0) * scale
-                if x1 < left or x0 > right:
-                    continue
-                ix0 = int(x0)
-                rects[piece.segment].append(QRect(ix0, y, max(int(x1) - ix0, 1), h))
-                if piece.segment is not Segment.QUEUED:
-                    bar_x0 = ix0 if bar_x0 is None else bar_x0
-                    bar_x1 = int(x1)
-                    if piece.segment in (Segment.FAILED, Segment.CANCELLED, Segment.WAITING):
-                        main_segment = piece.segment
-            if want_labels and bar_x0 is not None and bar_x1 is not None:
-                labels.append((QRect(bar_x0, y, bar_x1 - bar_x0, h), span.pokemon, main_segment))
+        for request_id, lane, segment, a, b, sole in pieces:
+            x0 = left + (a - t0) * scale
+            x1 = left + (b - t0) * scale
+            if x1 < left or x0 > right or (x1 - x0 < MIN_PIECE_PX and not sole):
+                continue  # off screen, or a sliver its neighbours cover anyway
+            row = request_id if per_request else lane_rows[lane]
+            ix0 = int(x0)
+            rects[segment].append(QRect(ix0, int(top + row * lane_h), max(int(x1) - ix0, 1), h))
         painter.setPen(Qt.PenStyle.NoPen)
         for segment, batch in rects.items():
             painter.setBrush(segment_color(segment, dark))
             painter.drawRects(batch)
+            if segment in (Segment.FAILED, Segment.CANCELLED):
+                # A texture as well as a colour, so a failure never depends on telling hues apart.
+                painter.setBrush(QBrush(QColor(0, 0, 0, 90), Qt.BrushStyle.BDiagPattern))
+                painter.drawRects(batch)
+        if per_request:
+            return  # rows never share a line: no notches needed, and the gutter names each row
+        gaps: list[QRect] = []  # a 1 px notch where a request starts, so neighbours stay apart
+        labels: list[tuple[QRect, str, Segment]] = []
+        want_labels = bar_h >= LABEL_MIN_LANE_H
+        for _, lane, a, b, name, main in bars:
+            x0 = int(left + (a - t0) * scale)
+            x1 = int(left + (b - t0) * scale)
+            if x1 - x0 < 4 or x1 < left or x0 > right:
+                continue
+            y = int(top + lane_rows[lane] * lane_h)
+            gaps.append(QRect(x0, y, 1, h))
+            if want_labels:
+                labels.append((QRect(x0, y, x1 - x0, h), name, main))
+        painter.setBrush(self.palette().base())
+        painter.drawRects(gaps)
         if labels:
             self._paint_labels(painter, labels, dark)
+
+    def _lane_rows(self) -> list[int]:
+        """Row of each lane, indexed by the model's lane index (lanes are shown sorted by name)."""
+        assert self.live is not None
+        return [self._row_of_lane.get(lane, 0) for lane in self.live.model.lanes]
 
     def _paint_labels(self, painter: QPainter, labels: list[tuple[QRect, str, Segment]], dark: bool) -> None:
         painter.setFont(self._label_font)

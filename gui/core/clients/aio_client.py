@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import heapq
 from types import SimpleNamespace
 from typing import Any
 
@@ -44,22 +43,9 @@ class AsyncPokemonClient:
         self.session = session
         self.recorder = recorder
         self.policy = policy
-        self._free_lanes: list[int] = []  # a heap of lane numbers given back by finished requests
-        self._next_lane = 0
 
-    async def fetch(self, job: Job) -> None:
-        """Fetch one Pokémon on the lowest free lane, so C requests in flight use lanes 0..C-1."""
-        lane = heapq.heappop(self._free_lanes) if self._free_lanes else self._take_new_lane()
-        try:
-            await self._fetch_with_retries(job, f"task {lane}")
-        finally:
-            heapq.heappush(self._free_lanes, lane)
-
-    def _take_new_lane(self) -> int:
-        self._next_lane += 1
-        return self._next_lane - 1
-
-    async def _fetch_with_retries(self, job: Job, lane: str) -> None:
+    async def fetch(self, job: Job, lane: str) -> None:
+        """Fetch one Pokémon on ``lane`` (the coroutine doing it), retrying as the policy allows."""
         self.recorder.phase(job.request_id, Phase.STARTED, lane)
         attempt = 0
         try:

@@ -1,7 +1,8 @@
-"""Asyncio: one thread, one event loop, up to C requests in flight as coroutines.
+"""Asyncio: one thread, one event loop, C coroutines fetching at the same time.
 
-``await`` hands the loop to another coroutine while this one waits on the network; a semaphore
-keeps at most C of them past the door at once.
+Each of the C worker coroutines takes the next Pokémon from a shared queue and ``await``s its
+answer; while it waits, the loop runs the others. Only C tasks ever exist, however many
+requests there are, so 10,000 requests cost no more scheduling than 10.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from gui.core.retry import RetryPolicy
 async def fetch_with_coroutines(
     jobs: list[Job], limit: int, timeout_s: float, policy: RetryPolicy, recorder: Recorder
 ) -> None:
-    semaphore = asyncio.Semaphore(limit)
+    todo: asyncio.Queue[Job] = asyncio.Queue()
+    for job in jobs:
+        todo.put_nowait(job)
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=limit),
         timeout=aiohttp.ClientTimeout(total=timeout_s),
@@ -27,8 +30,9 @@ async def fetch_with_coroutines(
     ) as session:
         client = AsyncPokemonClient(session, recorder, policy)
 
-        async def fetch(job: Job) -> None:
-            async with semaphore:  # wait here until fewer than C are in flight
-                await client.fetch(job)
+        async def worker(name: str) -> None:
+            while not todo.empty():
+                job = todo.get_nowait()
+                await client.fetch(job, lane=name)  # the loop runs other workers meanwhile
 
-        await asyncio.gather(*(fetch(job) for job in jobs))
+        await asyncio.gather(*(worker(f"task {i}") for i in range(min(limit, len(jobs)))))
