@@ -26,17 +26,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import aiohttp  # noqa: E402
-import certifi  # noqa: E402
-import httpx  # noqa: E402
+import aiohttp
+import certifi
+import httpx
 
-from gui.core.engine import Run  # noqa: E402
-from gui.core.jobs import make_jobs  # noqa: E402
-from gui.core.run_model import RunModel  # noqa: E402
-from gui.core.settings import RunSettings, make_settings  # noqa: E402
-from gui.core.stats import KnownNetwork, summarize  # noqa: E402
-from gui.core.trace import BatchSink  # noqa: E402
-from gui.server import LocalServer, NetworkConditions  # noqa: E402
+from gui.core.engine import Run
+from gui.core.jobs import make_jobs
+from gui.core.run_model import RunModel
+from gui.core.settings import RunSettings, make_settings
+from gui.core.stats import KnownNetwork, summarize
+from gui.core.trace import BatchSink
+from gui.server import LocalServer, NetworkConditions
 
 
 def traced_wall_s(settings: RunSettings, base_url: str, network: KnownNetwork) -> tuple[float, float, int]:
@@ -110,7 +110,9 @@ def bare_processes(urls: list[str], concurrency: int) -> None:
 BARE = {"sequential": bare_sequential, "threads": bare_threads, "asyncio": bare_asyncio, "processes": bare_processes}
 
 
-def bench_mode(mode: str, count: int, concurrency: int, base_url: str, network: KnownNetwork, repeats: int) -> dict[str, Any]:
+def bench_mode(
+    mode: str, count: int, concurrency: int, base_url: str, network: KnownNetwork, repeats: int
+) -> dict[str, Any]:
     settings = make_settings(mode=mode, count=count, concurrency=concurrency)
     urls = [job.url for job in make_jobs(settings, base_url)]
     walls, bares = [], []
@@ -123,10 +125,15 @@ def bench_mode(mode: str, count: int, concurrency: int, base_url: str, network: 
         bares.append(time.perf_counter() - started)
     wall_s, bare_s = statistics.median(walls), statistics.median(bares)
     return {
-        "requests": count, "concurrency": settings.workers, "repeats": repeats,
-        "wall_s": round(wall_s, 4), "ideal_s": round(ideal, 4), "bare_wall_s": round(bare_s, 4),
-        "wall_over_ideal": round(wall_s / ideal, 3), "wall_over_bare": round(wall_s / bare_s, 3),
-    }  # fmt: skip
+        "requests": count,
+        "concurrency": settings.workers,
+        "repeats": repeats,
+        "wall_s": round(wall_s, 4),
+        "ideal_s": round(ideal, 4),
+        "bare_wall_s": round(bare_s, 4),
+        "wall_over_ideal": round(wall_s / ideal, 3),
+        "wall_over_bare": round(wall_s / bare_s, 3),
+    }
 
 
 def main() -> int:
@@ -156,9 +163,12 @@ def main() -> int:
             results[mode] = bench_mode(mode, count, concurrency, server.base_url, network, args.repeats)
             if not args.json:
                 r = results[mode]
-                print(f"{mode:<11} n={r['requests']:<5} c={r['concurrency']:<4} wall {r['wall_s']:7.3f} s  "
-                      f"ideal {r['ideal_s']:7.3f} s  bare {r['bare_wall_s']:7.3f} s  "
-                      f"wall/ideal {r['wall_over_ideal']:5.2f}  wall/bare {r['wall_over_bare']:5.2f}", flush=True)  # fmt: skip
+                print(
+                    f"{mode:<11} n={r['requests']:<5} c={r['concurrency']:<4} wall {r['wall_s']:7.3f} s  "
+                    f"ideal {r['ideal_s']:7.3f} s  bare {r['bare_wall_s']:7.3f} s  "
+                    f"wall/ideal {r['wall_over_ideal']:5.2f}  wall/bare {r['wall_over_bare']:5.2f}",
+                    flush=True,
+                )
     if args.json:
         print(json.dumps({"latency_ms": args.latency_ms, "modes": results}))
     return 0

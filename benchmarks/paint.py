@@ -27,19 +27,19 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import qasync  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qasync
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
-from gui.core.engine import Run, RunState  # noqa: E402
-from gui.core.lab import LiveRun  # noqa: E402
-from gui.core.run_model import RunModel  # noqa: E402
-from gui.core.settings import Mode, make_settings  # noqa: E402
-from gui.core.trace import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status, TraceEvent  # noqa: E402
-from gui.qt.main_window import MainWindow  # noqa: E402
-from gui.qt.time_window import TimeWindow  # noqa: E402
-from gui.qt.timeline_view import TimelineView  # noqa: E402
-from gui.server import NetworkConditions  # noqa: E402
+from gui.core.engine import Run, RunState
+from gui.core.lab import LiveRun
+from gui.core.run_model import RunModel
+from gui.core.settings import Mode, make_settings
+from gui.core.trace import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status, TraceEvent
+from gui.qt.main_window import MainWindow
+from gui.qt.time_window import TimeWindow
+from gui.qt.timeline_view import TimelineView
+from gui.server import NetworkConditions
 
 FPS = 60
 LANES = 100
@@ -59,10 +59,20 @@ def synthetic_events(count: int, lanes: int, latency_s: float = 0.1, seed: int =
         received = first + rng.uniform(0.0005, 0.01)
         end = received + 0.0003
         free_at[lane] = end
-        events += [PhaseEvent(request_id, Phase.QUEUED, 0.0), PhaseEvent(request_id, Phase.STARTED, start, f"task {lane}")]
-        events += [PhaseEvent(request_id, p, t) for p, t in
-                   ((Phase.CONNECTED, connected), (Phase.SENT, sent), (Phase.FIRST_BYTE, first),
-                    (Phase.RECEIVED, received), (Phase.PARSED, end))]  # fmt: skip
+        events += [
+            PhaseEvent(request_id, Phase.QUEUED, 0.0),
+            PhaseEvent(request_id, Phase.STARTED, start, f"task {lane}"),
+        ]
+        events += [
+            PhaseEvent(request_id, p, t)
+            for p, t in (
+                (Phase.CONNECTED, connected),
+                (Phase.SENT, sent),
+                (Phase.FIRST_BYTE, first),
+                (Phase.RECEIVED, received),
+                (Phase.PARSED, end),
+            )
+        ]
         events.append(EndEvent(request_id, end, Outcome(Status.OK, 200, bytes=3000), PokemonCard(1, "x", (), ())))
     return sorted(events, key=lambda e: e.t)
 
@@ -97,7 +107,7 @@ def replay_paint_ms(count: int) -> dict[str, float]:
     run.state, run.wall_s = RunState.FINISHED, end_t
     full_ms = []
     for step in range(20):  # each a new view: nothing cached
-        view.window.set_range(0.0, end_t * (1 + step / 100))
+        view.time_window.set_range(0.0, end_t * (1 + step / 100))
         started = time.perf_counter()
         view.render(image)
         full_ms.append((time.perf_counter() - started) * 1000)
@@ -138,8 +148,13 @@ async def loop_lag_during_run(requests: int) -> dict[str, float]:
     window.close()
     await window.closed
     lags.sort()
-    return {"requests": requests, "wall_s": round(wall, 3), "samples": len(lags),
-            "loop_lag_ms_p50": round(lags[len(lags) // 2], 2), "loop_lag_ms_p99": round(lags[int(len(lags) * 0.99)], 2)}  # fmt: skip
+    return {
+        "requests": requests,
+        "wall_s": round(wall, 3),
+        "samples": len(lags),
+        "loop_lag_ms_p50": round(lags[len(lags) // 2], 2),
+        "loop_lag_ms_p99": round(lags[int(len(lags) * 0.99)], 2),
+    }
 
 
 def main() -> int:
@@ -158,10 +173,14 @@ def main() -> int:
         print(json.dumps(result))
     else:
         for count, figures in paint.items():
-            print(f"{count:>6} spans: paint p50 {figures['paint_ms_p50']:.2f} ms, p95 {figures['paint_ms_p95']:.2f} ms "
-                  f"over {figures['frames']} frames; full redraw p50 {figures['full_redraw_ms_p50']:.1f} ms")  # fmt: skip
-        print(f"loop lag during a {lag['requests']}-request asyncio run: p50 {lag['loop_lag_ms_p50']} ms, "
-              f"p99 {lag['loop_lag_ms_p99']} ms ({lag['samples']} samples, run took {lag['wall_s']} s)")  # fmt: skip
+            print(
+                f"{count:>6} spans: paint p50 {figures['paint_ms_p50']:.2f} ms, p95 {figures['paint_ms_p95']:.2f} ms "
+                f"over {figures['frames']} frames; full redraw p50 {figures['full_redraw_ms_p50']:.1f} ms"
+            )
+        print(
+            f"loop lag during a {lag['requests']}-request asyncio run: p50 {lag['loop_lag_ms_p50']} ms, "
+            f"p99 {lag['loop_lag_ms_p99']} ms ({lag['samples']} samples, run took {lag['wall_s']} s)"
+        )
     return 0
 
 

@@ -20,12 +20,20 @@ def build_parser() -> argparse.ArgumentParser:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--serve", action="store_true", help="only run the local PokéAPI server in the foreground")
     what.add_argument("--headless", action="store_true", help="one run with no window; print a summary")
-    what.add_argument("--screenshot", type=Path, metavar="PNG",
-                      help="run --mode to the end in the window (no display needed) and save a PNG of it")  # fmt: skip
+    what.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PNG",
+        help="run --mode to the end in the window (no display needed) and save a PNG of it",
+    )
     parser.add_argument("--port", type=int, default=8000, help="with --serve: TCP port on 127.0.0.1 (0 = any free)")
     parser.add_argument("--per-request", action="store_true", help="window: one timeline row per request")
-    parser.add_argument("--theme", choices=["system", "light", "dark"], default="system",
-                        help="window colours (default: follow the system)")  # fmt: skip
+    parser.add_argument(
+        "--theme",
+        choices=["system", "light", "dark"],
+        default="system",
+        help="window colours (default: follow the system)",
+    )
     add_run_arguments(parser)
     add_condition_arguments(parser, latency_ms=DEFAULT_LATENCY_MS)
     return parser

@@ -29,10 +29,19 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("a run (with --headless or --screenshot)")
     group.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.ASYNCIO.value)
     group.add_argument("-n", "--count", type=int, default=151, help=f"requests, 1-{MAX_REQUESTS:,} (default 151)")
-    group.add_argument("--concurrency", "-c", type=int, default=10,
-                       help=f"workers or requests in flight, 1-{MAX_CONCURRENCY:,} (default 10)")  # fmt: skip
-    group.add_argument("--select", choices=["first", "random"], default="first",
-                       help="first N Pokémon, or N at random (reproducible with --seed)")  # fmt: skip
+    group.add_argument(
+        "--concurrency",
+        "-c",
+        type=int,
+        default=10,
+        help=f"workers or requests in flight, 1-{MAX_CONCURRENCY:,} (default 10)",
+    )
+    group.add_argument(
+        "--select",
+        choices=["first", "random"],
+        default="first",
+        help="first N Pokémon, or N at random (reproducible with --seed)",
+    )
     group.add_argument("--pokemon", default="", help="comma-separated names to fetch instead (sets -n)")
     group.add_argument("--timeout-s", type=float, default=10.0, help="per-request timeout")
     group.add_argument("--retries", type=int, default=0, help="retries per request (backoff, Retry-After)")
@@ -43,9 +52,15 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 
 def settings_from_args(args: argparse.Namespace) -> RunSettings:
     values: dict[str, Any] = {
-        "mode": args.mode, "count": args.count, "concurrency": args.concurrency, "selection": args.select,
-        "seed": args.seed, "timeout_s": args.timeout_s, "retries": args.retries, "base_url": args.base_url,
-    }  # fmt: skip
+        "mode": args.mode,
+        "count": args.count,
+        "concurrency": args.concurrency,
+        "selection": args.select,
+        "seed": args.seed,
+        "timeout_s": args.timeout_s,
+        "retries": args.retries,
+        "base_url": args.base_url,
+    }
     if args.pokemon:
         values["names"] = args.pokemon.split(",")
         values["selection"] = "names"
@@ -108,8 +123,10 @@ def headless_main(args: argparse.Namespace) -> int:
 
 def text_report(result: HeadlessResult) -> str:
     s, summary = result.settings, result.summary
-    lines = [f"{s.mode.value}: {summary.requests} requests, {s.workers} at once"
-             + (f", server latency {result.conditions.latency_ms:g} ms" if result.conditions and not s.base_url else "")]  # fmt: skip
+    lines = [
+        f"{s.mode.value}: {summary.requests} requests, {s.workers} at once"
+        + (f", server latency {result.conditions.latency_ms:g} ms" if result.conditions and not s.base_url else "")
+    ]
     lines += [f"note: {note}" for note in s.notes]
     if result.interrupted:
         lines.append("interrupted: the rest were cancelled")

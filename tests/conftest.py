@@ -10,7 +10,7 @@ import pytest
 # Before anything can create a QApplication: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from gui.server import LocalServer, NetworkConditions  # noqa: E402
+from gui.server import LocalServer, NetworkConditions
 
 
 @pytest.fixture(scope="session")

@@ -105,8 +105,10 @@ class Run:
             await run_blocking("sequential", lambda: fetch_one_after_another(self.jobs, client, self._cancel))
             client.close()
         elif s.mode is Mode.THREADS:
-            make_client = lambda: self._sync_client(recorder)  # noqa: E731
-            await run_blocking("threads-run", lambda: fetch_with_thread_pool(self.jobs, s.concurrency, make_client, self._cancel))
+            make_client = lambda: self._sync_client(recorder)
+            await run_blocking(
+                "threads-run", lambda: fetch_with_thread_pool(self.jobs, s.concurrency, make_client, self._cancel)
+            )
         else:
             await run_blocking("processes-run", lambda: self._run_processes(recorder))
 
@@ -121,8 +123,12 @@ class Run:
             target=_forward_events, args=(events, recorder, len(self.jobs), all_ended, stop), name="process-events"
         )
         forwarder.start()
-        options = {"t0": recorder.t0, "timeout_s": self.settings.timeout_s,
-                   "retries": self.settings.retries, "backoff_s": self.settings.backoff_s}  # fmt: skip
+        options = {
+            "t0": recorder.t0,
+            "timeout_s": self.settings.timeout_s,
+            "retries": self.settings.retries,
+            "backoff_s": self.settings.backoff_s,
+        }
         try:
             fetch_with_process_pool(self.jobs, self.settings.concurrency, options, events, self._cancel)
             if not self._cancel.cancelled:

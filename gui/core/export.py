@@ -58,8 +58,14 @@ def chrome_trace(model: RunModel, title: str) -> dict[str, Any]:
         if start is None or end is None:
             continue  # cancelled before it started: it never occupied a lane
         tid = model.lane_index(span.lane) + 1
-        args = {"status": span.status.value, "http_status": span.http_status, "queued_s": span.t.get(Phase.QUEUED),
-                "bytes": span.bytes, "retries": span.retries, "error": span.error}  # fmt: skip
+        args = {
+            "status": span.status.value,
+            "http_status": span.http_status,
+            "queued_s": span.t.get(Phase.QUEUED),
+            "bytes": span.bytes,
+            "retries": span.retries,
+            "error": span.error,
+        }
         events.append(_slice(span.pokemon, "request", start, end, tid, args))
         for name, first, last in WATERFALL:
             if first in span.t and last in span.t:
@@ -68,8 +74,16 @@ def chrome_trace(model: RunModel, title: str) -> dict[str, Any]:
 
 
 def _slice(name: str, category: str, start: float, end: float, tid: int, args: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "cat": category, "ph": "X", "pid": 1, "tid": tid,
-            "ts": round(start * 1e6, 1), "dur": round(max(end - start, 0.0) * 1e6, 1), "args": args}  # fmt: skip
+    return {
+        "name": name,
+        "cat": category,
+        "ph": "X",
+        "pid": 1,
+        "tid": tid,
+        "ts": round(start * 1e6, 1),
+        "dur": round(max(end - start, 0.0) * 1e6, 1),
+        "args": args,
+    }
 
 
 # ASCII: each lane is a row; a column is a slice of the run's time.

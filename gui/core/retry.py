@@ -27,7 +27,7 @@ class RetryPolicy:
             return None
         if status not in (Status.HTTP_ERROR, Status.TIMEOUT, Status.CONNECTION_ERROR):
             return None
-        delay = self.backoff_s * (2**attempt)
+        delay = self.backoff_s * 2.0**attempt
         if retry_after and retry_after.strip().isdigit():
             delay = max(delay, float(retry_after))
         return min(delay, MAX_BACKOFF_S)

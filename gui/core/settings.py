@@ -69,12 +69,14 @@ def make_settings(**values: object) -> RunSettings:
         values["mode"] = _enum(Mode, values["mode"], "mode")
     if "selection" in values:
         values["selection"] = _enum(Selection, values["selection"], "selection")
-    if isinstance(values.get("names"), (list, tuple)):
-        values["names"] = tuple(str(n).strip().lower() for n in values["names"] if str(n).strip())  # type: ignore[union-attr]
-        if values["names"] and "selection" not in values:
+    names = values.get("names")
+    if isinstance(names, (list, tuple)):
+        cleaned = tuple(str(n).strip().lower() for n in names if str(n).strip())
+        values["names"] = cleaned
+        if cleaned and "selection" not in values:
             values["selection"] = Selection.NAMES
-    if values.get("selection") is Selection.NAMES and values.get("names"):
-        values["count"] = len(values["names"])  # type: ignore[arg-type]
+        if cleaned and values.get("selection") is Selection.NAMES:
+            values["count"] = len(cleaned)
     settings = RunSettings(**values)  # type: ignore[arg-type]
     if settings.is_real_pokeapi and settings.concurrency > POLITE_REAL_API_LIMIT:
         note = f"concurrency capped at {POLITE_REAL_API_LIMIT} to be polite to the real PokéAPI"
@@ -101,7 +103,9 @@ def _problems(s: RunSettings) -> list[str]:
     if not isinstance(s.count, int) or not _in_range(s.count, 1, MAX_REQUESTS):
         problems.append(f"number of requests must be a whole number from 1 to {MAX_REQUESTS:,}, got {s.count!r}")
     if not isinstance(s.concurrency, int) or not _in_range(s.concurrency, 1, MAX_CONCURRENCY):
-        problems.append(f"workers / concurrency must be a whole number from 1 to {MAX_CONCURRENCY:,}, got {s.concurrency!r}")
+        problems.append(
+            f"workers / concurrency must be a whole number from 1 to {MAX_CONCURRENCY:,}, got {s.concurrency!r}"
+        )
     if not _in_range(s.timeout_s, 0.1, 600):
         problems.append(f"timeout must be from 0.1 to 600 seconds, got {s.timeout_s!r}")
     if not isinstance(s.retries, int) or not _in_range(s.retries, 0, MAX_RETRIES):

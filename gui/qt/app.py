@@ -7,11 +7,16 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
-from gui.core.settings import Mode, SettingsError
-from gui.server.cli import conditions_from_args
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from gui.core.settings import Mode
+from gui.qt.main_window import MainWindow
 from gui.qt.platform_check import platform_problem
 from gui.qt.theme import apply_theme
+from gui.server.cli import conditions_from_args
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -28,12 +33,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    from gui.qt.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("Poké Concurrency Lab")
     apply_theme(app, args.theme)
     app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after the workers and server stop
@@ -52,11 +52,8 @@ def run_app(args: argparse.Namespace) -> int:
     return exit_code
 
 
-def apply_cli_settings(window: object, args: argparse.Namespace) -> None:
+def apply_cli_settings(window: MainWindow, args: argparse.Namespace) -> None:
     """Put command-line values into the settings widgets, so the window starts as asked."""
-    from gui.qt.main_window import MainWindow
-
-    assert isinstance(window, MainWindow)
     panel = window.settings_panel
     panel.count.setValue(args.count)
     panel.workers.setValue(args.concurrency)
@@ -74,13 +71,15 @@ def apply_cli_settings(window: object, args: argparse.Namespace) -> None:
         window.timeline.set_per_request(True)
 
 
-async def take_screenshot(window: object, mode: Mode, path: Path) -> int:
+async def take_screenshot(window: MainWindow, mode: Mode, path: Path) -> int:
     """Run ``mode`` to the end, then save a PNG of the whole window."""
-    from gui.qt.main_window import MainWindow
-
-    assert isinstance(window, MainWindow)
     finished: asyncio.Future[object] = asyncio.get_running_loop().create_future()
-    window.run_finished.connect(lambda live: finished.done() or finished.set_result(live))
+
+    def on_finished(live: object) -> None:
+        if not finished.done():
+            finished.set_result(live)
+
+    window.run_finished.connect(on_finished)
     await window._server_ready.wait()
     if window.server_error:
         print(f"error: {window.server_error}", file=sys.stderr)
@@ -104,12 +103,6 @@ async def take_screenshot(window: object, mode: Mode, path: Path) -> int:
     return 0
 
 
-async def _close(window: object) -> None:
-    from gui.qt.main_window import MainWindow
-
-    assert isinstance(window, MainWindow)
+async def _close(window: MainWindow) -> None:
     window.close()
     await window.closed
-
-
-__all__ = ["run_app", "SettingsError"]

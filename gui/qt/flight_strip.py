@@ -51,7 +51,7 @@ class FlightStrip(QWidget):
 
     def __init__(self, window: TimeWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.time_window = window
         self.live: LiveRun | None = None
         self.now = 0.0
         self._steps: list[tuple[float, int]] = []
@@ -59,7 +59,7 @@ class FlightStrip(QWidget):
         self.setMinimumHeight(84)
         self.setMaximumHeight(120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.window.changed.connect(self.update)
+        self.time_window.changed.connect(self.update)
 
     def set_run(self, live: LiveRun | None) -> None:
         self.live = live
@@ -94,11 +94,15 @@ class FlightStrip(QWidget):
         limit = self.live.settings.workers
         top_level = max(limit, self.live.model.peak_in_flight, 1) * 1.2  # headroom above the limit line
         end = self.now if self.live.running else self.live.run.wall_s
-        columns = column_peaks(self._steps, self.window.t0, self.window.span_s, int(plot.width()), end)
+        columns = column_peaks(self._steps, self.time_window.t0, self.time_window.span_s, int(plot.width()), end)
         scale = plot.height() / top_level
         bottom = int(plot.bottom())
         left = int(plot.left())
-        rects = [QRect(left + i, bottom - int(level * scale), 1, int(level * scale)) for i, level in enumerate(columns) if level]
+        rects = [
+            QRect(left + i, bottom - int(level * scale), 1, int(level * scale))
+            for i, level in enumerate(columns)
+            if level
+        ]
         painter.save()
         painter.setClipRect(plot.adjusted(0, -2, 0, 2))
         painter.setPen(Qt.PenStyle.NoPen)
@@ -110,7 +114,7 @@ class FlightStrip(QWidget):
         painter.setPen(QPen(QColor(LIMIT_LINE_HEX), 1.2, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(plot.left(), limit_y), QPointF(plot.right(), limit_y))
         if self.live.running:
-            x_now = plot.left() + (self.now - self.window.t0) / self.window.span_s * plot.width()
+            x_now = plot.left() + (self.now - self.time_window.t0) / self.time_window.span_s * plot.width()
             painter.setPen(QPen(QColor(NOW_LINE_HEX), 2))
             painter.drawLine(QPointF(x_now, plot.top()), QPointF(x_now, plot.bottom()))
         painter.restore()

@@ -7,7 +7,9 @@ frame timer on the GUI thread moves them into the model (``Lab.pump``) about 60 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -132,8 +134,9 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         self.stop_action = self._action(toolbar, "Stop", "Esc", "Cancel the run (Esc)", self.stop_run)
         self.fit_action = self._action(toolbar, "Fit", "F", "Show the whole run and follow it (F)", self.timeline.fit)
-        self.per_request_action = self._action(toolbar, "One row per request", "L",
-                                               "One row per request instead of per worker (L)", self._toggle_rows)  # fmt: skip
+        self.per_request_action = self._action(
+            toolbar, "One row per request", "L", "One row per request instead of per worker (L)", self._toggle_rows
+        )
         self.per_request_action.setCheckable(True)
         for action in toolbar.actions():  # keys drive the buttons; no button keeps a focus frame
             widget = toolbar.widgetForAction(action)
@@ -180,11 +183,10 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self.mode_actions[mode].setChecked(True)
-        if self.settings_panel.uses_local_server and self.server.state is not ServerStatus.RUNNING:
-            if not self._server_ready.is_set():
-                self._pending_mode = mode
-                self.statusBar().showMessage(f"{mode.value.title()} starts as soon as the local server is ready…")
-                return
+        if self.settings_panel.uses_local_server and not self._server_ready.is_set():
+            self._pending_mode = mode
+            self.statusBar().showMessage(f"{mode.value.title()} starts as soon as the local server is ready…")
+            return
         self._pending_mode = None
         settings = self.settings_panel.run_settings(mode.value)
         if settings is None:
@@ -215,8 +217,9 @@ class MainWindow(QMainWindow):
         if banner:
             self.banner_timer.start()
         notes = "  ".join(settings.notes)
-        self.statusBar().showMessage(f"{settings.mode.value.title()}: fetching {settings.count:,} Pokémon, "
-                                     f"{settings.workers} at once…  {notes}")  # fmt: skip
+        self.statusBar().showMessage(
+            f"{settings.mode.value.title()}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
+        )
         self.timer.start()
 
     def stop_run(self) -> None:
@@ -265,14 +268,15 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(
                 f"{live.settings.mode.value.title()} done in {summary.wall_s:.2f} s: {summary.ok} ok, "
-                f"{summary.failed} failed, {summary.cancelled} cancelled. Hover a bar for timings, click it for its card."
+                f"{summary.failed} failed, {summary.cancelled} cancelled. "
+                "Hover a bar for timings, click it for its card."
             )
         self.run_finished.emit(live)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    def _spawn(self, coroutine: object) -> None:
-        task = asyncio.ensure_future(coroutine)  # type: ignore[arg-type]
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(self._report_failure)

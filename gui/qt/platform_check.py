@@ -44,10 +44,14 @@ def platform_problem(env: Mapping[str, str] = os.environ) -> str | None:
     if chosen.startswith(HEADLESS_PLATFORMS) or (not chosen and env.get("WAYLAND_DISPLAY")):
         return None
     if not env.get("DISPLAY"):
-        return ("error: no display to open a window on (DISPLAY is not set). "
-                "Use --headless for a text run or --screenshot out.png for a picture.")  # fmt: skip
+        return (
+            "error: no display to open a window on (DISPLAY is not set). "
+            "Use --headless for a text run or --screenshot out.png for a picture."
+        )
     missing = missing_xcb_packages()
     if missing:
-        return ("error: Qt cannot open a window: system libraries are missing. "
-                f"Install them with: sudo apt-get install {' '.join(missing)}")  # fmt: skip
+        return (
+            "error: Qt cannot open a window: system libraries are missing. "
+            f"Install them with: sudo apt-get install {' '.join(missing)}"
+        )
     return None

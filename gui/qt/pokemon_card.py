@@ -11,8 +11,14 @@ from gui.core.run_model import Span
 from gui.qt.theme import TYPE_HEX, text_color_on
 
 STAT_MAX = 255
-STAT_NAMES = {"hp": "HP", "attack": "Attack", "defense": "Defense", "special-attack": "Sp. Atk",
-              "special-defense": "Sp. Def", "speed": "Speed"}  # fmt: skip
+STAT_NAMES = {
+    "hp": "HP",
+    "attack": "Attack",
+    "defense": "Defense",
+    "special-attack": "Sp. Atk",
+    "special-defense": "Sp. Def",
+    "speed": "Speed",
+}
 
 
 class StatBar(QWidget):
@@ -73,14 +79,16 @@ class PokemonCard(QDialog):
             layout.addWidget(QLabel(f"Height {card.height / 10:.1f} m · Weight {card.weight / 10:.1f} kg"))
         for stat, value in card.stats:
             row = QHBoxLayout()
-            name = QLabel(STAT_NAMES.get(stat, stat))
-            name.setFixedWidth(60)
+            stat_name = QLabel(STAT_NAMES.get(stat, stat))
+            stat_name.setFixedWidth(60)
             number = QLabel(str(value))
             number.setFixedWidth(30)
             number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            row.addWidget(name)
+            row.addWidget(stat_name)
             row.addWidget(number)
             row.addWidget(StatBar(value), 1)
             layout.addLayout(row)
         total = sum(value for _, value in card.stats)
-        layout.addWidget(QLabel(f"Base stat total: {total}  ·  fetched in {(span.duration_s or 0) * 1000:.0f} ms on {span.lane}"))
+        layout.addWidget(
+            QLabel(f"Base stat total: {total}  ·  fetched in {(span.duration_s or 0) * 1000:.0f} ms on {span.lane}")
+        )

@@ -22,7 +22,9 @@ class Swatch(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        color = segment_color(self.segment, is_dark(self.palette())) if self.segment is not None else QColor(self.color_hex)
+        color = (
+            segment_color(self.segment, is_dark(self.palette())) if self.segment is not None else QColor(self.color_hex)
+        )
         painter.fillRect(self.rect(), color)
         painter.end()
 

@@ -23,11 +23,27 @@ NOW_LINE_HEX = "#56b4e9"  # sky blue: distinct from every phase colour
 LIMIT_LINE_HEX = "#d55e00"
 
 TYPE_HEX: dict[str, str] = {
-    "normal": "#9fa19f", "fire": "#e62829", "water": "#2980ef", "electric": "#fac000", "grass": "#3fa129",
-    "ice": "#3dcef3", "fighting": "#ff8000", "poison": "#9141cb", "ground": "#915121", "flying": "#81b9ef",
-    "psychic": "#ef4179", "bug": "#91a119", "rock": "#afa981", "ghost": "#704170", "dragon": "#5060e1",
-    "dark": "#624d4e", "steel": "#60a1b8", "fairy": "#ef70ef", "stellar": "#40b5a5", "unknown": "#68a090",
-}  # fmt: skip
+    "normal": "#9fa19f",
+    "fire": "#e62829",
+    "water": "#2980ef",
+    "electric": "#fac000",
+    "grass": "#3fa129",
+    "ice": "#3dcef3",
+    "fighting": "#ff8000",
+    "poison": "#9141cb",
+    "ground": "#915121",
+    "flying": "#81b9ef",
+    "psychic": "#ef4179",
+    "bug": "#91a119",
+    "rock": "#afa981",
+    "ghost": "#704170",
+    "dragon": "#5060e1",
+    "dark": "#624d4e",
+    "steel": "#60a1b8",
+    "fairy": "#ef70ef",
+    "stellar": "#40b5a5",
+    "unknown": "#68a090",
+}
 
 
 def segment_color(segment: Segment, dark: bool) -> QColor:
@@ -44,7 +60,7 @@ def text_color_on(background: QColor) -> QColor:
 
 
 def apply_theme(app: QApplication, theme: str) -> None:
-    """"system" keeps the platform's palette (and follows its light/dark switch); "light" and
+    """ "system" keeps the platform's palette (and follows its light/dark switch); "light" and
     "dark" force one on Fusion, e.g. for a projector in a bright room."""
     if theme == "system":
         return
@@ -52,13 +68,19 @@ def apply_theme(app: QApplication, theme: str) -> None:
     palette = QPalette()
     if theme == "dark":
         colors = {
-            QPalette.ColorRole.Window: "#1f2226", QPalette.ColorRole.WindowText: "#e6e6e6",
-            QPalette.ColorRole.Base: "#16181b", QPalette.ColorRole.AlternateBase: "#23262a",
-            QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#2a2e33",
-            QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#3d7fd6",
-            QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: "#2a2e33",
-            QPalette.ColorRole.ToolTipText: "#e6e6e6", QPalette.ColorRole.PlaceholderText: "#8a8f96",
-        }  # fmt: skip
+            QPalette.ColorRole.Window: "#1f2226",
+            QPalette.ColorRole.WindowText: "#e6e6e6",
+            QPalette.ColorRole.Base: "#16181b",
+            QPalette.ColorRole.AlternateBase: "#23262a",
+            QPalette.ColorRole.Text: "#e6e6e6",
+            QPalette.ColorRole.Button: "#2a2e33",
+            QPalette.ColorRole.ButtonText: "#e6e6e6",
+            QPalette.ColorRole.Highlight: "#3d7fd6",
+            QPalette.ColorRole.HighlightedText: "#ffffff",
+            QPalette.ColorRole.ToolTipBase: "#2a2e33",
+            QPalette.ColorRole.ToolTipText: "#e6e6e6",
+            QPalette.ColorRole.PlaceholderText: "#8a8f96",
+        }
         for role, hex_color in colors.items():
             palette.setColor(role, QColor(hex_color))
     app.setPalette(palette)

@@ -14,7 +14,18 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui.core.lab import LiveRun
@@ -56,7 +67,7 @@ _MAIN_SEGMENTS = (Segment.WAITING, Segment.FAILED, Segment.CANCELLED)
 
 
 def natural_key(text: str) -> list[object]:
-    """"worker_10" after "worker_9": compare digit runs as numbers."""
+    """ "worker_10" after "worker_9": compare digit runs as numbers."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
@@ -67,7 +78,7 @@ class TimelineView(QWidget):
 
     def __init__(self, window: TimeWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.time_window = window
         self.live: LiveRun | None = None
         self.per_request = False
         self.now = 0.0
@@ -90,7 +101,7 @@ class TimelineView(QWidget):
         self.setMinimumSize(420, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.window.changed.connect(self.update)
+        self.time_window.changed.connect(self.update)
 
     # --- what to show ---------------------------------------------------------------------
 
@@ -99,7 +110,7 @@ class TimelineView(QWidget):
         self._rows, self._row_of_lane = [], {}
         self._forget_drawn()
         self.now = 0.0
-        self.window.reset()
+        self.time_window.reset()
         self.update()
 
     def set_per_request(self, per_request: bool) -> None:
@@ -114,22 +125,24 @@ class TimelineView(QWidget):
         if self.live is not None and len(self.live.model.lanes) != len(self._rows):
             self._rows = sorted(self.live.model.lanes, key=natural_key)
             self._row_of_lane = {lane: i for i, lane in enumerate(self._rows)}
-        if self.live is not None and not self.live.running and self.window.following:
-            self.window.fit(self.live.run.wall_s)
+        if self.live is not None and not self.live.running and self.time_window.following:
+            self.time_window.fit(self.live.run.wall_s)
         else:
-            self.window.follow(now)
+            self.time_window.follow(now)
         self.update()
 
     def fit(self) -> None:
         if self.live is None:
             return
         end = self.live.run.wall_s if not self.live.running else self.now
-        self.window.fit(end)
+        self.time_window.fit(end)
 
     # --- geometry -------------------------------------------------------------------------
 
     def plot_rect(self) -> QRect:
-        return QRect(GUTTER_W, AXIS_H, max(self.width() - GUTTER_W - RIGHT_PAD, 10), max(self.height() - AXIS_H - 4, 10))
+        return QRect(
+            GUTTER_W, AXIS_H, max(self.width() - GUTTER_W - RIGHT_PAD, 10), max(self.height() - AXIS_H - 4, 10)
+        )
 
     @property
     def row_count(self) -> int:
@@ -142,11 +155,11 @@ class TimelineView(QWidget):
 
     def x_of(self, t: float) -> float:
         plot = self.plot_rect()
-        return plot.left() + (t - self.window.t0) / self.window.span_s * plot.width()
+        return plot.left() + (t - self.time_window.t0) / self.time_window.span_s * plot.width()
 
     def t_of(self, x: float) -> float:
         plot = self.plot_rect()
-        return self.window.t0 + (x - plot.left()) / plot.width() * self.window.span_s
+        return self.time_window.t0 + (x - plot.left()) / plot.width() * self.time_window.span_s
 
     def row_of(self, span: Span) -> int:
         if self.per_request:
@@ -159,7 +172,7 @@ class TimelineView(QWidget):
             return None
         row = int((pos.y() - self.plot_rect().top()) / self.lane_height())
         t = self.t_of(pos.x())
-        tolerance = 3 * self.window.span_s / self.plot_rect().width()
+        tolerance = 3 * self.time_window.span_s / self.plot_rect().width()
         spans = self.live.model.spans
         if self.per_request:
             candidates = [spans[row]] if 0 <= row < len(spans) else []
@@ -203,9 +216,9 @@ class TimelineView(QWidget):
         grid = QColor(self.palette().text().color())
         grid.setAlpha(28)
         painter.setPen(QPen(grid, 1))
-        step = tick_step(self.window.span_s, plot.width())
-        t = (self.window.t0 // step) * step
-        while t <= self.window.t1:
+        step = tick_step(self.time_window.span_s, plot.width())
+        t = (self.time_window.t0 // step) * step
+        while t <= self.time_window.t1:
             x = self.x_of(t)
             if x >= plot.left():
                 painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
@@ -221,10 +234,10 @@ class TimelineView(QWidget):
         plot = self.plot_rect()
         painter.fillRect(QRect(0, 0, self.width(), AXIS_H), self.palette().window())
         painter.setPen(self.palette().text().color())
-        step = tick_step(self.window.span_s, plot.width())
+        step = tick_step(self.time_window.span_s, plot.width())
         decimals = max(0, -int(f"{step:e}".split("e")[1]))
-        t = (self.window.t0 // step) * step
-        while t <= self.window.t1 + 1e-9:
+        t = (self.time_window.t0 // step) * step
+        while t <= self.time_window.t1 + 1e-9:
             x = self.x_of(t)
             if plot.left() - 1 <= x <= plot.right() + 1:
                 painter.drawLine(QPointF(x, AXIS_H - 6), QPointF(x, AXIS_H - 1))
@@ -262,7 +275,9 @@ class TimelineView(QWidget):
     def _paint_banner(self, painter: QPainter) -> None:
         plot = self.plot_rect()
         metrics = painter.fontMetrics()
-        box = QRectF(plot.left() + 8, plot.top() + 8, metrics.horizontalAdvance(self.banner) + 24, metrics.height() + 12)
+        box = QRectF(
+            plot.left() + 8, plot.top() + 8, metrics.horizontalAdvance(self.banner) + 24, metrics.height() + 12
+        )
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(30, 30, 30, 215))
         painter.drawRoundedRect(box, 6, 6)
@@ -273,7 +288,16 @@ class TimelineView(QWidget):
         """Draw newly ended requests into the cached image; rebuild it when the view changed."""
         assert self.live is not None
         ratio = self.devicePixelRatioF()
-        key = (self.size(), ratio, self.window.t0, self.window.t1, self.per_request, len(self._rows), dark, id(self.live))
+        key = (
+            self.size(),
+            ratio,
+            self.time_window.t0,
+            self.time_window.t1,
+            self.per_request,
+            len(self._rows),
+            dark,
+            id(self.live),
+        )
         ended = self.live.model.ended_order
         if len(self._ended_bars) < len(ended):  # flatten each ended request once, in time units
             spans = self.live.model.spans
@@ -292,7 +316,9 @@ class TimelineView(QWidget):
         if self._cached_bars < len(self._ended_bars):
             painter = QPainter(self._cache)
             painter.setClipRect(self.plot_rect())
-            self._paint_flat(painter, self._ended_pieces[self._cached_pieces :], self._ended_bars[self._cached_bars :], dark)
+            self._paint_flat(
+                painter, self._ended_pieces[self._cached_pieces :], self._ended_bars[self._cached_bars :], dark
+            )
             painter.end()
             self._cached_pieces, self._cached_bars = len(self._ended_pieces), len(self._ended_bars)
 
@@ -339,8 +365,8 @@ class TimelineView(QWidget):
         bar_h = max(lane_h * 0.74, 1.0) if lane_h >= 4 else max(lane_h, 1.0)
         pad = (lane_h - bar_h) / 2
         left, right, top = plot.left(), plot.right(), plot.top() + pad
-        scale = plot.width() / self.window.span_s
-        t0 = self.window.t0
+        scale = plot.width() / self.time_window.span_s
+        t0 = self.time_window.t0
         h = max(int(bar_h), 1)
         per_request = self.per_request
         lane_rows = self._lane_rows()
@@ -424,7 +450,7 @@ class TimelineView(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = event.position().toPoint()
-            self._press_t0 = self.window.t0
+            self._press_t0 = self.time_window.t0
             self._dragged = False
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -433,8 +459,8 @@ class TimelineView(QWidget):
             dx = pos.x() - self._press.x()
             if abs(dx) > CLICK_SLOP_PX or self._dragged:
                 self._dragged = True
-                dt = -dx / self.plot_rect().width() * self.window.span_s
-                self.window.pan(self._press_t0 + dt - self.window.t0)
+                dt = -dx / self.plot_rect().width() * self.time_window.span_s
+                self.time_window.pan(self._press_t0 + dt - self.time_window.t0)
             return
         span = self.span_at(pos)
         if span is None:
@@ -455,4 +481,4 @@ class TimelineView(QWidget):
     def wheelEvent(self, event: QWheelEvent) -> None:
         notches = event.angleDelta().y() / 120
         if notches:
-            self.window.zoom(WHEEL_ZOOM_PER_NOTCH**notches, self.t_of(event.position().x()))
+            self.time_window.zoom(WHEEL_ZOOM_PER_NOTCH**notches, self.t_of(event.position().x()))

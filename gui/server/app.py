@@ -172,9 +172,9 @@ def _cached_json(request: web.Request, key: tuple[str, int], build: Callable[[],
     cache_key = (api_root(request), *key, state.conditions.padding_kb)
     body = state.body_cache.get(cache_key)
     if body is None:
-        body = _json(request, build()).body
-        assert isinstance(body, bytes)
-        state.body_cache[cache_key] = body
+        fresh = _json(request, build()).body
+        assert isinstance(fresh, bytes)
+        body = state.body_cache[cache_key] = fresh
     return web.Response(body=body, content_type="application/json")
 
 
@@ -192,7 +192,9 @@ async def _pokemon(request: web.Request) -> web.Response:
     found = dex.find_pokemon(request.match_info["key"])
     if found is None:
         return _not_found(request, f"pokemon {request.match_info['key']!r}")
-    return _cached_json(request, ("pokemon", found["id"]), lambda: payloads.pokemon_detail(api_root(request), dex, found))
+    return _cached_json(
+        request, ("pokemon", found["id"]), lambda: payloads.pokemon_detail(api_root(request), dex, found)
+    )
 
 
 async def _species(request: web.Request) -> web.Response:
@@ -200,12 +202,18 @@ async def _species(request: web.Request) -> web.Response:
     found = dex.find_species(request.match_info["key"])
     if found is None:
         return _not_found(request, f"pokemon-species {request.match_info['key']!r}")
-    return _cached_json(request, ("species", found["id"]), lambda: payloads.species_detail(api_root(request), dex, found))
+    return _cached_json(
+        request, ("species", found["id"]), lambda: payloads.species_detail(api_root(request), dex, found)
+    )
 
 
 async def _evolution_chain(request: web.Request) -> web.Response:
     key = request.match_info["key"]
-    chain = payloads.evolution_chain_detail(api_root(request), request.app[STATE_KEY].dex, int(key)) if key.isdigit() else None
+    chain = (
+        payloads.evolution_chain_detail(api_root(request), request.app[STATE_KEY].dex, int(key))
+        if key.isdigit()
+        else None
+    )
     if chain is None:
         return _not_found(request, f"evolution-chain {key!r}")
     return _json(request, chain)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import cast
 
-from gui.server.conditions import JITTER_KINDS, NetworkConditions
+from gui.server.conditions import JITTER_KINDS, JitterKind, NetworkConditions
 from gui.server.process import serve_forever
 
 
@@ -14,8 +15,9 @@ def add_condition_arguments(parser: argparse.ArgumentParser, latency_ms: float =
     group = parser.add_argument_group("network conditions of the local server")
     group.add_argument("--latency-ms", type=float, default=latency_ms, help="delay before each response")
     group.add_argument("--jitter-ms", type=float, default=0.0, help="spread of the delay")
-    group.add_argument("--jitter", choices=JITTER_KINDS, default=None,
-                       help="jitter shape (default: uniform when --jitter-ms is set)")  # fmt: skip
+    group.add_argument(
+        "--jitter", choices=JITTER_KINDS, default=None, help="jitter shape (default: uniform when --jitter-ms is set)"
+    )
     group.add_argument("--bandwidth-kbps", type=float, default=0.0, help="KB/s per response; 0 = unlimited")
     group.add_argument("--error-rate", type=float, default=0.0, help="fraction answered 500/503/429")
     group.add_argument("--drop-rate", type=float, default=0.0, help="fraction of bodies cut halfway")
@@ -30,7 +32,7 @@ def conditions_from_args(args: argparse.Namespace) -> NetworkConditions:
     return NetworkConditions(
         latency_ms=args.latency_ms,
         jitter_ms=args.jitter_ms,
-        jitter=jitter,
+        jitter=cast(JitterKind, jitter),
         bandwidth_kbps=args.bandwidth_kbps,
         error_rate=args.error_rate,
         drop_rate=args.drop_rate,

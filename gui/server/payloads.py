@@ -12,9 +12,15 @@ from typing import Any
 from gui.core.dataset import Pokedex
 
 _SPRITE_KEYS = (
-    "back_default", "back_female", "back_shiny", "back_shiny_female",
-    "front_default", "front_female", "front_shiny", "front_shiny_female",
-)  # fmt: skip
+    "back_default",
+    "back_female",
+    "back_shiny",
+    "back_shiny_female",
+    "front_default",
+    "front_female",
+    "front_shiny",
+    "front_shiny_female",
+)
 
 
 def named(api: str, resource: str, name: str, id_: int) -> dict[str, str]:
@@ -51,9 +57,7 @@ def pokemon_detail(api: str, dex: Pokedex, p: dict[str, Any]) -> dict[str, Any]:
             for name, base, effort in p["stats"]
         ],
         "past_stats": [],
-        "types": [
-            {"slot": slot, "type": {"name": name, "url": f"{api}/type/{name}/"}} for slot, name in p["types"]
-        ],
+        "types": [{"slot": slot, "type": {"name": name, "url": f"{api}/type/{name}/"}} for slot, name in p["types"]],
         "past_types": [],
     }
 

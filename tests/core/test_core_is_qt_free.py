@@ -4,9 +4,15 @@ import subprocess
 import sys
 
 CORE_MODULES = [
-    "gui.core.engine", "gui.core.run_model", "gui.core.stats", "gui.core.export", "gui.core.modes.processes",
-    "gui.server.app", "gui.server.process", "gui.headless",
-]  # fmt: skip
+    "gui.core.engine",
+    "gui.core.run_model",
+    "gui.core.stats",
+    "gui.core.export",
+    "gui.core.modes.processes",
+    "gui.server.app",
+    "gui.server.process",
+    "gui.headless",
+]
 
 
 def test_importing_the_core_loads_no_pyside6() -> None:

@@ -25,5 +25,9 @@ def test_a_pokemon_carries_genus_colour_generation_and_its_evolution_links() -> 
     species = dex.find_species(charizard["species"])
     assert species is not None
     assert (species["color"], species["generation"], species["evolves_from"]) == ("red", "generation-i", 5)
-    assert [s["name"] for s in dex.chain_members(species["evolution_chain"])] == ["charmander", "charmeleon", "charizard"]
+    assert [s["name"] for s in dex.chain_members(species["evolution_chain"])] == [
+        "charmander",
+        "charmeleon",
+        "charizard",
+    ]
     assert [t for _, t in charizard["types"]] == ["fire", "flying"]

@@ -42,7 +42,7 @@ async def test_sequential_uses_one_lane_and_never_overlaps(server: LocalServer) 
     server.set_conditions(latency_ms=20)
     _, model = await run_mode(server.base_url, mode="sequential", count=6, concurrency=8)
     assert model.lanes == ["sequential"]
-    for before, after in zip(model.spans, model.spans[1:]):
+    for before, after in zip(model.spans, model.spans[1:], strict=False):
         assert after.t[Phase.STARTED] >= before.t[Phase.ENDED]
 
 

@@ -18,8 +18,22 @@ def main_py(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_json_report_and_chrome_trace_hold_every_request(tmp_path: Path) -> None:
     trace_file = tmp_path / "trace.json"
-    done = main_py("--headless", "--mode", "threads", "-n", "20", "--concurrency", "5", "--latency-ms", "50",
-                   "--seed", "3", "--json", "--trace", str(trace_file))  # fmt: skip
+    done = main_py(
+        "--headless",
+        "--mode",
+        "threads",
+        "-n",
+        "20",
+        "--concurrency",
+        "5",
+        "--latency-ms",
+        "50",
+        "--seed",
+        "3",
+        "--json",
+        "--trace",
+        str(trace_file),
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["settings"]["mode"] == "threads" and report["settings"]["concurrency"] == 5

@@ -33,8 +33,9 @@ def test_ideal_bound_is_waves_of_latency_plus_download() -> None:
 
 
 def test_summary_of_known_spans() -> None:
-    model = finished_model([(0.0, 1.0), (0.5, 1.5), (1.0, 2.0), (1.9, 2.0)],
-                           [Status.OK, Status.OK, Status.HTTP_ERROR, Status.TIMEOUT])  # fmt: skip
+    model = finished_model(
+        [(0.0, 1.0), (0.5, 1.5), (1.0, 2.0), (1.9, 2.0)], [Status.OK, Status.OK, Status.HTTP_ERROR, Status.TIMEOUT]
+    )
     summary = summarize(model, make_settings(mode="threads", count=4, concurrency=2), 2.0, KnownNetwork(1000))
     assert summary.busy_s == pytest.approx(3.1)
     assert summary.effective_concurrency == pytest.approx(1.55)

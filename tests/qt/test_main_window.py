@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import threading
 import time
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
@@ -28,10 +29,7 @@ def click_mode(window: MainWindow, mode: Mode) -> None:
 def count_pixels(image: QImage, color: QColor, step: int = 2) -> int:
     target = color.rgb()
     return sum(
-        1
-        for y in range(0, image.height(), step)
-        for x in range(0, image.width(), step)
-        if image.pixel(x, y) == target
+        1 for y in range(0, image.height(), step) for x in range(0, image.width(), step) if image.pixel(x, y) == target
     )
 
 

@@ -16,10 +16,25 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_screenshot_saves_a_png_of_the_finished_run(tmp_path: Path, qapp: QApplication) -> None:
     target = tmp_path / "shot.png"
     done = subprocess.run(
-        [sys.executable, "main.py", "--screenshot", str(target), "--mode", "threads", "-n", "24", "-c", "4",
-         "--latency-ms", "60"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "main.py",
+            "--screenshot",
+            str(target),
+            "--mode",
+            "threads",
+            "-n",
+            "24",
+            "-c",
+            "4",
+            "--latency-ms",
+            "60",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     image = QImage(str(target))
     assert image.width() >= 1000 and image.height() >= 600

@@ -31,7 +31,7 @@ def statuses(base_url: str, count: int) -> list[int]:
 
 def test_latency_delays_each_answer_by_about_the_set_time(server: LocalServer) -> None:
     server.set_conditions(latency_ms=200)
-    (status, elapsed, _), = asyncio.run(fetch_all([f"{server.base_url}/pokemon/pikachu/"]))
+    ((status, elapsed, _),) = asyncio.run(fetch_all([f"{server.base_url}/pokemon/pikachu/"]))
     assert status == 200
     assert 0.195 <= elapsed < 0.35
 
@@ -57,9 +57,9 @@ def test_long_tail_jitter_has_a_few_slow_outliers(server: LocalServer) -> None:
 def test_a_bandwidth_limit_really_slows_a_large_body(server: LocalServer) -> None:
     url = f"{server.base_url}/pokemon/1/"
     server.set_conditions(padding_kb=100)
-    (_, fast, _), = asyncio.run(fetch_all([url]))
+    ((_, fast, _),) = asyncio.run(fetch_all([url]))
     server.set_conditions(bandwidth_kbps=200)
-    (status, slow, headers), = asyncio.run(fetch_all([url]))
+    ((status, slow, headers),) = asyncio.run(fetch_all([url]))
     assert status == 200
     assert int(headers["Content-Length"]) > 100 * 1024
     assert slow >= 0.5  # > 100 KB at 200 KB/s
@@ -90,9 +90,8 @@ def test_a_dropped_connection_cuts_the_body_halfway(server: LocalServer) -> None
     server.set_conditions(drop_rate=1.0, padding_kb=50)
 
     async def read_body() -> None:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{server.base_url}/pokemon/4/") as response:
-                await response.read()
+        async with aiohttp.ClientSession() as session, session.get(f"{server.base_url}/pokemon/4/") as response:
+            await response.read()
 
     with pytest.raises(aiohttp.ClientPayloadError):
         asyncio.run(read_body())

@@ -71,8 +71,9 @@ def test_the_server_stops_by_itself_when_its_parent_is_killed() -> None:
         "if __name__ == '__main__':\n"
         "    s = LocalServer(); s.start(); print(s.pid, flush=True); input()\n"
     )
-    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert parent.stdout is not None
     child_pid = int(parent.stdout.readline())
     parent.send_signal(signal.SIGKILL)
@@ -84,8 +85,12 @@ def test_the_server_stops_by_itself_when_its_parent_is_killed() -> None:
 
 
 def test_python_m_gui_server_runs_in_the_foreground_and_ctrl_c_stops_it() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "gui.server", "--port", "0", "--latency-ms", "50"],
-                               cwd=ROOT, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gui.server", "--port", "0", "--latency-ms", "50"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     banner = process.stdout.readline()
     base_url = banner.split(" at ")[1].split()[0]
@@ -99,7 +104,12 @@ def test_python_m_gui_server_runs_in_the_foreground_and_ctrl_c_stops_it() -> Non
 
 
 def test_main_py_serve_rejects_a_bad_value_with_one_clear_line() -> None:
-    done = subprocess.run([sys.executable, "main.py", "--serve", "--error-rate", "3"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=30)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "main.py", "--serve", "--error-rate", "3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == "error: error_rate must be a number from 0 to 1, got 3.0"

@@ -42,8 +42,24 @@ def test_a_pokemon_is_found_by_id_or_any_case_name_with_or_without_slash(server:
 
 
 def test_the_detail_has_every_field_pokeapi_requires(server: LocalServer) -> None:
-    required = {"abilities", "cries", "forms", "game_indices", "held_items", "id", "location_area_encounters",
-                "moves", "name", "past_abilities", "past_stats", "past_types", "species", "sprites", "stats", "types"}  # fmt: skip
+    required = {
+        "abilities",
+        "cries",
+        "forms",
+        "game_indices",
+        "held_items",
+        "id",
+        "location_area_encounters",
+        "moves",
+        "name",
+        "past_abilities",
+        "past_stats",
+        "past_types",
+        "species",
+        "sprites",
+        "stats",
+        "types",
+    }
     _, body = get(f"{server.base_url}/pokemon/1/")
     assert required <= set(body)
     assert all(value is None for value in body["sprites"].values())  # no artwork is bundled

@@ -57,9 +57,7 @@ class SyncPokemonClient:
         self.lane = lane  # None: the name of the thread that calls fetch()
         self.policy = policy
         self.cancel = cancel
-        self.http = httpx.Client(
-            timeout=timeout_s, limits=httpx.Limits(max_connections=1), verify=shared_tls_context()
-        )
+        self.http = httpx.Client(timeout=timeout_s, limits=httpx.Limits(max_connections=1), verify=shared_tls_context())
 
     def close(self) -> None:
         self.http.close()
