@@ -130,7 +130,7 @@ async def loop_lag_during_run(requests: int) -> dict[str, float]:
     window.resize(1360, 820)
     window.show()
     window.start_server()
-    await window._server_ready.wait()
+    await window.server_ready.wait()
     lags: list[float] = []
     finished = asyncio.get_running_loop().create_future()
     window.run_finished.connect(lambda live: finished.done() or finished.set_result(live))

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import cast
 
 import qasync
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from gui.core.settings import Mode
 from gui.qt.main_window import MainWindow
@@ -60,7 +61,10 @@ def apply_cli_settings(window: MainWindow, args: argparse.Namespace) -> None:
     panel.timeout.setValue(args.timeout_s)
     panel.retries.setValue(args.retries)
     panel.latency.setValue(int(args.latency_ms))
-    panel.jitter.setValue(int(args.jitter_ms or panel.jitter.value()))
+    if args.jitter_ms is not None:  # otherwise keep the window's lively default
+        panel.jitter.setValue(int(args.jitter_ms))
+    if args.jitter:
+        panel.jitter_kind.setCurrentText(args.jitter)
     panel.bandwidth.setValue(int(args.bandwidth_kbps))
     panel.error_rate.setValue(args.error_rate * 100)
     if args.base_url:
@@ -80,7 +84,7 @@ async def take_screenshot(window: MainWindow, mode: Mode, path: Path) -> int:
             finished.set_result(live)
 
     window.run_finished.connect(on_finished)
-    await window._server_ready.wait()
+    await window.server_ready.wait()
     if window.server_error:
         print(f"error: {window.server_error}", file=sys.stderr)
         await _close(window)
@@ -92,7 +96,9 @@ async def take_screenshot(window: MainWindow, mode: Mode, path: Path) -> int:
         return 2
     await finished
     window.timeline.fit()
-    window._on_frame()
+    window.on_frame()
+    for button in window.toolbar.findChildren(QToolButton):  # offscreen, the cursor "hovers" at 0,0
+        button.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, False)
     pixmap = window.grab()
     saved = pixmap.save(str(path))
     await _close(window)

@@ -60,13 +60,13 @@ class MainWindow(QMainWindow):
         self.lab = Lab()
         self.server = LocalServer(conditions)
         self.server_error: str | None = None
-        self._server_ready = asyncio.Event()
+        self.server_ready = asyncio.Event()
         self._pending_mode: Mode | None = None
         self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
         self._frame = 0
         self._closing = False
         self.closed = asyncio.get_event_loop().create_future()
-        self._cards: list[PokemonCard] = []
+        self.cards: list[PokemonCard] = []
 
         self.time_window = TimeWindow()
         self.timeline = TimelineView(self.time_window)
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self._on_frame)
+        self.timer.timeout.connect(self.on_frame)
         # A timer the window owns dies with it; a QTimer.singleShot(ms, bound_method) can fire
         # after the window was deleted and crash (seen in tests that close windows quickly).
         self.banner_timer = QTimer(self)
@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{problem}. Choose the real PokéAPI or a custom URL to run anyway.")
             return
         finally:
-            self._server_ready.set()
+            self.server_ready.set()
         self.server_label.setText(f"Local PokéAPI: {url}")
         self.statusBar().showMessage("Ready. Click a mode (or press 1-4).", 5000)
         if self._pending_mode is not None:
@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self.mode_actions[mode].setChecked(True)
-        if self.settings_panel.uses_local_server and not self._server_ready.is_set():
+        if self.settings_panel.uses_local_server and not self.server_ready.is_set():
             self._pending_mode = mode
             self.statusBar().showMessage(f"{mode.value.title()} starts as soon as the local server is ready…")
             return
@@ -239,13 +239,13 @@ class MainWindow(QMainWindow):
         if live is None:
             return
         card = PokemonCard(live.model.spans[request_id], self)
-        card.finished.connect(lambda _: self._cards.remove(card) if card in self._cards else None)
-        self._cards.append(card)
+        card.finished.connect(lambda _: self.cards.remove(card) if card in self.cards else None)
+        self.cards.append(card)
         card.show()
 
     # --- frames -------------------------------------------------------------------------------
 
-    def _on_frame(self) -> None:
+    def on_frame(self) -> None:
         self.lab.pump()
         live = self.lab.current
         now = live.elapsed_s() if live is not None else 0.0
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
     def _on_run_finished(self, live: LiveRun) -> None:
         if live is not self.lab.current:
             return
-        self._on_frame()
+        self.on_frame()
         self.stats.show_run(live)
         summary = live.summary()
         if live.error:
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
     async def _shutdown(self) -> None:
         self.timer.stop()
         self.banner_timer.stop()
-        for card in list(self._cards):
+        for card in list(self.cards):
             card.close()
         try:
             await asyncio.wait_for(self.lab.shutdown(), CLOSE_GRACE_S)

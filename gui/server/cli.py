@@ -14,7 +14,7 @@ from gui.server.process import serve_forever
 def add_condition_arguments(parser: argparse.ArgumentParser, latency_ms: float = 0.0) -> None:
     group = parser.add_argument_group("network conditions of the local server")
     group.add_argument("--latency-ms", type=float, default=latency_ms, help="delay before each response")
-    group.add_argument("--jitter-ms", type=float, default=0.0, help="spread of the delay")
+    group.add_argument("--jitter-ms", type=float, default=None, help="spread of the delay (default 0)")
     group.add_argument(
         "--jitter", choices=JITTER_KINDS, default=None, help="jitter shape (default: uniform when --jitter-ms is set)"
     )
@@ -28,10 +28,11 @@ def add_condition_arguments(parser: argparse.ArgumentParser, latency_ms: float =
 
 def conditions_from_args(args: argparse.Namespace) -> NetworkConditions:
     """Build conditions from parsed options; a bad value raises ValueError with a readable message."""
-    jitter = args.jitter or ("uniform" if args.jitter_ms else "none")
+    jitter_ms = args.jitter_ms or 0.0
+    jitter = args.jitter or ("uniform" if jitter_ms else "none")
     return NetworkConditions(
         latency_ms=args.latency_ms,
-        jitter_ms=args.jitter_ms,
+        jitter_ms=jitter_ms,
         jitter=cast(JitterKind, jitter),
         bandwidth_kbps=args.bandwidth_kbps,
         error_rate=args.error_rate,

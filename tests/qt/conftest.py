@@ -89,7 +89,7 @@ def window(loop: LoopRunner) -> Iterator[MainWindow]:
     main.settings_panel.jitter.setValue(0)
     main.show()
     main.start_server()
-    loop.run(main._server_ready.wait())
+    loop.run(main.server_ready.wait())
     assert main.server_error is None
     yield main
     if not main.closed.done():
