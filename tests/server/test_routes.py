@@ -65,6 +65,7 @@ def test_the_detail_has_every_field_pokeapi_requires(server: LocalServer) -> Non
     assert all(value is None for value in body["sprites"].values())  # no artwork is bundled
 
 
+@pytest.mark.skipif(not (CSV_DIR / "pokemon.csv").exists(), reason="PokéAPI's CSV tables are not beside the checkout")
 def test_every_row_of_pokemon_csv_is_served_with_its_weight(server: LocalServer) -> None:
     with open(CSV_DIR / "pokemon.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
