@@ -26,6 +26,15 @@ def click_mode(window: MainWindow, mode: Mode) -> None:
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def start_slow_run(window: MainWindow, loop: LoopRunner, mode: Mode, count: int, latency_ms: int, ends: int) -> None:
+    """Start ``count`` requests two at a time and wait until ``ends`` of them have ended."""
+    window.settings_panel.count.setValue(count)
+    window.settings_panel.workers.setValue(2)
+    window.settings_panel.latency.setValue(latency_ms)
+    click_mode(window, mode)
+    loop.until(lambda: window.lab.current is not None and window.lab.current.model.done >= ends, 60)
+
+
 def count_pixels(image: QImage, color: QColor, step: int = 2) -> int:
     target = color.rgb()
     return sum(
@@ -52,11 +61,7 @@ def test_clicking_a_mode_button_completes_a_run_with_one_bar_per_request(
 
 
 def test_stop_ends_every_bar(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(60)
-    window.settings_panel.workers.setValue(2)
-    window.settings_panel.latency.setValue(100)
-    click_mode(window, Mode.THREADS)
-    loop.until(lambda: window.lab.current is not None and window.lab.current.model.done >= 2)
+    start_slow_run(window, loop, Mode.THREADS, count=60, latency_ms=100, ends=2)
     QTest.keyClick(window, Qt.Key.Key_Escape)
     live = finished_run(window, loop)
     statuses = [s.status for s in live.model.spans]
@@ -66,11 +71,7 @@ def test_stop_ends_every_bar(window: MainWindow, loop: LoopRunner) -> None:
 
 
 def test_switching_modes_mid_run_leaves_one_run(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(60)
-    window.settings_panel.workers.setValue(2)
-    window.settings_panel.latency.setValue(100)
-    click_mode(window, Mode.THREADS)
-    loop.until(lambda: window.lab.current is not None and window.lab.current.model.done >= 1)
+    start_slow_run(window, loop, Mode.THREADS, count=60, latency_ms=100, ends=1)
     first = window.lab.current
     window.settings_panel.workers.setValue(20)
     QTest.keyClick(window, Qt.Key.Key_3)
@@ -84,13 +85,9 @@ def test_switching_modes_mid_run_leaves_one_run(window: MainWindow, loop: LoopRu
 
 
 def test_closing_mid_run_leaves_no_threads_tasks_or_processes(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(40)
-    window.settings_panel.workers.setValue(2)
-    window.settings_panel.latency.setValue(200)
     server_pid = window.server.pid
     others = {p.pid for p in multiprocessing.active_children() if p.pid != server_pid}  # e.g. a session server
-    click_mode(window, Mode.PROCESSES)
-    loop.until(lambda: window.lab.current is not None and window.lab.current.model.done >= 1, 60)
+    start_slow_run(window, loop, Mode.PROCESSES, count=40, latency_ms=200, ends=1)
     started = time.perf_counter()
     QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     loop.run(window.closed, 10)
