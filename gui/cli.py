@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run --mode to the end in the window (no display needed) and save a PNG of it",
     )
     parser.add_argument("--port", type=int, default=8000, help="with --serve: TCP port on 127.0.0.1 (0 = any free)")
+    parser.add_argument("--start", action="store_true", help="window: start --mode as soon as the server is up")
     parser.add_argument("--per-request", action="store_true", help="window: one timeline row per request")
     parser.add_argument(
         "--theme",

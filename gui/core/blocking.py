@@ -36,5 +36,8 @@ async def run_blocking(name: str, work: Callable[[], T]) -> T:
         else:
             loop.call_soon_threadsafe(settle, result, None)
 
+    # If the awaiting coroutine is cancelled first, nobody reads the outcome: mark it read, so a
+    # late failure does not print "Future exception was never retrieved".
+    done.add_done_callback(lambda future: future.cancelled() or future.exception())
     threading.Thread(target=target, name=name, daemon=True).start()
     return await asyncio.shield(done)

@@ -5,19 +5,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import cast
 
 import qasync
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QToolButton
 
+from gui.core.lab import LiveRun
 from gui.core.settings import Mode
 from gui.qt.main_window import MainWindow
 from gui.qt.platform_check import platform_problem
 from gui.qt.theme import apply_theme
 from gui.server.cli import conditions_from_args
+
+SIGNAL_CHECK_MS = 250
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -44,6 +48,10 @@ def run_app(args: argparse.Namespace) -> int:
     apply_cli_settings(window, args)
     window.show()
     window.start_server()
+    close_on_signals(window)
+    log_runs_to_terminal(window)
+    if args.start and not args.screenshot:
+        window.start_mode(Mode(args.mode))  # begins as soon as the local server is ready
     exit_code = 0
     with loop:
         if args.screenshot:
@@ -51,6 +59,40 @@ def run_app(args: argparse.Namespace) -> int:
         else:
             loop.run_until_complete(window.closed)
     return exit_code
+
+
+def close_on_signals(window: MainWindow) -> QTimer:
+    """Ctrl+C or SIGTERM in the terminal closes the window the polite way (run, workers, server).
+
+    Python only runs signal handlers when the interpreter gets control; while Qt waits for
+    events it does not, so a light timer hands control back a few times a second.
+    """
+
+    def request_close(signum: int, frame: object) -> None:
+        window.close()
+
+    signal.signal(signal.SIGINT, request_close)
+    signal.signal(signal.SIGTERM, request_close)
+    heartbeat = QTimer(window)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(SIGNAL_CHECK_MS)
+    return heartbeat
+
+
+def log_runs_to_terminal(window: MainWindow) -> None:
+    """One line per run start and end on stdout: a record of the session for whoever launched it."""
+
+    def started(live: LiveRun) -> None:
+        s = live.settings
+        print(f"{s.mode.value} run started: {s.count:,} Pokémon, {s.workers} at once", flush=True)
+
+    def finished(live: LiveRun) -> None:
+        summary = live.summary()
+        print(f"{live.settings.mode.value} run ended in {summary.wall_s:.2f} s: {summary.ok} ok, "
+              f"{summary.failed} failed, {summary.cancelled} cancelled", flush=True)  # fmt: skip
+
+    window.run_started.connect(started)
+    window.run_finished.connect(finished)
 
 
 def apply_cli_settings(window: MainWindow, args: argparse.Namespace) -> None:

@@ -51,6 +51,7 @@ MODE_BUTTONS = (
 
 
 class MainWindow(QMainWindow):
+    run_started = Signal(object)  # the LiveRun that just started
     run_finished = Signal(object)  # the LiveRun that just ended
 
     def __init__(self, conditions: NetworkConditions | None = None) -> None:
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
             f"{settings.mode.value.title()}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
         )
         self.timer.start()
+        self.run_started.emit(live)
 
     def stop_run(self) -> None:
         if self.lab.current is not None and self.lab.current.running:

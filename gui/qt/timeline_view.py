@@ -425,9 +425,11 @@ class TimelineView(QWidget):
 
     def tooltip_text(self, span: Span) -> str:
         """Every timing of one request, and how it ended (shown on hover)."""
-        lines = [f"<b>#{span.request_id + 1} {span.pokemon}</b> — {span.status.value.replace('_', ' ')}"]
-        if span.http_status:
-            lines[0] += f" (HTTP {span.http_status})"
+        assert self.live is not None
+        total = self.live.model.total
+        status = span.status.value.replace("_", " ")
+        http = f" (HTTP {span.http_status})" if span.http_status else ""
+        lines = [f"<b>{span.pokemon}</b> — {status}{http} · request {span.request_id + 1} of {total:,}"]
         if span.lane:
             lines.append(f"on {span.lane}")
         previous = None

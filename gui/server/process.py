@@ -94,8 +94,11 @@ class LocalServer:
         self.state = ServerStatus.STARTING
         self._process.start()
         child_conn.close()
-        message = parent_conn.recv() if parent_conn.poll(timeout_s) else _Failed("no answer in time")
-        if isinstance(message, _Ready):
+        try:
+            message = parent_conn.recv() if parent_conn.poll(timeout_s) else _Failed("no answer in time")
+        except (EOFError, OSError, ValueError):  # stop() was called from another thread meanwhile
+            message = _Failed("it was stopped while starting")
+        if isinstance(message, _Ready) and self.state is ServerStatus.STARTING:
             self.port = message.port
             self.state = ServerStatus.RUNNING
             return self.base_url
@@ -193,9 +196,9 @@ async def _serve_until_parent_stops(conn: Connection, conditions: NetworkConditi
 
 async def start_site(conditions: NetworkConditions, host: str, port: int) -> tuple[web.AppRunner, int]:
     """Start the app on ``host:port`` (0 = a free port the OS picks); return the runner and port."""
-    runner = web.AppRunner(create_app(conditions), access_log=None, handle_signals=False)
+    runner = web.AppRunner(create_app(conditions), access_log=None, handle_signals=False, shutdown_timeout=0.5)
     await runner.setup()
-    site = web.TCPSite(runner, host, port, shutdown_timeout=0.5)
+    site = web.TCPSite(runner, host, port)
     await site.start()
     server = site._server  # aiohttp exposes no public accessor for the bound socket
     assert server is not None and server.sockets  # type: ignore[attr-defined]

@@ -8,7 +8,9 @@ Each worker reports its events through a multiprocessing queue, so the timeline 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.queues import Queue
 from typing import Any
@@ -56,9 +58,18 @@ class _QueueSink:
 def start_worker(events: Queue[TraceEvent], options: dict[str, Any]) -> None:
     """Pool initializer: one client per process, stamping times on the parent's clock."""
     global _client
+    threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     recorder = Recorder(_QueueSink(events), options["t0"])
     policy = RetryPolicy(options["retries"], options["backoff_s"])
     _client = SyncPokemonClient(recorder, options["timeout_s"], policy, CancelToken(), lane=f"pid {os.getpid()}")
+
+
+def _exit_with_parent() -> None:
+    """A pool worker outlives a parent that crashed or was killed; this one does not."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
 
 
 def fetch_in_worker(job: Job) -> None:
