@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -14,9 +15,11 @@ import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QToolButton
 
+from gui.cli import build_parser
 from gui.core.lab import LiveRun
 from gui.core.settings import Mode
 from gui.qt.main_window import MainWindow
+from gui.qt.persistence import app_settings, restore_window, save_window
 from gui.qt.platform_check import platform_problem
 from gui.qt.theme import apply_theme
 from gui.server.cli import conditions_from_args
@@ -45,7 +48,10 @@ def run_app(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow(conditions)
-    apply_cli_settings(window, args)
+    store = app_settings()
+    if not args.screenshot:  # a screenshot shows exactly what its command line asks for
+        restore_window(window, store)
+    apply_cli_settings(window, args, explicit=explicit_options(args))
     window.show()
     window.start_server()
     close_on_signals(window)
@@ -58,6 +64,7 @@ def run_app(args: argparse.Namespace) -> int:
             exit_code = loop.run_until_complete(take_screenshot(window, Mode(args.mode), args.screenshot))
         else:
             loop.run_until_complete(window.closed)
+            save_window(window, store)
     return exit_code
 
 
@@ -95,20 +102,32 @@ def log_runs_to_terminal(window: MainWindow) -> None:
     window.run_finished.connect(finished)
 
 
-def apply_cli_settings(window: MainWindow, args: argparse.Namespace) -> None:
-    """Put command-line values into the settings widgets, so the window starts as asked."""
+def explicit_options(args: argparse.Namespace) -> set[str]:
+    """Option names given on the command line (they win over the saved settings)."""
+    defaults = build_parser().parse_args([])
+    return {name for name, value in vars(args).items() if getattr(defaults, name, None) != value}
+
+
+def apply_cli_settings(window: MainWindow, args: argparse.Namespace, explicit: set[str] | None = None) -> None:
+    """Put command-line values into the settings widgets, so the window starts as asked.
+
+    With ``explicit``, only the options named there are applied (the rest keep saved values).
+    """
     panel = window.settings_panel
-    panel.count.setValue(args.count)
-    panel.workers.setValue(args.concurrency)
-    panel.timeout.setValue(args.timeout_s)
-    panel.retries.setValue(args.retries)
-    panel.latency.setValue(int(args.latency_ms))
-    if args.jitter_ms is not None:  # otherwise keep the window's lively default
-        panel.jitter.setValue(int(args.jitter_ms))
-    if args.jitter:
-        panel.jitter_kind.setCurrentText(args.jitter)
-    panel.bandwidth.setValue(int(args.bandwidth_kbps))
-    panel.error_rate.setValue(args.error_rate * 100)
+    setters: dict[str, Callable[[], None]] = {
+        "count": lambda: panel.count.setValue(args.count),
+        "concurrency": lambda: panel.workers.setValue(args.concurrency),
+        "timeout_s": lambda: panel.timeout.setValue(args.timeout_s),
+        "retries": lambda: panel.retries.setValue(args.retries),
+        "latency_ms": lambda: panel.latency.setValue(int(args.latency_ms)),
+        "jitter_ms": lambda: panel.jitter.setValue(int(args.jitter_ms)),
+        "jitter": lambda: panel.jitter_kind.setCurrentText(args.jitter),
+        "bandwidth_kbps": lambda: panel.bandwidth.setValue(int(args.bandwidth_kbps)),
+        "error_rate": lambda: panel.error_rate.setValue(args.error_rate * 100),
+    }
+    for name, apply in setters.items():
+        if (explicit is None or name in explicit) and getattr(args, name) is not None:
+            apply()
     if args.base_url:
         panel.source.setCurrentText("Custom URL")
         panel.url.setText(args.base_url)

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
             toolbar, "One row per request", "L", "One row per request instead of per worker (L)", self._toggle_rows
         )
         self.per_request_action.setCheckable(True)
+        self.stop_action.setEnabled(False)  # nothing to stop yet
         for action in toolbar.actions():  # keys drive the buttons; no button keeps a focus frame
             widget = toolbar.widgetForAction(action)
             if widget is not None:
@@ -222,6 +223,7 @@ class MainWindow(QMainWindow):
             f"{settings.mode.value.title()}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
         )
         self.timer.start()
+        self.stop_action.setEnabled(True)
         self.run_started.emit(live)
 
     def stop_run(self) -> None:
@@ -262,6 +264,7 @@ class MainWindow(QMainWindow):
     def _on_run_finished(self, live: LiveRun) -> None:
         if live is not self.lab.current:
             return
+        self.stop_action.setEnabled(False)
         self.on_frame()
         self.stats.show_run(live)
         summary = live.summary()

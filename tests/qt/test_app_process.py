@@ -31,9 +31,15 @@ def processes_with_token(token: str) -> list[int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("mode", ["processes", "threads", "asyncio"])
-def test_sigterm_mid_run_closes_within_two_seconds_and_leaves_nothing(mode: str) -> None:
+def test_sigterm_mid_run_closes_within_two_seconds_and_leaves_nothing(mode: str, tmp_path: Path) -> None:
     token = f"POKE_LAB_TEST_{uuid.uuid4().hex}"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONWARNINGS": "default", token: "1"}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONWARNINGS": "default",
+        token: "1",
+        "XDG_CONFIG_HOME": str(tmp_path),
+    }  # saved settings go here, not into the user's own
     app = subprocess.Popen(
         [sys.executable, "main.py", "--start", "--mode", mode, "-n", "400", "-c", "2", "--latency-ms", "300"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -49,3 +55,4 @@ def test_sigterm_mid_run_closes_within_two_seconds_and_leaves_nothing(mode: str)
     for warning in ("Task was destroyed", "Unclosed", "Traceback", "Warning", "Error"):
         assert warning not in stderr, stderr
     assert processes_with_token(token) == []
+    assert list(tmp_path.rglob("*.ini")), "the session's settings were saved on close"

@@ -61,9 +61,12 @@ def test_clicking_a_mode_button_completes_a_run_with_one_bar_per_request(
 
 
 def test_stop_ends_every_bar(window: MainWindow, loop: LoopRunner) -> None:
+    assert not window.stop_action.isEnabled()
     start_slow_run(window, loop, Mode.THREADS, count=60, latency_ms=100, ends=2)
+    assert window.stop_action.isEnabled()
     QTest.keyClick(window, Qt.Key.Key_Escape)
     live = finished_run(window, loop)
+    assert not window.stop_action.isEnabled()
     statuses = [s.status for s in live.model.spans]
     assert all(s.is_final for s in statuses)
     assert statuses.count(Status.CANCELLED) >= 40

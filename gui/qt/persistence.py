@@ -1,0 +1,59 @@
+"""Remember the settings and the window between sessions (nothing a user set is lost on close)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
+
+from gui.qt.main_window import MainWindow
+
+ORGANIZATION = "poke-concurrency-lab"
+APPLICATION = "Poké Concurrency Lab"
+PANEL_FIELDS = ("count", "workers", "timeout", "retries", "latency", "jitter", "jitter_kind", "bandwidth",
+                "error_rate", "source", "url")  # fmt: skip
+
+
+def app_settings() -> QSettings:
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+def save_window(window: MainWindow, store: QSettings) -> None:
+    panel = window.settings_panel
+    for name in PANEL_FIELDS:
+        widget = getattr(panel, name)
+        if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+            store.setValue(f"run/{name}", widget.value())
+        elif isinstance(widget, QComboBox):
+            store.setValue(f"run/{name}", widget.currentText())
+        elif isinstance(widget, QLineEdit):
+            store.setValue(f"run/{name}", widget.text())
+    store.setValue("view/per_request", window.per_request_action.isChecked())
+    store.setValue("window/geometry", window.saveGeometry())
+    store.sync()
+
+
+def restore_window(window: MainWindow, store: QSettings) -> None:
+    """Put saved values back; anything missing or unreadable keeps its default."""
+    panel = window.settings_panel
+    for name in PANEL_FIELDS:
+        value = store.value(f"run/{name}")
+        if value is None:
+            continue
+        widget = getattr(panel, name)
+        try:
+            if isinstance(widget, QSpinBox):
+                widget.setValue(int(float(value)))
+            elif isinstance(widget, QDoubleSpinBox):
+                widget.setValue(float(value))
+            elif isinstance(widget, QComboBox) and widget.findText(str(value)) >= 0:
+                widget.setCurrentText(str(value))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(str(value))
+        except (TypeError, ValueError):
+            continue  # a hand-edited or older settings file: keep the default
+    if str(store.value("view/per_request", "false")).lower() == "true":
+        window.per_request_action.setChecked(True)
+        window.timeline.set_per_request(True)
+    geometry = store.value("window/geometry")
+    if isinstance(geometry, QByteArray):
+        window.restoreGeometry(geometry)
