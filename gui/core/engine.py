@@ -84,9 +84,9 @@ class Run:
             if not self._cancel.cancelled:  # our caller was cancelled, not just the mode
                 self.cancel()
                 await asyncio.gather(self._mode_task, return_exceptions=True)
-                self._finish(recorder)
                 raise
-        self._finish(recorder)
+        finally:
+            self._finish(recorder)  # whatever happened, every request ends in exactly one state
         return self.wall_s
 
     def _finish(self, recorder: Recorder) -> None:

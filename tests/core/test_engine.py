@@ -159,3 +159,14 @@ async def test_the_summary_knows_the_ideal_bound_and_efficiency(server: LocalSer
 
 def model_settings(mode: str, concurrency: int) -> RunSettings:
     return make_settings(mode=mode, count=1, concurrency=concurrency)
+
+
+@pytest.mark.parametrize("mode", ["sequential", "asyncio"])
+async def test_a_request_that_cannot_even_be_sent_ends_as_a_connection_error(server: LocalServer, mode: str) -> None:
+    run = make_run(server.base_url, mode=mode, count=5, concurrency=2)
+    run.jobs[2] = run.jobs[2]._replace(url="not a url at all")
+    await run.execute()
+    model = collect(run)
+    assert run.state is RunState.FINISHED
+    assert [s.status for s in model.spans] == [Status.OK] * 2 + [Status.CONNECTION_ERROR] + [Status.OK] * 2
+    assert model.spans[2].error

@@ -91,7 +91,7 @@ class SyncPokemonClient:
             response = self.http.get(job.url, extensions={"trace": _PhaseTracer(self.recorder, job.request_id)})
         except httpx.TimeoutException as error:
             return Outcome(Status.TIMEOUT, error=f"timed out: {describe(error)}"), None, None
-        except httpx.TransportError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:  # refused, reset, cut mid-body, unsendable
             return Outcome(Status.CONNECTION_ERROR, error=describe(error)), None, None
         outcome, card = outcome_of_answer(response.status_code, response.reason_phrase, response.content)
         if card is not None:
