@@ -46,6 +46,14 @@ def _double(low: float, high: float, value: float, step: float, suffix: str) -> 
     return box
 
 
+def _form_box(title: str, rows: dict[str, QWidget]) -> QGroupBox:
+    box = QGroupBox(title)
+    form = QFormLayout(box)
+    for label, widget in rows.items():
+        form.addRow(label, widget)
+    return box
+
+
 class SettingsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,19 +80,14 @@ class SettingsPanel(QWidget):
         self.problem.setStyleSheet("color: #d55e00;")
         self.problem.hide()
 
-        run_box = QGroupBox("Run")
-        run_form = QFormLayout(run_box)
-        run_form.addRow("Pokémon", self.count)
-        run_form.addRow("Workers / limit", self.workers)
-        run_form.addRow("Timeout", self.timeout)
-        run_form.addRow("Retries", self.retries)
-        network_box = QGroupBox("Local server's network")
-        network_form = QFormLayout(network_box)
-        network_form.addRow("Latency", self.latency)
-        network_form.addRow("Jitter", self.jitter)
-        network_form.addRow("Jitter shape", self.jitter_kind)
-        network_form.addRow("Bandwidth", self.bandwidth)
-        network_form.addRow("Error rate", self.error_rate)
+        run_box = _form_box(
+            "Run", {"Pokémon": self.count, "Workers / limit": self.workers, "Timeout": self.timeout,
+                    "Retries": self.retries},
+        )  # fmt: skip
+        network_box = _form_box(
+            "Local server's network", {"Latency": self.latency, "Jitter": self.jitter, "Jitter shape": self.jitter_kind,
+                                       "Bandwidth": self.bandwidth, "Error rate": self.error_rate},
+        )  # fmt: skip
         source_box = QGroupBox("Data source")
         source_layout = QVBoxLayout(source_box)
         source_layout.addWidget(self.source)
