@@ -27,6 +27,7 @@ class Span:
     error: str | None = None
     bytes: int = 0
     retries: int = 0
+    retry_until: float | None = None  # when the latest retry's back-off ends (the next try starts)
     card: PokemonCard | None = None
 
     @property
@@ -92,6 +93,7 @@ class RunModel:
                 for phase in ATTEMPT_PHASES:  # the next attempt's phases start over
                     span.t.pop(phase, None)
                 span.retries += 1
+                span.retry_until = event.t + event.delay_s
             else:
                 self._apply_end(span, event)
         if count:

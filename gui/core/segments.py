@@ -22,6 +22,7 @@ class Segment(IntEnum):
     PARSING = 5  # JSON decode and our own handling
     FAILED = 6
     CANCELLED = 7
+    RETRYING = 8  # failed tries and the back-off before the next one
 
 
 SEGMENT_LABELS: dict[Segment, str] = {
@@ -33,6 +34,7 @@ SEGMENT_LABELS: dict[Segment, str] = {
     Segment.PARSING: "parsing",
     Segment.FAILED: "failed",
     Segment.CANCELLED: "cancelled",
+    Segment.RETRYING: "retry + back-off",
 }
 
 # (segment, phase where it starts, phase where it ends)
@@ -68,8 +70,15 @@ def span_pieces(span: Span, now: float, with_queue: bool) -> list[Piece]:
         kind = Segment.CANCELLED if span.status is Status.CANCELLED else Segment.FAILED
         pieces.append(Piece(kind, start, end if end is not None else now))
         return pieces
+    attempt_start = start
+    if span.retry_until is not None:  # earlier tries failed: show what they and the waits cost
+        attempt_start = min(span.retry_until, end if end is not None else now)
+        attempt_start = max(attempt_start, start)
+        pieces.append(Piece(Segment.RETRYING, start, attempt_start))
+        if span.retry_until > now and end is None:
+            return pieces  # still backing off
     for segment, first, last in _PHASES:
-        begin = t.get(first)
+        begin = attempt_start if first is Phase.STARTED else t.get(first)
         if begin is None:
             continue
         finish = t.get(last)

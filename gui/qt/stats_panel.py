@@ -71,7 +71,8 @@ class StatsPanel(QWidget):
         else:
             v["p50 / p95"].setText("–")
         errors = ", ".join(f"{kind} ×{n}" for kind, n in sorted(summary.errors.items()))
-        v["Errors"].setText(errors or ("none" if model.done else "–"))
+        retries = f" ({summary.retries} retries)" if summary.retries else ""
+        v["Errors"].setText((errors or ("none" if model.done else "–")) + retries)
         if not live.running and summary.ideal_s is not None and summary.efficiency is not None:
             v["Ideal / eff."].setText(f"{summary.ideal_s:.2f} s / {summary.efficiency:.0%}")
         else:

@@ -17,6 +17,7 @@ _SEGMENT_HEX: dict[Segment, str] = {
     Segment.PARSING: "#cc79a7",  # reddish purple
     Segment.FAILED: "#d55e00",  # vermillion
     Segment.CANCELLED: "#8c8c8c",  # grey
+    Segment.RETRYING: "#f5b08a",  # pale vermillion: failure that was recovered from
 }
 
 NOW_LINE_HEX = "#56b4e9"  # sky blue: distinct from every phase colour

@@ -63,9 +63,6 @@ class _Bar(NamedTuple):
     main: Segment  # the colour its label sits on
 
 
-_MAIN_SEGMENTS = (Segment.WAITING, Segment.FAILED, Segment.CANCELLED)
-
-
 def natural_key(text: str) -> list[object]:
     """ "worker_10" after "worker_9": compare digit runs as numbers."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
@@ -384,7 +381,7 @@ class TimelineView(QWidget):
             pieces += [_Piece(span.request_id, lane, p.segment, p.t0, p.t1, sole) for p in parts]
             shown = [p for p in parts if p.segment is not Segment.QUEUED]
             if shown:
-                main = next((p.segment for p in shown if p.segment in _MAIN_SEGMENTS), shown[0].segment)
+                main = max(shown, key=lambda p: p.t1 - p.t0).segment  # the label sits mostly on this colour
                 bars.append(_Bar(span.request_id, lane, shown[0].t0, shown[-1].t1, span.pokemon, main))
         return pieces, bars
 
@@ -413,7 +410,7 @@ class TimelineView(QWidget):
         for segment, batch in rects.items():
             painter.setBrush(segment_color(segment, dark))
             painter.drawRects(batch)
-            if segment in (Segment.FAILED, Segment.CANCELLED):
+            if segment in (Segment.FAILED, Segment.CANCELLED, Segment.RETRYING):
                 # A texture as well as a colour, so a failure never depends on telling hues apart.
                 painter.setBrush(QBrush(QColor(0, 0, 0, 90), Qt.BrushStyle.BDiagPattern))
                 painter.drawRects(batch)
