@@ -58,7 +58,6 @@ class RunModel:
         self.in_flight = 0
         self.peak_in_flight = 0
         self.done = 0
-        self.last_t = 0.0  # the latest time any event mentioned
         self.flight_changes: list[tuple[float, int]] = []  # (t, +1 started / -1 ended), in arrival order
         self.running: dict[int, None] = {}  # ids started and not ended (an ordered set)
         self.ended_order: list[int] = []  # ids in the order they ended: views draw what is new
@@ -86,7 +85,6 @@ class RunModel:
         for event in events:
             count += 1
             span = self.spans[event.request_id]
-            self.last_t = max(self.last_t, event.t)
             if isinstance(event, PhaseEvent):
                 self._apply_phase(span, event)
             elif isinstance(event, RetryEvent):

@@ -116,6 +116,3 @@ class BatchSink:
     def drain(self) -> list[TraceEvent]:
         events = self._events
         return [events.popleft() for _ in range(len(events))]
-
-    def __len__(self) -> int:
-        return len(self._events)
