@@ -153,8 +153,13 @@ async def loop_lag_during_run(requests: int) -> tuple[float, list[float]]:
     window.start_server()
     await window.server_ready.wait()
     lags: list[float] = []
-    finished = asyncio.get_running_loop().create_future()
-    window.run_finished.connect(lambda live: finished.done() or finished.set_result(live))
+    finished: asyncio.Future[LiveRun] = asyncio.get_running_loop().create_future()
+
+    def on_finished(live: LiveRun) -> None:
+        if not finished.done():
+            finished.set_result(live)
+
+    window.run_finished.connect(on_finished)
     window.start_mode(Mode.ASYNCIO)
 
     async def probe() -> None:
