@@ -207,10 +207,9 @@ class MainWindow(QMainWindow):
             if self.server.state is not ServerStatus.RUNNING:
                 self.statusBar().showMessage(f"Not started: {self.server_error or 'the local server is not running'}")
                 return
-            conditions = self.settings_panel.conditions()
-            await self.server.set_conditions_async(**conditions)
+            played = await self.server.set_conditions_async(**self.settings_panel.conditions())
             base_url = self.server.base_url
-            network = KnownNetwork(conditions["latency_ms"], conditions["bandwidth_kbps"], 0)
+            network = KnownNetwork(played.latency_ms, played.bandwidth_kbps, played.max_concurrent)
         live = self.lab.start(settings, base_url, network)
         live.finished_callbacks.append(self._on_run_finished)
         self.timeline.set_run(live)
