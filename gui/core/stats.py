@@ -38,7 +38,7 @@ class RunSummary:
     errors: dict[str, int]  # "http 503", "timeout", ... -> count
     retries: int
     bytes: int
-    ideal_s: float | None  # the fastest these settings could possibly be, given the network
+    ideal_s: float | None  # the fastest the finished requests could have been, given the network
     efficiency: float | None  # ideal_s / wall_s
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,7 +94,8 @@ def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: Kn
     ok = [s for s in spans if s.status is Status.OK]
     failed = [s for s in spans if s.status.is_failure]
     body = sum(s.bytes for s in ok) / len(ok) if ok else 0.0
-    ideal = ideal_lower_bound_s(len(spans), settings.workers, network, body) if network else None
+    # Of the work really done: a stopped run is compared with the best time for what it finished.
+    ideal = ideal_lower_bound_s(len(finished), settings.workers, network, body) if network and finished else None
     ms = [d * 1000 for d in durations]
     return RunSummary(
         requests=len(spans),

@@ -44,3 +44,10 @@ def test_summary_of_known_spans() -> None:
     assert summary.errors == {"http 503": 1, "timeout": 1}
     assert summary.ideal_s == pytest.approx(2.0) and summary.efficiency == pytest.approx(1.0)
     assert summary.throughput_rps == pytest.approx(2.0)
+
+
+def test_a_stopped_run_is_compared_with_the_ideal_for_what_it_finished() -> None:
+    model = finished_model([(0.0, 1.0), (0.0, 1.0), (1.0, 1.0)], [Status.OK, Status.OK, Status.CANCELLED])
+    summary = summarize(model, make_settings(mode="threads", count=3, concurrency=2), 1.0, KnownNetwork(1000))
+    assert summary.cancelled == 1
+    assert summary.ideal_s == pytest.approx(1.0) and summary.efficiency == pytest.approx(1.0)
