@@ -32,6 +32,7 @@ FRAME_MS = 16
 STATS_EVERY_FRAMES = 6  # the summary sorts every duration: ~10 times a second is plenty
 CLOSE_GRACE_S = 1.5
 BANNER_MS = 2500
+NETWORK_APPLY_MS = 200
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,13 @@ class MainWindow(QMainWindow):
         self.banner_timer.setSingleShot(True)
         self.banner_timer.setInterval(BANNER_MS)
         self.banner_timer.timeout.connect(self._clear_banner)
+        # Network changes apply to the running server at once (a teacher can raise the latency
+        # mid-run and watch the bars stretch); a short pause lets a spin box settle first.
+        self.network_timer = QTimer(self)
+        self.network_timer.setSingleShot(True)
+        self.network_timer.setInterval(NETWORK_APPLY_MS)
+        self.network_timer.timeout.connect(self._apply_network)
+        self.settings_panel.network_changed.connect(self.network_timer.start)
         self.timeline.span_clicked.connect(self.show_card)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys 1-4, Esc, F and L work at once, no button looks pressed
@@ -225,6 +233,19 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(True)
         self.run_started.emit(live)
 
+    def _apply_network(self) -> None:
+        if self.server.state is ServerStatus.RUNNING and not self._closing:
+            self._spawn(self._apply_network_now())
+
+    async def _apply_network_now(self) -> None:
+        played = await self.server.set_conditions_async(**self.settings_panel.conditions())
+        bandwidth = f", {played.bandwidth_kbps:g} KB/s" if played.bandwidth_kbps else ""
+        self.statusBar().showMessage(
+            f"Local server now plays {played.latency_ms:g} ms latency, ±{played.jitter_ms:g} ms {played.jitter} "
+            f"jitter, {played.error_rate:.0%} errors{bandwidth}",
+            4000,
+        )
+
     def stop_run(self) -> None:
         if self.lab.current is not None and self.lab.current.running:
             self.lab.stop()
@@ -303,6 +324,7 @@ class MainWindow(QMainWindow):
     async def _shutdown(self) -> None:
         self.timer.stop()
         self.banner_timer.stop()
+        self.network_timer.stop()
         for card in list(self.cards):
             card.close()
         try:

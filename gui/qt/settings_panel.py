@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -55,6 +56,8 @@ def _form_box(title: str, rows: dict[str, QWidget]) -> QGroupBox:
 
 
 class SettingsPanel(QWidget):
+    network_changed = Signal()  # a local-server network value changed (the window applies it live)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.count = _spin(1, MAX_REQUESTS, 151)
@@ -102,6 +105,9 @@ class SettingsPanel(QWidget):
         layout.addStretch(1)
         self.network_box = network_box
         self.source.currentIndexChanged.connect(self._on_source_changed)
+        for box in (self.latency, self.jitter, self.bandwidth, self.error_rate):
+            box.valueChanged.connect(self.network_changed)
+        self.jitter_kind.currentIndexChanged.connect(self.network_changed)
         self.url.textChanged.connect(lambda _: self.problem.hide())
 
     def _on_source_changed(self, index: int) -> None:

@@ -141,6 +141,10 @@ class LocalServer:
         self.conditions = NetworkConditions(**answer)
         return self.conditions
 
+    def played_conditions(self) -> NetworkConditions:
+        """The conditions the running server reports it plays now (asked, not remembered)."""
+        return NetworkConditions(**self._admin("GET", "/admin/conditions"))
+
     def stats(self) -> dict[str, Any]:
         """Counters kept by the server: served, in flight, waiting, peak in flight, errors, drops."""
         return self._admin("GET", "/admin/stats")

@@ -154,3 +154,12 @@ def test_a_bad_custom_url_gets_a_clear_message_and_no_run(window: MainWindow, lo
     assert window.settings_panel.problem.isVisibleTo(window)
     assert "http:// or https://" in window.settings_panel.problem.text()
     assert window.statusBar().currentMessage().startswith("Not started")
+
+
+def test_a_network_change_reaches_the_running_server_at_once(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.latency.setValue(321)
+    window.settings_panel.error_rate.setValue(7)
+    loop.until(lambda: window.server.conditions.latency_ms == 321)
+    played = window.server.played_conditions()
+    assert (played.latency_ms, played.error_rate) == (321, 0.07)
+    assert "321 ms latency" in window.statusBar().currentMessage()
