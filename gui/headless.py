@@ -17,7 +17,15 @@ from typing import Any
 from gui.core.engine import Run
 from gui.core.export import ascii_timeline, chrome_trace, json_report
 from gui.core.run_model import RunModel
-from gui.core.settings import MAX_CONCURRENCY, MAX_REQUESTS, Mode, RunSettings, SettingsError, make_settings
+from gui.core.settings import (
+    MAX_CONCURRENCY,
+    MAX_REQUESTS,
+    Mode,
+    RunSettings,
+    SettingsError,
+    advice,
+    make_settings,
+)
 from gui.core.stats import KnownNetwork, RunSummary, summarize
 from gui.core.trace import BatchSink
 from gui.server import LocalServer, NetworkConditions
@@ -127,7 +135,7 @@ def text_report(result: HeadlessResult) -> str:
         f"{s.mode.value}: {summary.requests} requests, {s.workers} at once"
         + (f", server latency {result.conditions.latency_ms:g} ms" if result.conditions and not s.base_url else "")
     ]
-    lines += [f"note: {note}" for note in s.notes]
+    lines += [f"note: {note}" for note in [*s.notes, *advice(s)]]
     if result.interrupted:
         lines.append("interrupted: the rest were cancelled")
     lines.append("")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlparse
@@ -82,6 +83,20 @@ def make_settings(**values: object) -> RunSettings:
         note = f"concurrency capped at {POLITE_REAL_API_LIMIT} to be polite to the real PokéAPI"
         settings = RunSettings(**{**settings.__dict__, "concurrency": POLITE_REAL_API_LIMIT, "notes": (note,)})
     return settings
+
+
+def advice(settings: RunSettings, cpu_count: int | None = None) -> list[str]:
+    """Friendly warnings about settings that work but will surprise a learner."""
+    cores = cpu_count or os.cpu_count() or 1
+    notes = []
+    if settings.mode is Mode.PROCESSES and settings.concurrency > 2 * cores:
+        notes.append(
+            f"{settings.concurrency} worker processes on {cores} CPU cores: each is a whole Python interpreter, "
+            "so starting them takes a while (that cost is part of the lesson)"
+        )
+    if settings.mode is Mode.SEQUENTIAL and settings.count > 500:
+        notes.append(f"{settings.count:,} requests one after another will take a while: Stop (Esc) ends it")
+    return notes
 
 
 def _enum(kind: type[StrEnum], value: object, name: str) -> StrEnum:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTool
 
 from gui.core.dataset import pokedex
 from gui.core.lab import Lab, LiveRun
-from gui.core.settings import Mode, RunSettings
+from gui.core.settings import Mode, RunSettings, advice
 from gui.core.stats import KnownNetwork
 from gui.qt.flight_strip import FlightStrip
 from gui.qt.pokemon_card import PokemonCard
@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
         self.strip.set_run(live)
         if banner:
             self.banner_timer.start()
-        notes = "  ".join(settings.notes)
+        notes = "  ".join([*settings.notes, *advice(settings)])
         self.statusBar().showMessage(
             f"{settings.mode.value.title()}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
         )

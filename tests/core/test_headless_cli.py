@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from gui.core.settings import advice, make_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -78,3 +80,11 @@ def test_a_bad_argument_gets_a_clear_message_and_a_nonzero_exit(args: list[str],
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_settings_that_will_surprise_get_a_note_not_a_refusal() -> None:
+    many = make_settings(mode="processes", count=10, concurrency=64)
+    assert "64 worker processes on 2 CPU cores" in advice(many, cpu_count=2)[0]
+    assert advice(make_settings(mode="processes", count=10, concurrency=4), cpu_count=2) == []
+    capped = make_settings(mode="asyncio", count=10, concurrency=50, base_url="https://pokeapi.co/api/v2")
+    assert capped.concurrency == 10 and "polite" in capped.notes[0]
