@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from gui.core.clients.outcomes import describe, outcome_of_answer
+from gui.core.clients.outcomes import describe, end_or_retry, judge_answer
 from gui.core.jobs import Job
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
@@ -50,12 +50,10 @@ class AsyncPokemonClient:
         attempt = 0
         try:
             while True:
-                outcome, card, retry_after = await self._attempt(job)
-                delay = self.policy.delay_s(attempt, outcome.status, outcome.http_status, retry_after)
+                answer = await self._attempt(job)
+                delay = end_or_retry(self.recorder, self.policy, job.request_id, attempt, answer)
                 if delay is None:
-                    self.recorder.end(job.request_id, outcome._replace(retries=attempt), card)
                     return
-                self.recorder.retry(job.request_id, outcome.error or outcome.status, delay)
                 await asyncio.sleep(delay)
                 attempt += 1
         except asyncio.CancelledError:
@@ -67,9 +65,9 @@ class AsyncPokemonClient:
             async with self.session.get(job.url, trace_request_ctx=job.request_id) as response:
                 body = await response.read()
                 self.recorder.phase(job.request_id, Phase.RECEIVED)
-                outcome, card = outcome_of_answer(response.status, response.reason or "", body)
-                if card is not None:
-                    self.recorder.phase(job.request_id, Phase.PARSED)
+                outcome, card = judge_answer(
+                    self.recorder, job.request_id, response.status, response.reason or "", body
+                )
                 return outcome, card, response.headers.get("Retry-After")
         except TimeoutError as error:  # aiohttp's timeouts subclass the built-in since 3.10
             return Outcome(Status.TIMEOUT, error=f"timed out: {describe(error)}"), None, None

@@ -1,9 +1,11 @@
-"""The shared last step of both clients: an answer's status and body become an Outcome."""
+"""The steps both clients share: judging an answer, and deciding to end a request or retry it."""
 
 from __future__ import annotations
 
 from gui.core.pokemon_json import InvalidPokemon, parse_card
-from gui.core.trace import Outcome, PokemonCard, Status
+from gui.core.recorder import Recorder
+from gui.core.retry import RetryPolicy
+from gui.core.trace import Outcome, Phase, PokemonCard, Status
 
 
 def outcome_of_answer(http_status: int, reason: str, body: bytes) -> tuple[Outcome, PokemonCard | None]:
@@ -15,6 +17,33 @@ def outcome_of_answer(http_status: int, reason: str, body: bytes) -> tuple[Outco
     except InvalidPokemon as problem:
         return Outcome(Status.INVALID_RESPONSE, http_status, str(problem), len(body)), None
     return Outcome(Status.OK, http_status, None, len(body)), card
+
+
+def judge_answer(
+    recorder: Recorder, request_id: int, http_status: int, reason: str, body: bytes
+) -> tuple[Outcome, PokemonCard | None]:
+    """``outcome_of_answer``, stamping "parsed" once a card came out of the body."""
+    outcome, card = outcome_of_answer(http_status, reason, body)
+    if card is not None:
+        recorder.phase(request_id, Phase.PARSED)
+    return outcome, card
+
+
+def end_or_retry(
+    recorder: Recorder,
+    policy: RetryPolicy,
+    request_id: int,
+    attempt: int,
+    answer: tuple[Outcome, PokemonCard | None, str | None],
+) -> float | None:
+    """After attempt number ``attempt``: end the request (None) or record a retry (its delay in s)."""
+    outcome, card, retry_after = answer
+    delay = policy.delay_s(attempt, outcome.status, outcome.http_status, retry_after)
+    if delay is None:
+        recorder.end(request_id, outcome._replace(retries=attempt), card)
+    else:
+        recorder.retry(request_id, outcome.error or outcome.status, delay)
+    return delay
 
 
 def describe(error: BaseException) -> str:

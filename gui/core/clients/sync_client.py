@@ -10,7 +10,7 @@ from typing import Any
 import certifi
 import httpx
 
-from gui.core.clients.outcomes import describe, outcome_of_answer
+from gui.core.clients.outcomes import describe, end_or_retry, judge_answer
 from gui.core.jobs import Job
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
@@ -75,12 +75,9 @@ class SyncPokemonClient:
         self.recorder.phase(job.request_id, Phase.STARTED, self.lane or threading.current_thread().name)
         attempt = 0
         while True:
-            outcome, card, retry_after = self._attempt(job)
-            delay = self.policy.delay_s(attempt, outcome.status, outcome.http_status, retry_after)
+            delay = end_or_retry(self.recorder, self.policy, job.request_id, attempt, self._attempt(job))
             if delay is None:
-                self.recorder.end(job.request_id, outcome._replace(retries=attempt), card)
                 return
-            self.recorder.retry(job.request_id, outcome.error or outcome.status, delay)
             if self.cancel.wait(delay):
                 self.recorder.end(job.request_id, Outcome(Status.CANCELLED, retries=attempt))
                 return
@@ -93,7 +90,7 @@ class SyncPokemonClient:
             return Outcome(Status.TIMEOUT, error=f"timed out: {describe(error)}"), None, None
         except (httpx.HTTPError, httpx.InvalidURL) as error:  # refused, reset, cut mid-body, unsendable
             return Outcome(Status.CONNECTION_ERROR, error=describe(error)), None, None
-        outcome, card = outcome_of_answer(response.status_code, response.reason_phrase, response.content)
-        if card is not None:
-            self.recorder.phase(job.request_id, Phase.PARSED)
+        outcome, card = judge_answer(
+            self.recorder, job.request_id, response.status_code, response.reason_phrase, response.content
+        )
         return outcome, card, response.headers.get("Retry-After")
