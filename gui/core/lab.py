@@ -28,6 +28,7 @@ class LiveRun:
     task: asyncio.Task[float] | None = None
     error: str | None = None  # a run that failed for a reason only a bug can cause
     finished_callbacks: list[Callable[[LiveRun], None]] = field(default_factory=list)
+    _final_summary: RunSummary | None = None
 
     @property
     def settings(self) -> RunSettings:
@@ -44,8 +45,14 @@ class LiveRun:
         return time.perf_counter() - self.run.t0 if self.run.t0 is not None else 0.0
 
     def summary(self) -> RunSummary:
-        wall = max(self.elapsed_s(), 1e-9)
-        return summarize(self.model, self.settings, wall, self.network)
+        """The numbers so far; once every request's end is in the model they never change again,
+        so the stats panel, the status bar and the terminal log share one computation."""
+        if self._final_summary is not None:
+            return self._final_summary
+        summary = summarize(self.model, self.settings, max(self.elapsed_s(), 1e-9), self.network)
+        if not self.running and self.model.finished:
+            self._final_summary = summary
+        return summary
 
 
 class Lab:

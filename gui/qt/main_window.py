@@ -285,8 +285,7 @@ class MainWindow(QMainWindow):
         if live is not self.lab.current:
             return
         self.stop_action.setEnabled(False)
-        self.on_frame()
-        self.stats.show_run(live)
+        self.on_frame()  # takes the last events and shows the final stats
         summary = live.summary()
         if live.error:
             self.statusBar().showMessage(f"The run failed: {live.error}")
