@@ -53,21 +53,18 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
     return sorted_values[rank]
 
 
-def peak_overlap(spans: list[Span]) -> int:
-    """Most requests running at one instant (an end at t frees its slot before a start at t)."""
-    changes = sorted((t, delta) for s in spans if s.start is not None for t, delta in _edges(s))
-    level = peak = 0
-    for _, delta in changes:
+def level_steps(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """(t, requests in flight just after t) from (t, +1 started / -1 ended) in any order.
+
+    Sorted by time with ends first on ties: a request ending at t frees its slot for one
+    starting at t, so a pool of 4 never looks like 5.
+    """
+    level = 0
+    steps = []
+    for t, delta in sorted(changes):
         level += delta
-        peak = max(peak, level)
-    return peak
-
-
-def _edges(span: Span) -> list[tuple[float, int]]:
-    start = span.start
-    assert start is not None
-    end = span.end
-    return [(start, 1)] if end is None else [(start, 1), (end, -1)]
+        steps.append((t, level))
+    return steps
 
 
 def ideal_lower_bound_s(requests: int, concurrency: int, network: KnownNetwork, body_bytes: float) -> float:
@@ -105,7 +102,7 @@ def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: Kn
         wall_s=wall_s,
         busy_s=busy_s,
         effective_concurrency=busy_s / wall_s if wall_s > 0 else 0.0,
-        peak_in_flight=peak_overlap(spans),
+        peak_in_flight=max((level for _, level in level_steps(model.flight_changes)), default=0),
         throughput_rps=len(finished) / wall_s if wall_s > 0 else 0.0,
         p50_ms=percentile(ms, 0.50),
         p95_ms=percentile(ms, 0.95),

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.core.lab import LiveRun
 from gui.core.segments import Segment
+from gui.core.stats import level_steps
 from gui.qt.theme import LIMIT_LINE_HEX, NOW_LINE_HEX, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import GUTTER_W, RIGHT_PAD
@@ -34,16 +35,6 @@ def column_peaks(steps: list[tuple[float, int]], t0: float, span_s: float, colum
         peaks[column] = max(peaks[column], level)
         column += 1
     return peaks
-
-
-def level_steps(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:
-    """(t, level after t) for a list of (t, +1/-1), sorted by time (ends first on ties)."""
-    level = 0
-    steps = []
-    for t, delta in sorted(changes, key=lambda change: (change[0], change[1])):
-        level += delta
-        steps.append((t, level))
-    return steps
 
 
 class FlightStrip(QWidget):
