@@ -102,8 +102,10 @@ class Run:
             await fetch_with_coroutines(self.jobs, s.concurrency, s.timeout_s, self.policy, recorder)
         elif s.mode is Mode.SEQUENTIAL:
             client = self._sync_client(recorder)
-            await run_blocking("sequential", lambda: fetch_one_after_another(self.jobs, client, self._cancel))
-            client.close()
+            try:
+                await run_blocking("sequential", lambda: fetch_one_after_another(self.jobs, client, self._cancel))
+            finally:
+                client.close()
         elif s.mode is Mode.THREADS:
             make_client = lambda: self._sync_client(recorder)
             await run_blocking(

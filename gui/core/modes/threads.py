@@ -28,8 +28,10 @@ def fetch_with_thread_pool(
             clients.append(local.client)
         local.client.fetch(job)
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="worker") as pool:
-        for future in [pool.submit(fetch, job) for job in jobs]:
-            future.result()
-    for client in clients:
-        client.close()
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="worker") as pool:
+            for future in [pool.submit(fetch, job) for job in jobs]:
+                future.result()
+    finally:
+        for client in clients:
+            client.close()
