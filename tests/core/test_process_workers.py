@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from gui.server import LocalServer
+from tests.processes import wait_for_exit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,9 +52,4 @@ def test_pool_workers_exit_when_the_app_is_killed(server: LocalServer, tmp_path:
     app.wait(10)
     app.stdout.close()
     for pid in workers:
-        fd = os.pidfd_open(pid)
-        try:
-            ready, _, _ = select.select([fd], [], [], 10)
-        finally:
-            os.close(fd)
-        assert ready, f"worker {pid} outlived its killed parent"
+        assert wait_for_exit(pid, 10), f"worker {pid} outlived its killed parent"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 
 from gui.server import LocalServer
 from gui.server.process import ServerStatus
+from tests.processes import wait_for_exit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,16 +31,6 @@ def listening_addresses(port: int) -> set[str]:
             if state == "0A" and int(port_hex, 16) == port:
                 found.add(address)
     return found
-
-
-def wait_for_exit(pid: int, timeout_s: float) -> bool:
-    """Block on a pidfd until ``pid`` exits (no polling loop)."""
-    fd = os.pidfd_open(pid)
-    try:
-        ready, _, _ = select.select([fd], [], [], timeout_s)
-        return bool(ready)
-    finally:
-        os.close(fd)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/net/tcp")
