@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QApplication
 from gui.core.engine import Run, RunState
 from gui.core.lab import LiveRun
 from gui.core.run_model import RunModel
-from gui.core.settings import Mode, make_settings
+from gui.core.settings import make_settings
 from gui.core.trace import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status, TraceEvent
 from gui.qt.main_window import MainWindow
 from gui.qt.time_window import TimeWindow
@@ -160,7 +160,7 @@ async def loop_lag_during_run(requests: int) -> tuple[float, list[float]]:
             finished.set_result(live)
 
     window.run_finished.connect(on_finished)
-    window.start_mode(Mode.ASYNCIO)
+    window.start_mode("asyncio")
 
     async def probe() -> None:
         while not finished.done():

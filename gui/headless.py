@@ -16,11 +16,11 @@ from typing import Any
 
 from gui.core.engine import Run
 from gui.core.export import ascii_timeline, chrome_trace, json_report
+from gui.core.registry import MODE_NAMES
 from gui.core.run_model import RunModel
 from gui.core.settings import (
     MAX_CONCURRENCY,
     MAX_REQUESTS,
-    Mode,
     RunSettings,
     SettingsError,
     advice,
@@ -35,7 +35,7 @@ from gui.server.process import ServerError
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("a run (with --headless or --screenshot)")
-    group.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.ASYNCIO.value)
+    group.add_argument("--mode", choices=MODE_NAMES, default="asyncio")
     group.add_argument("-n", "--count", type=int, default=151, help=f"requests, 1-{MAX_REQUESTS:,} (default 151)")
     group.add_argument(
         "--concurrency",
@@ -118,7 +118,7 @@ def headless_main(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     if args.trace:
-        args.trace.write_text(json.dumps(chrome_trace(result.model, f"{settings.mode.value} run")), encoding="utf-8")
+        args.trace.write_text(json.dumps(chrome_trace(result.model, f"{settings.mode} run")), encoding="utf-8")
     if args.json:
         extra = {"conditions": conditions.to_dict() if not settings.base_url else None}
         print(json.dumps(json_report(settings, result.summary, result.model, extra), indent=None))
@@ -132,7 +132,7 @@ def headless_main(args: argparse.Namespace) -> int:
 def text_report(result: HeadlessResult) -> str:
     s, summary = result.settings, result.summary
     lines = [
-        f"{s.mode.value}: {summary.requests} requests, {s.workers} at once"
+        f"{s.mode}: {summary.requests} requests, {s.workers} at once"
         + (f", server latency {result.conditions.latency_ms:g} ms" if result.conditions and not s.base_url else "")
     ]
     lines += [f"note: {note}" for note in [*s.notes, *advice(s)]]

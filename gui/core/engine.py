@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import queue
-import threading
 import time
 from enum import Enum
 from typing import Any
 
-from gui.core.blocking import run_blocking
-from gui.core.clients.sync_client import SyncPokemonClient, shared_tls_context
+from gui.core.clients.sync_client import shared_tls_context
 from gui.core.jobs import Job, make_jobs
-from gui.core.modes.coroutines import fetch_with_coroutines
-from gui.core.modes.processes import fetch_with_process_pool
-from gui.core.modes.sequential import fetch_one_after_another
-from gui.core.modes.threads import fetch_with_thread_pool
+from gui.core.mode_context import ModeContext
 from gui.core.recorder import CancelToken, Recorder
-from gui.core.retry import RetryPolicy
-from gui.core.settings import Mode, RunSettings
-from gui.core.trace import BatchSink, EndEvent, EventSink, Outcome, Phase, Status, TraceEvent
-
-FORWARDER_POLL_S = 0.05  # how often the process-event forwarder checks whether it should stop
+from gui.core.registry import mode_spec
+from gui.core.settings import RunSettings
+from gui.core.trace import BatchSink, EventSink, Outcome, Phase, Status
 
 
 class RunState(Enum):
@@ -50,12 +41,8 @@ class Run:
         self._cancel = CancelToken()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._mode_task: asyncio.Future[Any] | None = None
-        if settings.mode in (Mode.SEQUENTIAL, Mode.THREADS):
-            shared_tls_context()  # set-up cost paid before the clock starts, not by the first request
-
-    @property
-    def policy(self) -> RetryPolicy:
-        return RetryPolicy(self.settings.retries, self.settings.backoff_s)
+        self.spec = mode_spec(settings.mode)
+        shared_tls_context()  # set-up cost paid before the clock starts, not by the first request
 
     def cancel(self) -> None:
         if self.state is not RunState.RUNNING:
@@ -64,7 +51,7 @@ class Run:
         self._cancel.cancel()
         # Only coroutines are cancelled through their task; the other modes are told through the
         # token and are awaited until their threads or processes have really stopped.
-        if self.settings.mode is Mode.ASYNCIO and self._loop is not None and self._mode_task is not None:
+        if self.spec.on_callers_loop and self._loop is not None and self._mode_task is not None:
             self._loop.call_soon_threadsafe(self._mode_task.cancel)
 
     async def execute(self) -> float:
@@ -77,7 +64,8 @@ class Run:
         recorder = Recorder(self.sink, self.t0)
         for job in self.jobs:
             recorder.phase(job.request_id, Phase.QUEUED)
-        self._mode_task = asyncio.ensure_future(self._run_mode(recorder))
+        context = ModeContext(self.jobs, self.settings, recorder, self._cancel)
+        self._mode_task = asyncio.ensure_future(self.spec.run(context))
         try:
             await asyncio.shield(self._mode_task)
         except asyncio.CancelledError:
@@ -95,65 +83,3 @@ class Run:
                 recorder.end(job.request_id, Outcome(Status.CANCELLED))
         self.wall_s = recorder.now()
         self.state = RunState.FINISHED
-
-    async def _run_mode(self, recorder: Recorder) -> None:
-        s = self.settings
-        if s.mode is Mode.ASYNCIO:
-            await fetch_with_coroutines(self.jobs, s.concurrency, s.timeout_s, self.policy, recorder)
-        elif s.mode is Mode.SEQUENTIAL:
-            client = self._sync_client(recorder)
-            try:
-                await run_blocking("sequential", lambda: fetch_one_after_another(self.jobs, client, self._cancel))
-            finally:
-                client.close()
-        elif s.mode is Mode.THREADS:
-            make_client = lambda: self._sync_client(recorder)
-            await run_blocking(
-                "threads-run", lambda: fetch_with_thread_pool(self.jobs, s.concurrency, make_client, self._cancel)
-            )
-        else:
-            await run_blocking("processes-run", lambda: self._run_processes(recorder))
-
-    def _sync_client(self, recorder: Recorder) -> SyncPokemonClient:
-        return SyncPokemonClient(recorder, self.settings.timeout_s, self.policy, self._cancel)
-
-    def _run_processes(self, recorder: Recorder) -> None:
-        events: Any = multiprocessing.get_context("spawn").Queue()
-        all_ended = threading.Event()
-        stop = threading.Event()
-        forwarder = threading.Thread(
-            target=_forward_events, args=(events, recorder, len(self.jobs), all_ended, stop), name="process-events"
-        )
-        forwarder.start()
-        options = {
-            "t0": recorder.t0,
-            "timeout_s": self.settings.timeout_s,
-            "retries": self.settings.retries,
-            "backoff_s": self.settings.backoff_s,
-        }
-        try:
-            fetch_with_process_pool(self.jobs, self.settings.concurrency, options, events, self._cancel)
-            if not self._cancel.cancelled:
-                # A worker's result can overtake its last events on the way back: wait for them.
-                all_ended.wait(timeout=10)
-        finally:
-            stop.set()
-            forwarder.join()
-            events.cancel_join_thread()  # a terminated worker may have left it half-written
-            events.close()
-
-
-def _forward_events(
-    events: Any, recorder: Recorder, total: int, all_ended: threading.Event, stop: threading.Event
-) -> None:
-    """Move worker-process events onto the run's sink until told to stop."""
-    while not stop.is_set():
-        try:
-            event: TraceEvent = events.get(timeout=FORWARDER_POLL_S)
-        except queue.Empty:
-            continue
-        except (EOFError, OSError, ValueError):
-            return  # the queue broke because workers were terminated mid-write
-        recorder.emit(event)
-        if isinstance(event, EndEvent) and len(recorder.ended) >= total:
-            all_ended.set()

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from gui.core.jobs import Job
 from gui.core.trace import ATTEMPT_PHASES, EndEvent, Phase, PhaseEvent, PokemonCard, RetryEvent, Status, TraceEvent
+
+
+class FailedTry(NamedTuple):
+    """A try that failed and was retried: when it ran, why it failed, when the next one began."""
+
+    t0: float  # the try started (the request's start, or the end of the previous back-off)
+    t1: float  # it failed
+    reason: str
+    backoff_until: float  # the back-off ends and the next try starts
 
 
 @dataclass
@@ -28,6 +38,7 @@ class Span:
     bytes: int = 0
     retries: int = 0
     retry_until: float | None = None  # when the latest retry's back-off ends (the next try starts)
+    failed_tries: list[FailedTry] = field(default_factory=list)  # in order; the last try is in ``t``
     card: PokemonCard | None = None
 
     @property
@@ -90,6 +101,8 @@ class RunModel:
             elif isinstance(event, RetryEvent):
                 for phase in ATTEMPT_PHASES:  # the next attempt's phases start over
                     span.t.pop(phase, None)
+                began = span.retry_until if span.retry_until is not None else span.t.get(Phase.STARTED, event.t)
+                span.failed_tries.append(FailedTry(began, event.t, event.reason, event.t + event.delay_s))
                 span.retries += 1
                 span.retry_until = event.t + event.delay_s
             else:

@@ -15,13 +15,6 @@ REAL_POKEAPI_URL = "https://pokeapi.co/api/v2"
 POLITE_REAL_API_LIMIT = 10  # the real PokéAPI is a free service: never hammer it
 
 
-class Mode(StrEnum):
-    SEQUENTIAL = "sequential"
-    THREADS = "threads"
-    ASYNCIO = "asyncio"
-    PROCESSES = "processes"
-
-
 class Selection(StrEnum):
     FIRST = "first"  # ids 1..N (wrapping after 1025)
     RANDOM = "random"  # N random Pokémon, reproducible with a seed
@@ -34,7 +27,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class RunSettings:
-    mode: Mode = Mode.ASYNCIO
+    mode: str = "asyncio"  # a name in gui.core.registry.MODES
     count: int = 151
     selection: Selection = Selection.FIRST
     names: tuple[str, ...] = ()
@@ -54,7 +47,9 @@ class RunSettings:
     @property
     def workers(self) -> int:
         """How many requests can run at once in this mode."""
-        return 1 if self.mode is Mode.SEQUENTIAL else self.concurrency
+        from gui.core.registry import mode_spec  # the registry imports the modes, which import this
+
+        return 1 if mode_spec(self.mode).one_at_a_time else self.concurrency
 
     @property
     def is_real_pokeapi(self) -> bool:
@@ -67,7 +62,7 @@ def make_settings(**values: object) -> RunSettings:
     Also applies the polite limit: against the real PokéAPI, concurrency is capped and a note says so.
     """
     if "mode" in values:
-        values["mode"] = _enum(Mode, values["mode"], "mode")
+        values["mode"] = str(values["mode"]).lower()
     if "selection" in values:
         values["selection"] = _enum(Selection, values["selection"], "selection")
     names = values.get("names")
@@ -89,12 +84,12 @@ def advice(settings: RunSettings, cpu_count: int | None = None) -> list[str]:
     """Friendly warnings about settings that work but will surprise a learner."""
     cores = cpu_count or os.cpu_count() or 1
     notes = []
-    if settings.mode is Mode.PROCESSES and settings.concurrency > 2 * cores:
+    if settings.mode == "processes" and settings.concurrency > 2 * cores:
         notes.append(
             f"{settings.concurrency} worker processes on {cores} CPU cores: each is a whole Python interpreter, "
             "so starting them takes a while (that cost is part of the lesson)"
         )
-    if settings.mode is Mode.SEQUENTIAL and settings.count > 500:
+    if settings.workers == 1 and settings.count > 500:
         notes.append(f"{settings.count:,} requests one after another will take a while: Stop (Esc) ends it")
     return notes
 
@@ -114,7 +109,11 @@ def _in_range(value: object, low: float, high: float) -> bool:
 
 
 def _problems(s: RunSettings) -> list[str]:
+    from gui.core.registry import MODE_NAMES
+
     problems = []
+    if s.mode not in MODE_NAMES:
+        problems.append(f"mode must be one of {', '.join(MODE_NAMES)}, got {s.mode!r}")
     if not isinstance(s.count, int) or not _in_range(s.count, 1, MAX_REQUESTS):
         problems.append(f"number of requests must be a whole number from 1 to {MAX_REQUESTS:,}, got {s.count!r}")
     if not isinstance(s.concurrency, int) or not _in_range(s.concurrency, 1, MAX_CONCURRENCY):

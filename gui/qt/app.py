@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QToolButton
 
 from gui.cli import build_parser
 from gui.core.lab import LiveRun
-from gui.core.settings import Mode
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window
 from gui.qt.platform_check import platform_problem
@@ -57,11 +56,11 @@ def run_app(args: argparse.Namespace) -> int:
     close_on_signals(window)
     log_runs_to_terminal(window)
     if args.start and not args.screenshot:
-        window.start_mode(Mode(args.mode))  # begins as soon as the local server is ready
+        window.start_mode(args.mode)  # begins as soon as the local server is ready
     exit_code = 0
     with loop:
         if args.screenshot:
-            exit_code = loop.run_until_complete(take_screenshot(window, Mode(args.mode), args.screenshot))
+            exit_code = loop.run_until_complete(take_screenshot(window, args.mode, args.screenshot))
         else:
             loop.run_until_complete(window.closed)
             save_window(window, store)
@@ -91,11 +90,11 @@ def log_runs_to_terminal(window: MainWindow) -> None:
 
     def started(live: LiveRun) -> None:
         s = live.settings
-        print(f"{s.mode.value} run started: {s.count:,} Pokémon, {s.workers} at once", flush=True)
+        print(f"{s.mode} run started: {s.count:,} Pokémon, {s.workers} at once", flush=True)
 
     def finished(live: LiveRun) -> None:
         summary = live.summary()
-        print(f"{live.settings.mode.value} run ended in {summary.wall_s:.2f} s: {summary.ok} ok, "
+        print(f"{live.settings.mode} run ended in {summary.wall_s:.2f} s: {summary.ok} ok, "
               f"{summary.failed} failed, {summary.cancelled} cancelled", flush=True)  # fmt: skip
 
     window.run_started.connect(started)
@@ -136,7 +135,7 @@ def apply_cli_settings(window: MainWindow, args: argparse.Namespace, explicit: s
         window.timeline.set_per_request(True)
 
 
-async def take_screenshot(window: MainWindow, mode: Mode, path: Path) -> int:
+async def take_screenshot(window: MainWindow, mode: str, path: Path) -> int:
     """Run ``mode`` to the end, then save a PNG of the whole window."""
     finished: asyncio.Future[object] = asyncio.get_running_loop().create_future()
 

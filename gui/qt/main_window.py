@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -17,7 +16,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QTool
 
 from gui.core.dataset import pokedex
 from gui.core.lab import Lab, LiveRun
-from gui.core.settings import Mode, RunSettings, advice
+from gui.core.registry import MODES, keys_hint
+from gui.core.settings import RunSettings, advice
 from gui.core.stats import KnownNetwork
 from gui.qt.flight_strip import FlightStrip
 from gui.qt.pokemon_card import PokemonCard
@@ -35,22 +35,6 @@ BANNER_MS = 2500
 NETWORK_APPLY_MS = 200
 
 
-@dataclass(frozen=True)
-class ModeButton:
-    mode: Mode
-    label: str
-    key: str
-    explain: str
-
-
-MODE_BUTTONS = (
-    ModeButton(Mode.SEQUENTIAL, "Sequential", "1", "One request after another, on one thread"),
-    ModeButton(Mode.THREADS, "Threads", "2", "A pool of worker threads, each blocking on its own request"),
-    ModeButton(Mode.ASYNCIO, "Asyncio", "3", "Coroutines on this window's event loop, up to the limit in flight"),
-    ModeButton(Mode.PROCESSES, "Processes", "4", "A pool of worker processes, each its own interpreter"),
-)
-
-
 class MainWindow(QMainWindow):
     run_started = Signal(object)  # the LiveRun that just started
     run_finished = Signal(object)  # the LiveRun that just ended
@@ -63,7 +47,7 @@ class MainWindow(QMainWindow):
         self.server = LocalServer(conditions)
         self.server_error: str | None = None
         self.server_ready = asyncio.Event()
-        self._pending_mode: Mode | None = None
+        self._pending_mode: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
         self._frame = 0
         self._closing = False
@@ -130,16 +114,16 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.toolbar = toolbar
         group = QActionGroup(self)
-        self.mode_actions: dict[Mode, QAction] = {}
-        for button in MODE_BUTTONS:
-            action = QAction(f"{button.key}  {button.label}", self)
-            action.setShortcut(QKeySequence(button.key))
-            action.setToolTip(f"{button.explain} (key {button.key})")
+        self.mode_actions: dict[str, QAction] = {}
+        for spec in MODES.values():
+            action = QAction(f"{spec.key}  {spec.title}", self)
+            action.setShortcut(QKeySequence(spec.key))
+            action.setToolTip(f"{spec.summary} (key {spec.key})")
             action.setCheckable(True)
-            action.triggered.connect(lambda _=False, mode=button.mode: self.start_mode(mode))
+            action.triggered.connect(lambda _=False, mode=spec.name: self.start_mode(mode))
             group.addAction(action)
             toolbar.addAction(action)
-            self.mode_actions[button.mode] = action
+            self.mode_actions[spec.name] = action
         toolbar.addSeparator()
         self.stop_action = self._action(toolbar, "Stop", "Esc", "Cancel the run (Esc)", self.stop_run)
         self.fit_action = self._action(toolbar, "Fit", "F", "Show the whole run and follow it (F)", self.timeline.fit)
@@ -182,30 +166,30 @@ class MainWindow(QMainWindow):
         finally:
             self.server_ready.set()
         self.server_label.setText(f"Local PokéAPI: {url}")
-        self.statusBar().showMessage("Ready. Click a mode (or press 1-4).", 5000)
+        self.statusBar().showMessage(f"Ready. Click a mode (or press {keys_hint()}).", 5000)
         if self._pending_mode is not None:
             self.start_mode(self._pending_mode)
 
     # --- commands ----------------------------------------------------------------------------
 
-    def start_mode(self, mode: Mode) -> None:
+    def start_mode(self, mode: str) -> None:
         """Start a run in ``mode``; a run still going is cancelled first, and the window says so."""
         if self._closing:
             return
         self.mode_actions[mode].setChecked(True)
         if self.settings_panel.uses_local_server and not self.server_ready.is_set():
             self._pending_mode = mode
-            self.statusBar().showMessage(f"{mode.value.title()} starts as soon as the local server is ready…")
+            self.statusBar().showMessage(f"{MODES[mode].title} starts as soon as the local server is ready…")
             return
         self._pending_mode = None
-        settings = self.settings_panel.run_settings(mode.value)
+        settings = self.settings_panel.run_settings(mode)
         if settings is None:
             self.statusBar().showMessage("Not started: " + self.settings_panel.problem.text())
             return
         previous = self.lab.current
         banner = ""
         if previous is not None and previous.running:
-            banner = f"{previous.settings.mode.value.title()} run stopped — now {mode.value.title()}"
+            banner = f"{MODES[previous.settings.mode].title} run stopped — now {MODES[mode].title}"
         self._spawn(self._start_run(settings, banner))
 
     async def _start_run(self, settings: RunSettings, banner: str) -> None:
@@ -227,7 +211,7 @@ class MainWindow(QMainWindow):
             self.banner_timer.start()
         notes = "  ".join([*settings.notes, *advice(settings)])
         self.statusBar().showMessage(
-            f"{settings.mode.value.title()}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
+            f"{MODES[settings.mode].title}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
         )
         self.timer.start()
         self.stop_action.setEnabled(True)
@@ -291,7 +275,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"The run failed: {live.error}")
         else:
             self.statusBar().showMessage(
-                f"{live.settings.mode.value.title()} done in {summary.wall_s:.2f} s: {summary.ok} ok, "
+                f"{MODES[live.settings.mode].title} done in {summary.wall_s:.2f} s: {summary.ok} ok, "
                 f"{summary.failed} failed, {summary.cancelled} cancelled. "
                 "Hover a bar for timings, click it for its card."
             )

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui.core.lab import LiveRun
+from gui.core.registry import keys_hint
 from gui.core.run_model import Span
 from gui.core.segments import Segment, span_pieces
 from gui.core.trace import PHASE_ORDER, Phase, Status
@@ -205,7 +206,7 @@ class TimelineView(QWidget):
 
     def _paint_empty(self, painter: QPainter) -> None:
         painter.setPen(self.palette().placeholderText().color())
-        text = "Click a mode (or press 1-4) to fetch Pokémon.\nEvery request becomes a bar here, live."
+        text = f"Click a mode (or press {keys_hint()}) to fetch Pokémon.\nEvery request becomes a bar here, live."
         painter.drawText(self.plot_rect(), Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_grid(self, painter: QPainter) -> None:

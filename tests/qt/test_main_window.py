@@ -13,20 +13,20 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 
+from gui.core.registry import MODE_NAMES
 from gui.core.segments import Segment
-from gui.core.settings import Mode
 from gui.core.trace import Phase, Status
 from gui.qt.main_window import MainWindow
 from gui.qt.theme import segment_color
 from tests.qt.conftest import LoopRunner, finished_run
 
 
-def click_mode(window: MainWindow, mode: Mode) -> None:
+def click_mode(window: MainWindow, mode: str) -> None:
     button = window.toolbar.widgetForAction(window.mode_actions[mode])
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def start_slow_run(window: MainWindow, loop: LoopRunner, mode: Mode, count: int, latency_ms: int, ends: int) -> None:
+def start_slow_run(window: MainWindow, loop: LoopRunner, mode: str, count: int, latency_ms: int, ends: int) -> None:
     """Start ``count`` requests two at a time and wait until ``ends`` of them have ended."""
     window.settings_panel.count.setValue(count)
     window.settings_panel.workers.setValue(2)
@@ -42,17 +42,17 @@ def count_pixels(image: QImage, color: QColor, step: int = 2) -> int:
     )
 
 
-@pytest.mark.parametrize("mode", list(Mode))
+@pytest.mark.parametrize("mode", MODE_NAMES)
 def test_clicking_a_mode_button_completes_a_run_with_one_bar_per_request(
-    window: MainWindow, loop: LoopRunner, mode: Mode
+    window: MainWindow, loop: LoopRunner, mode: str
 ) -> None:
     window.settings_panel.count.setValue(12)
     window.settings_panel.workers.setValue(3)
     click_mode(window, mode)
     live = finished_run(window, loop)
-    assert live.settings.mode is mode
+    assert live.settings.mode == mode
     assert live.model.total == 12 and all(s.status is Status.OK for s in live.model.spans)
-    expected_lanes = 1 if mode is Mode.SEQUENTIAL else 3
+    expected_lanes = 1 if mode == "sequential" else 3
     assert window.timeline.row_count == expected_lanes
     image = window.timeline.grab().toImage()
     assert count_pixels(image, segment_color(Segment.WAITING, False)) > 100, "no waiting-green bars drawn"
@@ -62,7 +62,7 @@ def test_clicking_a_mode_button_completes_a_run_with_one_bar_per_request(
 
 def test_stop_ends_every_bar(window: MainWindow, loop: LoopRunner) -> None:
     assert not window.stop_action.isEnabled()
-    start_slow_run(window, loop, Mode.THREADS, count=60, latency_ms=100, ends=2)
+    start_slow_run(window, loop, "threads", count=60, latency_ms=100, ends=2)
     assert window.stop_action.isEnabled()
     QTest.keyClick(window, Qt.Key.Key_Escape)
     live = finished_run(window, loop)
@@ -74,7 +74,7 @@ def test_stop_ends_every_bar(window: MainWindow, loop: LoopRunner) -> None:
 
 
 def test_switching_modes_mid_run_leaves_one_run(window: MainWindow, loop: LoopRunner) -> None:
-    start_slow_run(window, loop, Mode.THREADS, count=60, latency_ms=100, ends=1)
+    start_slow_run(window, loop, "threads", count=60, latency_ms=100, ends=1)
     first = window.lab.current
     window.settings_panel.workers.setValue(20)
     QTest.keyClick(window, Qt.Key.Key_3)
@@ -83,14 +83,14 @@ def test_switching_modes_mid_run_leaves_one_run(window: MainWindow, loop: LoopRu
     second = finished_run(window, loop)
     loop.until(lambda: not window.lab.busy)
     assert not first.running and any(s.status is Status.CANCELLED for s in first.model.spans)
-    assert second.settings.mode is Mode.ASYNCIO and all(s.status is Status.OK for s in second.model.spans)
+    assert second.settings.mode == "asyncio" and all(s.status is Status.OK for s in second.model.spans)
     assert not [t for t in threading.enumerate() if t.name.startswith("worker")]
 
 
 def test_closing_mid_run_leaves_no_threads_tasks_or_processes(window: MainWindow, loop: LoopRunner) -> None:
     server_pid = window.server.pid
     others = {p.pid for p in multiprocessing.active_children() if p.pid != server_pid}  # e.g. a session server
-    start_slow_run(window, loop, Mode.PROCESSES, count=40, latency_ms=200, ends=1)
+    start_slow_run(window, loop, "processes", count=40, latency_ms=200, ends=1)
     started = time.perf_counter()
     QTest.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     loop.run(window.closed, 10)
@@ -109,7 +109,7 @@ def test_closing_mid_run_leaves_no_threads_tasks_or_processes(window: MainWindow
 def test_failed_requests_are_drawn_in_the_failure_colour(window: MainWindow, loop: LoopRunner) -> None:
     window.settings_panel.count.setValue(10)
     window.settings_panel.error_rate.setValue(100)
-    click_mode(window, Mode.ASYNCIO)
+    click_mode(window, "asyncio")
     live = finished_run(window, loop)
     assert all(s.status is Status.HTTP_ERROR for s in live.model.spans)
     image = window.timeline.grab().toImage()
@@ -132,7 +132,7 @@ def bar_center(window: MainWindow, pokemon: str) -> QPoint:
 def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRunner) -> None:
     window.settings_panel.count.setValue(30)
     window.settings_panel.workers.setValue(5)
-    click_mode(window, Mode.ASYNCIO)
+    click_mode(window, "asyncio")
     finished_run(window, loop)
     where = bar_center(window, "pikachu")
     span = window.timeline.span_at(where)
@@ -149,7 +149,7 @@ def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRu
 def test_a_bad_custom_url_gets_a_clear_message_and_no_run(window: MainWindow, loop: LoopRunner) -> None:
     window.settings_panel.source.setCurrentText("Custom URL")
     window.settings_panel.url.setText("ftp://nowhere")
-    click_mode(window, Mode.ASYNCIO)
+    click_mode(window, "asyncio")
     assert window.lab.current is None
     assert window.settings_panel.problem.isVisibleTo(window)
     assert "http:// or https://" in window.settings_panel.problem.text()

@@ -13,6 +13,7 @@ import aiohttp
 
 from gui.core.clients.aio_client import AsyncPokemonClient, phase_trace_config
 from gui.core.jobs import Job
+from gui.core.mode_context import ModeContext
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
 
@@ -36,3 +37,9 @@ async def fetch_with_coroutines(
                 await client.fetch(job, lane=name)  # the loop runs other workers meanwhile
 
         await asyncio.gather(*(worker(f"task {i}") for i in range(min(limit, len(jobs)))))
+
+
+async def run(ctx: ModeContext) -> None:
+    """The engine's way in: on the caller's own event loop (the window's, under qasync)."""
+    s = ctx.settings
+    await fetch_with_coroutines(ctx.jobs, s.concurrency, s.timeout_s, ctx.policy, ctx.recorder)

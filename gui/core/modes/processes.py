@@ -10,16 +10,22 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.queues import Queue
 from typing import Any
 
+from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
+from gui.core.mode_context import ModeContext
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
-from gui.core.trace import TraceEvent
+from gui.core.trace import EndEvent, TraceEvent
+
+FORWARDER_POLL_S = 0.05  # how often the event forwarder checks whether it should stop
+LAST_EVENTS_WAIT_S = 10.0
 
 
 def fetch_with_process_pool(
@@ -40,6 +46,52 @@ def stop_pool_now(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+
+
+# --- runs in the parent: the engine's way in ------------------------------------------------
+
+
+async def run(ctx: ModeContext) -> None:
+    await run_blocking("processes-run", lambda: _run_pool(ctx))
+
+
+def _run_pool(ctx: ModeContext) -> None:
+    """The pool, plus a thread that forwards the workers' events onto the run's recorder."""
+    events: Any = multiprocessing.get_context("spawn").Queue()
+    all_ended = threading.Event()
+    stop = threading.Event()
+    forwarder = threading.Thread(
+        target=_forward_events, args=(events, ctx.recorder, len(ctx.jobs), all_ended, stop), name="process-events"
+    )
+    forwarder.start()
+    s = ctx.settings
+    options = {"t0": ctx.recorder.t0, "timeout_s": s.timeout_s, "retries": s.retries, "backoff_s": s.backoff_s}
+    try:
+        fetch_with_process_pool(ctx.jobs, s.concurrency, options, events, ctx.cancel)
+        if not ctx.cancel.cancelled:
+            # A worker's result can overtake its last events on the way back: wait for them.
+            all_ended.wait(timeout=LAST_EVENTS_WAIT_S)
+    finally:
+        stop.set()
+        forwarder.join()
+        events.cancel_join_thread()  # a terminated worker may have left it half-written
+        events.close()
+
+
+def _forward_events(
+    events: Any, recorder: Recorder, total: int, all_ended: threading.Event, stop: threading.Event
+) -> None:
+    """Move worker-process events onto the run's recorder until told to stop."""
+    while not stop.is_set():
+        try:
+            event: TraceEvent = events.get(timeout=FORWARDER_POLL_S)
+        except queue.Empty:
+            continue
+        except (EOFError, OSError, ValueError):
+            return  # the queue broke because workers were terminated mid-write
+        recorder.emit(event)
+        if isinstance(event, EndEvent) and len(recorder.ended) >= total:
+            all_ended.set()
 
 
 # --- runs inside each worker process ----------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
+from gui.core.mode_context import ModeContext
 from gui.core.recorder import CancelToken
 
 
@@ -12,3 +14,12 @@ def fetch_one_after_another(jobs: list[Job], client: SyncPokemonClient, cancel: 
         if cancel.cancelled:
             return
         client.fetch(job)  # nothing else happens until this answer is in
+
+
+async def run(ctx: ModeContext) -> None:
+    """The engine's way in: one client, on a thread of its own so the caller's loop stays free."""
+    client = ctx.sync_client()
+    try:
+        await run_blocking("sequential", lambda: fetch_one_after_another(ctx.jobs, client, ctx.cancel))
+    finally:
+        client.close()

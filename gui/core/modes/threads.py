@@ -9,8 +9,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
+from gui.core.mode_context import ModeContext
 from gui.core.recorder import CancelToken
 
 
@@ -35,3 +37,9 @@ def fetch_with_thread_pool(
     finally:
         for client in clients:
             client.close()
+
+
+async def run(ctx: ModeContext) -> None:
+    """The engine's way in: the pool runs on a thread of its own so the caller's loop stays free."""
+    workers = ctx.settings.concurrency
+    await run_blocking("threads-run", lambda: fetch_with_thread_pool(ctx.jobs, workers, ctx.sync_client, ctx.cancel))

@@ -1,0 +1,31 @@
+"""What the engine hands a mode when it runs it: the jobs, the settings, the recorder, the stop sign.
+
+A mode's runner (the ``run`` beside each textbook function) takes one of these, so the textbook
+function itself keeps only the arguments a learner needs to read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gui.core.clients.sync_client import SyncPokemonClient
+from gui.core.jobs import Job
+from gui.core.recorder import CancelToken, Recorder
+from gui.core.retry import RetryPolicy
+from gui.core.settings import RunSettings
+
+
+@dataclass(frozen=True)
+class ModeContext:
+    jobs: list[Job]
+    settings: RunSettings
+    recorder: Recorder
+    cancel: CancelToken
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return RetryPolicy(self.settings.retries, self.settings.backoff_s)
+
+    def sync_client(self, lane: str | None = None) -> SyncPokemonClient:
+        """A worker's own instrumented client (one kept-alive connection)."""
+        return SyncPokemonClient(self.recorder, self.settings.timeout_s, self.policy, self.cancel, lane)
