@@ -38,6 +38,7 @@ class Run:
         self.state = RunState.NEW
         self.wall_s = 0.0
         self.t0: float | None = None  # perf_counter() at the start: the zero of every timestamp
+        self.started_at = 0.0  # time.time() at the same moment: when it ran, for people and files
         self._cancel = CancelToken()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._mode_task: asyncio.Future[Any] | None = None
@@ -61,6 +62,7 @@ class Run:
         self._loop = asyncio.get_running_loop()
         self.state = RunState.RUNNING
         self.t0 = time.perf_counter()
+        self.started_at = time.time()
         recorder = Recorder(self.sink, self.t0)
         for job in self.jobs:
             recorder.phase(job.request_id, Phase.QUEUED)

@@ -32,6 +32,10 @@ def span_record(span: Span) -> dict[str, Any]:
         "bytes": span.bytes,
         "retries": span.retries,
         "t": {phase.value: round(span.t[phase], 6) for phase in PHASE_ORDER if phase in span.t},
+        "failed_tries": [
+            [round(f.t0, 6), round(f.t1, 6), f.reason, round(f.backoff_until, 6)] for f in span.failed_tries
+        ],
+        "card": span.card._asdict() if span.card is not None else None,
     }
 
 

@@ -1,0 +1,33 @@
+"""A run that is over, as the comparison, the history, the explain panel and the exports see it.
+
+A live run becomes one when it ends; the history gives them back after a restart; a headless run
+is one. Whatever made it, the same numbers and the same spans come with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gui.core.registry import mode_spec
+from gui.core.run_model import RunModel
+from gui.core.settings import RunSettings
+from gui.core.stats import RunSummary
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    settings: RunSettings
+    model: RunModel
+    summary: RunSummary
+    started_at: float  # time.time() when it started: for the history list and HAR's dates
+    conditions: dict[str, Any] | None  # what the local server played (NetworkConditions.to_dict()); None elsewhere
+    error: str | None = None  # it failed for a reason only a bug can cause
+
+    @property
+    def title(self) -> str:
+        return mode_spec(self.settings.mode).title
+
+    @property
+    def wall_s(self) -> float:
+        return self.summary.wall_s
