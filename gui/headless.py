@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gui.core.comparison import parse_modes, same_workload
 from gui.core.engine import Run
 from gui.core.export import ascii_timeline, chrome_trace, json_report
+from gui.core.finished_run import FinishedRun
 from gui.core.registry import MODE_NAMES
 from gui.core.run_model import RunModel
 from gui.core.settings import (
@@ -26,7 +28,7 @@ from gui.core.settings import (
     advice,
     make_settings,
 )
-from gui.core.stats import KnownNetwork, RunSummary, summarize
+from gui.core.stats import KnownNetwork, summarize
 from gui.core.trace import BatchSink
 from gui.server import LocalServer, NetworkConditions
 from gui.server.cli import conditions_from_args
@@ -54,6 +56,11 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--timeout-s", type=float, default=10.0, help="per-request timeout")
     group.add_argument("--retries", type=int, default=0, help="retries per request (backoff, Retry-After)")
     group.add_argument("--base-url", default="", help="a PokéAPI-compatible base URL instead of the local server")
+    group.add_argument(
+        "--compare",
+        metavar="MODES",
+        help=f"the same workload in each mode, one after another, e.g. {','.join(MODE_NAMES)}",
+    )
     group.add_argument("--json", action="store_true", help="print one JSON report instead of text")
     group.add_argument("--trace", type=Path, help="also write Chrome Trace Event JSON (Perfetto, chrome://tracing)")
 
@@ -77,66 +84,91 @@ def settings_from_args(args: argparse.Namespace) -> RunSettings:
 
 @dataclass
 class HeadlessResult:
-    settings: RunSettings
-    conditions: NetworkConditions | None
-    model: RunModel
-    summary: RunSummary
+    runs: list[FinishedRun]  # one, or a comparison's runs in the order asked
     interrupted: bool
 
 
 def run_headless(settings: RunSettings, conditions: NetworkConditions | None) -> HeadlessResult:
-    """Start the local server (unless a base URL is given), run, and summarise."""
+    """One run: start the local server (unless a base URL is given), run, and summarise."""
+    return run_headless_comparison([settings], conditions)
+
+
+def run_headless_comparison(runs: list[RunSettings], conditions: NetworkConditions | None) -> HeadlessResult:
+    """Each settings in turn against one server, its seeded dice reset before every run."""
+    finished: list[FinishedRun] = []
     with ExitStack() as stack:
-        base_url = settings.base_url
-        if not base_url:
-            base_url = stack.enter_context(LocalServer(conditions)).base_url
-        sink = BatchSink()
-        run = Run(settings, base_url, sink)
-        interrupted = False
-        try:
-            asyncio.run(run.execute())
-        except KeyboardInterrupt:
-            interrupted = True
+        server: LocalServer | None = None
+        if not runs[0].base_url:
+            server = stack.enter_context(LocalServer(conditions))
+        for settings in runs:
+            if server is not None:
+                server.reset_dice()
+            run = Run(settings, settings.base_url or (server.base_url if server else ""))
+            interrupted = False
+            try:
+                asyncio.run(run.execute())
+            except KeyboardInterrupt:
+                interrupted = True
+            finished.append(_finished(run, conditions if server is not None else None))
+            if interrupted:
+                return HeadlessResult(finished, interrupted=True)
+    return HeadlessResult(finished, interrupted=False)
+
+
+def _finished(run: Run, conditions: NetworkConditions | None) -> FinishedRun:
     model = RunModel(run.jobs)
-    model.apply(sink.drain())
+    assert isinstance(run.sink, BatchSink)
+    model.apply(run.sink.drain())
     network = None
-    if conditions is not None and not settings.base_url:
+    if conditions is not None:
         network = KnownNetwork(conditions.latency_ms, conditions.bandwidth_kbps, conditions.max_concurrent)
-    return HeadlessResult(settings, conditions, model, summarize(model, settings, run.wall_s, network), interrupted)
+    summary = summarize(model, run.settings, run.wall_s, network)
+    return FinishedRun(run.settings, model, summary, run.started_at, conditions.to_dict() if conditions else None)
 
 
 def headless_main(args: argparse.Namespace) -> int:
     try:
         settings = settings_from_args(args)
         conditions = conditions_from_args(args)
+        plan = same_workload(settings, parse_modes(args.compare)) if args.compare else [settings]
     except (SettingsError, ValueError) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     try:
-        result = run_headless(settings, conditions)
+        result = run_headless_comparison(plan, conditions)
     except ServerError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
+    runs = result.runs
     if args.trace:
-        args.trace.write_text(json.dumps(chrome_trace(result.model, f"{settings.mode} run")), encoding="utf-8")
+        args.trace.write_text(json.dumps(chrome_trace(runs[0].model, f"{runs[0].settings.mode} run")), encoding="utf-8")
     if args.json:
-        extra = {"conditions": conditions.to_dict() if not settings.base_url else None}
-        print(json.dumps(json_report(settings, result.summary, result.model, extra), indent=None))
+        reports = [json_report(r.settings, r.summary, r.model, {"conditions": r.conditions}) for r in runs]
+        print(json.dumps({"runs": reports} if args.compare else reports[0], indent=None))
     else:
-        print(text_report(result))
+        print("\n\n".join(text_report(r, result.interrupted) for r in runs))
+        if len(runs) > 1:
+            print("\n" + comparison_text(runs))
         if args.trace:
             print(f"\nChrome trace written to {args.trace} (open it in https://ui.perfetto.dev or chrome://tracing)")
     return 130 if result.interrupted else 0
 
 
-def text_report(result: HeadlessResult) -> str:
+def comparison_text(runs: list[FinishedRun]) -> str:
+    slowest = max(r.wall_s for r in runs)
+    lines = ["comparison (same Pokémon, same network):"]
+    for run in runs:
+        speedup = slowest / run.wall_s if run.wall_s > 0 else 0.0
+        lines.append(f"  {run.title:<11} {run.wall_s:8.3f} s   {speedup:5.1f}x")
+    return "\n".join(lines)
+
+
+def text_report(result: FinishedRun, interrupted: bool = False) -> str:
     s, summary = result.settings, result.summary
-    lines = [
-        f"{s.mode}: {summary.requests} requests, {s.workers} at once"
-        + (f", server latency {result.conditions.latency_ms:g} ms" if result.conditions and not s.base_url else "")
-    ]
+    latency = f", server latency {result.conditions['latency_ms']:g} ms" if result.conditions else ""
+    lines = [f"{s.mode}: {summary.requests} requests, {s.workers} at once{latency}"]
     lines += [f"note: {note}" for note in [*s.notes, *advice(s)]]
-    if result.interrupted:
+    if interrupted and summary.cancelled:
         lines.append("interrupted: the rest were cancelled")
     lines.append("")
     lines.append(ascii_timeline(result.model, summary.wall_s))

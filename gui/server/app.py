@@ -46,6 +46,13 @@ class ServerState:
         self.conditions = conditions
         self.queue.set_limit(conditions.max_concurrent)
 
+    def reset_dice(self) -> None:
+        """Start the seeded dice over: the next run meets the same delays and errors as the first.
+
+        A comparison calls this between its runs, so every mode faces the same network.
+        """
+        self.seen.clear()
+
     def stats(self) -> dict[str, Any]:
         return {
             "served": self.served,
@@ -77,6 +84,7 @@ def create_app(conditions: NetworkConditions | None = None, dex: Pokedex | None 
     app.router.add_get("/admin/conditions", _get_conditions)
     app.router.add_put("/admin/conditions", _put_conditions)
     app.router.add_get("/admin/stats", _get_stats)
+    app.router.add_post("/admin/reset", _reset)
     return app
 
 
@@ -263,3 +271,8 @@ async def _put_conditions(request: web.Request) -> web.Response:
 
 async def _get_stats(request: web.Request) -> web.Response:
     return web.json_response(request.app[STATE_KEY].stats())
+
+
+async def _reset(request: web.Request) -> web.Response:
+    request.app[STATE_KEY].reset_dice()
+    return web.json_response({"reset": True})

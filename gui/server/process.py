@@ -145,6 +145,13 @@ class LocalServer:
         """The conditions the running server reports it plays now (asked, not remembered)."""
         return NetworkConditions(**self._admin("GET", "/admin/conditions"))
 
+    def reset_dice(self) -> None:
+        """Make the server's seeded dice start over (same seed, same requests: same delays and errors)."""
+        self._admin("POST", "/admin/reset", {})
+
+    async def reset_dice_async(self) -> None:
+        await run_blocking("server-admin", self.reset_dice)
+
     def stats(self) -> dict[str, Any]:
         """Counters kept by the server: served, in flight, waiting, peak in flight, errors, drops."""
         return self._admin("GET", "/admin/stats")
