@@ -1,0 +1,116 @@
+"""Chrome Trace Event Format: a run (or a comparison's runs) opened in Perfetto or chrome://tracing.
+
+Each run is a process, its lanes are thread tracks, and each request is a slice with what happened
+inside it nested: every failed try and back-off, then the phases of the try that counted. Every
+run starts at 0, so a comparison's runs line up one under another on the same time axis.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from gui.core.exports.atomic import StrPath, write_atomically
+from gui.core.exports.run_title import run_title
+from gui.core.exports.time_grid import microseconds
+from gui.core.finished_run import FinishedRun
+from gui.core.run_model import RunModel, Span
+from gui.core.trace import Phase
+
+# The final try's slices, named like a browser's waterfall: (name, from phase, to phase).
+WATERFALL: tuple[tuple[str, Phase, Phase], ...] = (
+    ("Initial connection", Phase.STARTED, Phase.CONNECTED),
+    ("Request sent", Phase.CONNECTED, Phase.SENT),
+    ("Waiting (TTFB)", Phase.SENT, Phase.FIRST_BYTE),
+    ("Content download", Phase.FIRST_BYTE, Phase.RECEIVED),
+    ("Parsing", Phase.RECEIVED, Phase.PARSED),
+)
+
+
+def chrome_trace(model: RunModel, title: str) -> dict[str, Any]:
+    """One run as a trace, its process called ``title``."""
+    return {"traceEvents": _run_events(1, model, title), "displayTimeUnit": "ms"}
+
+
+def chrome_trace_of_runs(runs: Sequence[FinishedRun]) -> dict[str, Any]:
+    """Several runs (a comparison, in order) as one trace: run ``i`` is process ``i``."""
+    events: list[dict[str, Any]] = []
+    for pid, run in enumerate(runs, start=1):
+        events += _run_events(pid, run.model, f"{pid}. {run_title(run)}")
+    return {"traceEvents": events, "displayTimeUnit": "ms"}
+
+
+def write_chrome_trace(path: StrPath, runs: Sequence[FinishedRun]) -> None:
+    """Write ``chrome_trace_of_runs(runs)`` to ``path`` whole, or raise ``ExportError``."""
+    write_atomically(path, json.dumps(chrome_trace_of_runs(runs)))
+
+
+def _run_events(pid: int, model: RunModel, title: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = [
+        {"ph": "M", "pid": pid, "tid": 0, "name": "process_name", "args": {"name": title}},
+        {"ph": "M", "pid": pid, "tid": 0, "name": "process_sort_index", "args": {"sort_index": pid}},
+    ]
+    for tid, lane in enumerate(model.lanes, start=1):
+        events.append({"ph": "M", "pid": pid, "tid": tid, "name": "thread_name", "args": {"name": lane}})
+        events.append({"ph": "M", "pid": pid, "tid": tid, "name": "thread_sort_index", "args": {"sort_index": tid}})
+    for span in model.spans:
+        events += _span_slices(pid, model.lane_index(span.lane) + 1, span)
+    return events
+
+
+def _span_slices(pid: int, tid: int, span: Span) -> list[dict[str, Any]]:
+    """The request's slice and its children, every boundary on the microsecond grid.
+
+    Children are laid end to end inside the parent: each starts no earlier than the previous one
+    ended and none reaches past the request's end, so viewers can nest them without dropping any.
+    """
+    start, end = span.start, span.end
+    if start is None or end is None:
+        return []  # cancelled before it started: it never occupied a lane
+    first = microseconds(start)
+    last = max(microseconds(end), first)
+    args = {
+        "status": span.status.value,
+        "http_status": span.http_status,
+        "queued_s": span.t.get(Phase.QUEUED),
+        "bytes": span.bytes,
+        "retries": span.retries,
+        "error": span.error,
+    }
+    slices = [_slice(span.pokemon, "request", first, last, pid, tid, args)]
+    cursor = first
+    for name, category, t0, t1 in _inside(span, start):
+        begin = min(max(microseconds(t0), cursor), last)
+        cursor = min(max(microseconds(t1), begin), last)
+        slices.append(_slice(name, category, begin, cursor, pid, tid, {}))
+    return slices
+
+
+def _inside(span: Span, start: float) -> Iterator[tuple[str, str, float, float]]:
+    """What happened inside a request, in time order: (name, category, from s, to s)."""
+    for number, failed in enumerate(span.failed_tries, start=1):
+        yield f"Try {number} failed: {failed.reason}", "retry", failed.t0, failed.t1
+        yield "Back-off", "retry", failed.t1, failed.backoff_until
+    # The final try began when the last back-off ended, not when the request got its worker.
+    attempt_start = span.retry_until if span.retry_until is not None else start
+    for name, first, last in WATERFALL:
+        begin = attempt_start if first is Phase.STARTED else span.t.get(first)
+        finish = span.t.get(last)
+        if begin is not None and finish is not None:
+            yield name, "phase", begin, finish
+
+
+def _slice(
+    name: str, category: str, first_us: int, last_us: int, pid: int, tid: int, args: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "cat": category,
+        "ph": "X",
+        "pid": pid,
+        "tid": tid,
+        "ts": first_us,
+        "dur": last_us - first_us,
+        "args": args,
+    }

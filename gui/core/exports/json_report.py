@@ -1,0 +1,63 @@
+"""The JSON report of one run: settings, summary, lanes and every span.
+
+Its keys are an interface: scripts, the benchmarks and later lessons read them, so they change
+only on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from gui.core.exports.atomic import StrPath, write_atomically
+from gui.core.finished_run import FinishedRun
+from gui.core.run_model import RunModel, Span
+from gui.core.settings import RunSettings
+from gui.core.stats import RunSummary
+from gui.core.trace import PHASE_ORDER
+
+
+def span_record(span: Span) -> dict[str, Any]:
+    """One request as plain JSON: phases in order, seconds since the run started."""
+    return {
+        "id": span.request_id,
+        "pokemon": span.pokemon,
+        "lane": span.lane,
+        "status": span.status.value,
+        "http_status": span.http_status,
+        "error": span.error,
+        "bytes": span.bytes,
+        "retries": span.retries,
+        "t": {phase.value: round(span.t[phase], 6) for phase in PHASE_ORDER if phase in span.t},
+        "failed_tries": [
+            [round(f.t0, 6), round(f.t1, 6), f.reason, round(f.backoff_until, 6)] for f in span.failed_tries
+        ],
+        "card": span.card._asdict() if span.card is not None else None,
+    }
+
+
+def json_report(settings: RunSettings, summary: RunSummary, model: RunModel, extra: dict[str, Any]) -> dict[str, Any]:
+    """The whole run as one JSON-ready dict; ``extra`` joins the settings (e.g. the server's conditions)."""
+    settings_dict = {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(settings).items()}
+    return {
+        "settings": {**settings_dict, **extra},
+        "summary": summary.to_dict(),
+        "lanes": model.lanes,
+        "spans": [span_record(s) for s in model.spans],
+    }
+
+
+def reports_json(runs: Sequence[FinishedRun]) -> dict[str, Any]:
+    """One run's report as it is, or a comparison's as ``{"runs": [report, ...]}`` in order.
+
+    The same shapes ``--headless --json`` prints, so one reader serves both.
+    """
+    reports = [json_report(run.settings, run.summary, run.model, {"conditions": run.conditions}) for run in runs]
+    return reports[0] if len(reports) == 1 else {"runs": reports}
+
+
+def write_json_report(path: StrPath, runs: Sequence[FinishedRun]) -> None:
+    """Write ``reports_json(runs)`` to ``path`` whole, or raise ``ExportError``."""
+    write_atomically(path, json.dumps(reports_json(runs), indent=1, ensure_ascii=False))
