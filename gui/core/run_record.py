@@ -1,0 +1,154 @@
+"""A finished run as plain JSON, and back: what the history stores and gives back after a restart.
+
+The record holds what the run's views need (settings, conditions, summary, lanes, every span with
+its phases, failed tries and card), not the events that built it. Rebuilding replays events
+synthesised from the spans through ``RunModel.apply``, so the in-flight bookkeeping (flight
+changes, peak, ended order) is exactly what the model itself computes from such a run.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import asdict, fields
+from typing import Any
+
+from gui.core.export import span_record
+from gui.core.finished_run import FinishedRun
+from gui.core.jobs import Job
+from gui.core.run_model import RunModel
+from gui.core.settings import RunSettings, Selection
+from gui.core.stats import RunSummary
+from gui.core.trace import (
+    PHASE_ORDER,
+    EndEvent,
+    Outcome,
+    Phase,
+    PhaseEvent,
+    PokemonCard,
+    RetryEvent,
+    Status,
+    TraceEvent,
+)
+
+RECORD_VERSION = 1  # bump when the shape changes in a way an older reader cannot follow
+
+# On equal times an end sorts before a start, as in stats.level_steps: a freed slot is reused.
+_END_FIRST, _RETRY, _PHASE = 0, 1, 2
+
+
+class RecordError(ValueError):
+    """A stored record cannot be turned back into a run; the message says what is wrong with it."""
+
+
+def record_of(run: FinishedRun) -> dict[str, Any]:
+    """``run`` as plain JSON: settings as in the JSON report, and every span as ``span_record`` has it."""
+    return {
+        "version": RECORD_VERSION,
+        "settings": settings_record(run.settings),
+        "conditions": run.conditions,
+        "summary": run.summary.to_dict(),
+        "started_at": run.started_at,
+        "error": run.error,
+        "lanes": list(run.model.lanes),
+        # The URL is not in the export's span record, and a Job needs it.
+        "spans": [{**span_record(span), "url": span.url} for span in run.model.spans],
+    }
+
+
+def settings_record(settings: RunSettings) -> dict[str, Any]:
+    return {k: (v.value if isinstance(v, Selection) else v) for k, v in asdict(settings).items()}
+
+
+def run_from_record(record: dict[str, Any]) -> FinishedRun:
+    """The run ``record_of`` described; a record it cannot read raises ``RecordError``."""
+    if not isinstance(record, dict):
+        raise RecordError(f"a saved run is a JSON object, got {type(record).__name__}")
+    version = record.get("version", RECORD_VERSION)
+    if not isinstance(version, int) or version > RECORD_VERSION:
+        raise RecordError(f"this run was saved in record format {version!r}, newer than this version reads")
+    try:
+        settings = settings_from_record(record["settings"])
+        summary = RunSummary(**{f.name: record["summary"][f.name] for f in fields(RunSummary)})
+        model = model_from_record(record["spans"], record["lanes"])
+        return FinishedRun(
+            settings=settings,
+            model=model,
+            summary=summary,
+            started_at=float(record["started_at"]),
+            conditions=record.get("conditions"),
+            error=record.get("error"),
+        )
+    except RecordError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as problem:
+        raise RecordError(f"the saved run is incomplete or malformed ({type(problem).__name__}: {problem})") from None
+
+
+def settings_from_record(values: dict[str, Any]) -> RunSettings:
+    """Settings as ``settings_record`` wrote them; names this version does not know are ignored."""
+    known = {f.name for f in fields(RunSettings)}
+    kept = {k: v for k, v in values.items() if k in known}
+    if "selection" in kept:
+        kept["selection"] = Selection(kept["selection"])
+    for name in ("names", "notes"):
+        if name in kept:
+            kept[name] = tuple(kept[name])
+    return RunSettings(**kept)
+
+
+def model_from_record(spans: list[dict[str, Any]], lanes: list[str]) -> RunModel:
+    jobs = [Job(i, str(s["pokemon"]), str(s.get("url", ""))) for i, s in enumerate(spans)]
+    if any(s["id"] != i for i, s in enumerate(spans)):
+        raise RecordError("the saved spans are not numbered 0, 1, 2, ... in order")
+    model = RunModel(jobs)
+    streams = [list(_events_of(s)) for s in spans]
+    # Merged by time across spans; each span's own events stay in their order.
+    model.apply(event for _, event in heapq.merge(*streams, key=lambda pair: pair[0]))
+    _restore_lane_order(model, lanes)
+    return model
+
+
+def _events_of(span: dict[str, Any]) -> Iterator[tuple[tuple[float, int], TraceEvent]]:
+    """The events that, applied in order, give this span: phases, failed tries, the end."""
+    rid = int(span["id"])
+    times = {Phase(name): float(t) for name, t in span["t"].items()}
+    for phase in PHASE_ORDER[:2]:  # queued, started
+        if phase in times:
+            lane = span["lane"] if phase is Phase.STARTED else None
+            yield (times[phase], _PHASE), PhaseEvent(rid, phase, times[phase], lane)
+    for t0, t1, reason, backoff_until in span["failed_tries"]:
+        del t0  # the model derives it: the start, or the previous back-off's end
+        yield (float(t1), _RETRY), RetryEvent(rid, float(t1), str(reason), float(backoff_until) - float(t1))
+    for phase in PHASE_ORDER[2:-1]:  # the last try's phases
+        if phase in times:
+            yield (times[phase], _PHASE), PhaseEvent(rid, phase, times[phase])
+    if Phase.ENDED in times:
+        outcome = Outcome(Status(span["status"]), span["http_status"], span["error"], span["bytes"], span["retries"])
+        yield (times[Phase.ENDED], _END_FIRST), EndEvent(rid, times[Phase.ENDED], outcome, _card(span["card"]))
+
+
+def _card(values: dict[str, Any] | None) -> PokemonCard | None:
+    if values is None:
+        return None
+    return PokemonCard(
+        id=int(values["id"]),
+        name=str(values["name"]),
+        types=tuple(str(t) for t in values["types"]),
+        stats=tuple((str(name), int(value)) for name, value in values["stats"]),
+        height=values.get("height"),
+        weight=values.get("weight"),
+    )
+
+
+def _restore_lane_order(model: RunModel, lanes: list[str]) -> None:
+    """Put the lanes in the order the live run met them.
+
+    Replayed by time, lanes appear in the order their first requests started; the live model saw
+    them in the order events arrived from threads and processes, which can differ by a hair.
+    RunModel has no public setter for that order, so its index is rebuilt here.
+    """
+    if sorted(lanes) != sorted(model.lanes):
+        raise RecordError(f"the saved lanes {lanes} do not match the lanes of the saved spans")
+    model.lanes[:] = lanes
+    model._lane_index = {lane: index for index, lane in enumerate(lanes)}
