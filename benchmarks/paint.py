@@ -101,7 +101,7 @@ def replay_paint_ms(count: int) -> dict[str, float]:
         live.model.apply(batch)
         run.t0 = time.perf_counter() - now
         started = time.perf_counter()
-        view.refresh(now)
+        view.refresh()
         view.render(image)
         frame_ms.append((time.perf_counter() - started) * 1000)
         frame += 1

@@ -24,8 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot",
         type=Path,
         metavar="PNG",
-        help="run --mode to the end in the window (no display needed) and save a PNG of it",
+        help="run --mode (or --compare) to the end in the window (no display needed) and save a PNG of it",
     )
+    what.add_argument("--history", action="store_true", help="list the kept runs (--json for JSON) and exit")
+    parser.add_argument("--no-history", action="store_true", help="keep no record of this session's runs")
     parser.add_argument("--port", type=int, default=8000, help="with --serve: TCP port on 127.0.0.1 (0 = any free)")
     parser.add_argument("--start", action="store_true", help="window: start --mode as soon as the server is up")
     parser.add_argument("--per-request", action="store_true", help="window: one timeline row per request")
@@ -46,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         return serve_main(args)
     if args.headless:
         return headless_main(args)
+    if args.history:
+        from gui.history_cli import history_main
+
+        return history_main(as_json=args.json)
     from gui.qt.app import run_app  # Qt is imported only when a window is wanted
 
     return run_app(args)

@@ -16,7 +16,7 @@ from typing import Any
 
 from gui.core.comparison import parse_modes, same_workload
 from gui.core.engine import Run
-from gui.core.export import ascii_timeline, chrome_trace, json_report
+from gui.core.exports import ExportError, ascii_timeline, reports_json, write_chrome_trace, write_csv, write_har
 from gui.core.finished_run import FinishedRun
 from gui.core.registry import MODE_NAMES
 from gui.core.run_model import RunModel
@@ -30,6 +30,7 @@ from gui.core.settings import (
 )
 from gui.core.stats import KnownNetwork, summarize
 from gui.core.trace import BatchSink
+from gui.history_cli import record_finished
 from gui.server import LocalServer, NetworkConditions
 from gui.server.cli import conditions_from_args
 from gui.server.process import ServerError
@@ -63,6 +64,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--json", action="store_true", help="print one JSON report instead of text")
     group.add_argument("--trace", type=Path, help="also write Chrome Trace Event JSON (Perfetto, chrome://tracing)")
+    group.add_argument("--csv", type=Path, help="also write one CSV row per request, with every phase time")
+    group.add_argument("--har", type=Path, help="also write a HAR 1.2 file (a browser's DevTools opens it)")
 
 
 def settings_from_args(args: argparse.Namespace) -> RunSettings:
@@ -104,6 +107,8 @@ def run_headless_comparison(runs: list[RunSettings], conditions: NetworkConditio
             if server is not None:
                 server.reset_dice()
             run = Run(settings, settings.base_url or (server.base_url if server else ""))
+            print(f"{settings.mode}: fetching {settings.count:,} Pokémon, {settings.workers} at once…", file=sys.stderr)
+            sys.stderr.flush()  # progress for whoever watches (stdout stays the report alone)
             interrupted = False
             try:
                 asyncio.run(run.execute())
@@ -140,18 +145,44 @@ def headless_main(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     runs = result.runs
-    if args.trace:
-        args.trace.write_text(json.dumps(chrome_trace(runs[0].model, f"{runs[0].settings.mode} run")), encoding="utf-8")
+    for run in runs:
+        warning = record_finished(run, enabled=not args.no_history)
+        if warning:
+            print(f"note: {warning}", file=sys.stderr)
+            break
+    written = write_files(args, runs)
+    if written is None:
+        return 1
     if args.json:
-        reports = [json_report(r.settings, r.summary, r.model, {"conditions": r.conditions}) for r in runs]
-        print(json.dumps({"runs": reports} if args.compare else reports[0], indent=None))
+        report = reports_json(runs)
+        print(json.dumps({"runs": [report]} if args.compare and len(runs) == 1 else report, indent=None))
     else:
         print("\n\n".join(text_report(r, result.interrupted) for r in runs))
         if len(runs) > 1:
             print("\n" + comparison_text(runs))
-        if args.trace:
-            print(f"\nChrome trace written to {args.trace} (open it in https://ui.perfetto.dev or chrome://tracing)")
+        for line in written:
+            print(line)
     return 130 if result.interrupted else 0
+
+
+def write_files(args: argparse.Namespace, runs: list[FinishedRun]) -> list[str] | None:
+    """--trace, --csv and --har, each written whole or not at all; None (and one line) on failure."""
+    writers = (
+        (args.trace, write_chrome_trace, "Chrome trace written to {} (open it in https://ui.perfetto.dev)"),
+        (args.csv, write_csv, "CSV written to {}"),
+        (args.har, write_har, "HAR written to {} (drop it on a browser's DevTools Network tab)"),
+    )
+    lines = []
+    for path, write, done in writers:
+        if path is None:
+            continue
+        try:
+            write(path, runs)
+        except ExportError as problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return None
+        lines.append(done.format(path))
+    return lines
 
 
 def comparison_text(runs: list[FinishedRun]) -> str:

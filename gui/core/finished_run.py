@@ -31,3 +31,12 @@ class FinishedRun:
     @property
     def wall_s(self) -> float:
         return self.summary.wall_s
+
+    # As the timeline sees it (gui.core.timeline_pieces.ShownRun): a run that is over.
+    running = False
+
+    def elapsed_s(self) -> float:
+        return self.summary.wall_s
+
+    def summary_now(self) -> RunSummary:
+        return self.summary

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from gui.core.engine import Run, RunState
+from gui.core.finished_run import FinishedRun
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork, RunSummary, summarize
@@ -25,6 +27,7 @@ class LiveRun:
     sink: BatchSink
     model: RunModel
     network: KnownNetwork | None
+    conditions: dict[str, Any] | None = None  # what the local server played (None: another server)
     task: asyncio.Task[float] | None = None
     error: str | None = None  # a run that failed for a reason only a bug can cause
     finished_callbacks: list[Callable[[LiveRun], None]] = field(default_factory=list)
@@ -54,27 +57,93 @@ class LiveRun:
             self._final_summary = summary
         return summary
 
+    summary_now = summary  # the name the timeline reads (gui.core.timeline_pieces.ShownRun)
+
+    def finished_run(self) -> FinishedRun:
+        """This run as the history, the explain panel and the exports keep it (once it is over)."""
+        return FinishedRun(self.settings, self.model, self.summary(), self.run.started_at, self.conditions, self.error)
+
+
+Reset = Callable[[], Awaitable[None]]
+
 
 class Lab:
-    """Owns the current run and the ones still stopping; the window calls these methods."""
+    """Owns the current run, the runs on screen, and the ones still stopping; the window calls these."""
 
     def __init__(self) -> None:
         self.current: LiveRun | None = None
-        self._winding_down: set[asyncio.Task[float]] = set()  # strong refs: qasync keeps none
+        self.shown: list[LiveRun] = []  # on screen: one run, or a comparison's runs so far
+        self.comparing: asyncio.Task[None] | None = None
+        self.comparison_plan: list[RunSettings] = []  # every run the comparison will make, in order
+        self.run_callbacks: list[Callable[[LiveRun], None]] = []  # told of each run as it starts
+        self._winding_down: set[asyncio.Task[Any]] = set()  # strong refs: qasync keeps none
 
-    def start(self, settings: RunSettings, base_url: str, network: KnownNetwork | None) -> LiveRun:
-        """Start a run now, cancelling the current one if it is still going."""
+    def start(
+        self,
+        settings: RunSettings,
+        base_url: str,
+        network: KnownNetwork | None,
+        conditions: dict[str, Any] | None = None,
+    ) -> LiveRun:
+        """Start a run now, cancelling the current one (or comparison) if it is still going."""
         self.stop()
+        self.shown = []
+        return self._launch(settings, base_url, network, conditions)
+
+    def start_comparison(
+        self,
+        plans: Sequence[RunSettings],
+        base_url: str,
+        network: KnownNetwork | None,
+        conditions: dict[str, Any] | None,
+        reset: Reset | None,
+    ) -> asyncio.Task[None]:
+        """Run each settings in turn (never two at once), ``reset()`` awaited before each run."""
+        self.stop()
+        self.shown = []
+        self.comparison_plan = list(plans)
+        task = asyncio.ensure_future(self._compare(list(plans), base_url, network, conditions, reset))
+        self.comparing = task
+        self._winding_down.add(task)
+        task.add_done_callback(self._winding_down.discard)
+        return task
+
+    async def _compare(
+        self,
+        plans: list[RunSettings],
+        base_url: str,
+        network: KnownNetwork | None,
+        conditions: dict[str, Any] | None,
+        reset: Reset | None,
+    ) -> None:
+        for settings in plans:
+            if reset is not None:
+                await reset()
+            live = self._launch(settings, base_url, network, conditions)
+            assert live.task is not None
+            await asyncio.wait([live.task])  # not ``await task``: a stopped run must not end us here
+            if live.task.cancelled() or live.model.total != live.model.done or live.summary().cancelled:
+                return  # stopped: the rest of the comparison does not start
+
+    def _launch(
+        self, settings: RunSettings, base_url: str, network: KnownNetwork | None, conditions: dict[str, Any] | None
+    ) -> LiveRun:
         sink = BatchSink()
         run = Run(settings, base_url, sink)
-        live = LiveRun(run, sink, RunModel(run.jobs), network)
+        live = LiveRun(run, sink, RunModel(run.jobs), network, conditions)
         live.task = asyncio.ensure_future(run.execute())
         self._winding_down.add(live.task)
         live.task.add_done_callback(lambda task: self._on_done(live, task))
         self.current = live
+        self.shown.append(live)
+        for callback in self.run_callbacks:
+            callback(live)
         return live
 
     def stop(self) -> None:
+        """Stop the current run; a comparison under way does not go on to its next run."""
+        if self.comparing is not None and not self.comparing.done():
+            self.comparing.cancel()
         if self.current is not None and self.current.running:
             self.current.run.cancel()
 
@@ -83,6 +152,10 @@ class Lab:
         if self.current is None:
             return 0
         return self.current.model.apply(self.current.sink.drain())
+
+    @property
+    def comparison_running(self) -> bool:
+        return self.comparing is not None and not self.comparing.done()
 
     @property
     def busy(self) -> bool:

@@ -25,8 +25,10 @@ class ModeSpec:
     textbook: tuple[Callable[..., Any], ...]  # the functions a learner reads, shown in the code panel
     waits_at: str  # text of the line where a worker waits, marked in the code panel
     run: Callable[[ModeContext], Awaitable[None]]  # how the engine runs it
+    worker: tuple[str, str] = ("worker", "workers")  # what one unit of its concurrency is called
     one_at_a_time: bool = False  # ignores the concurrency setting
     on_callers_loop: bool = False  # runs on the caller's event loop: stopped by cancelling its task
+    slow_to_start: bool = False  # each worker is a new interpreter: a start-up the ideal does not count
 
 
 MODES: dict[str, ModeSpec] = {
@@ -52,6 +54,7 @@ MODES: dict[str, ModeSpec] = {
             textbook=(threads.fetch_with_thread_pool,),
             waits_at="local.client.fetch(job)",
             run=threads.run,
+            worker=("worker thread", "worker threads"),
         ),
         ModeSpec(
             name="asyncio",
@@ -63,6 +66,7 @@ MODES: dict[str, ModeSpec] = {
             textbook=(coroutines.fetch_with_coroutines,),
             waits_at="await client.fetch(job",
             run=coroutines.run,
+            worker=("coroutine", "coroutines"),
             on_callers_loop=True,
         ),
         ModeSpec(
@@ -75,6 +79,8 @@ MODES: dict[str, ModeSpec] = {
             textbook=(processes.fetch_with_process_pool, processes.fetch_in_worker),
             waits_at="_client.fetch(job)",
             run=processes.run,
+            worker=("worker process", "worker processes"),
+            slow_to_start=True,
         ),
     )
 }

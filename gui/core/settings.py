@@ -84,7 +84,9 @@ def advice(settings: RunSettings, cpu_count: int | None = None) -> list[str]:
     """Friendly warnings about settings that work but will surprise a learner."""
     cores = cpu_count or os.cpu_count() or 1
     notes = []
-    if settings.mode == "processes" and settings.concurrency > 2 * cores:
+    from gui.core.registry import mode_spec
+
+    if mode_spec(settings.mode).slow_to_start and settings.concurrency > 2 * cores:
         notes.append(
             f"{settings.concurrency} worker processes on {cores} CPU cores: each is a whole Python interpreter, "
             "so starting them takes a while (that cost is part of the lesson)"

@@ -16,7 +16,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QToolButton
 
 from gui.cli import build_parser
+from gui.core.comparison import parse_modes
+from gui.core.history import open_history
 from gui.core.lab import LiveRun
+from gui.core.settings import SettingsError
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window
 from gui.qt.platform_check import platform_problem
@@ -46,7 +49,10 @@ def run_app(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after the workers and server stop
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = MainWindow(conditions)
+    history, history_problem = (None, None) if args.no_history else open_history()
+    if history_problem:
+        print(f"note: {history_problem}", file=sys.stderr)
+    window = MainWindow(conditions, history, history_problem)
     store = app_settings()
     if not args.screenshot:  # a screenshot shows exactly what its command line asks for
         restore_window(window, store)
@@ -55,12 +61,19 @@ def run_app(args: argparse.Namespace) -> int:
     window.start_server()
     close_on_signals(window)
     log_runs_to_terminal(window)
-    if args.start and not args.screenshot:
-        window.start_mode(args.mode)  # begins as soon as the local server is ready
+    try:
+        compare = parse_modes(args.compare) if args.compare else None
+    except SettingsError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    if compare:
+        window.set_compare_modes(compare)
+    if args.start and not args.screenshot:  # begins as soon as the local server is ready
+        window.start_comparison(compare) if compare else window.start_mode(args.mode)
     exit_code = 0
     with loop:
         if args.screenshot:
-            exit_code = loop.run_until_complete(take_screenshot(window, args.mode, args.screenshot))
+            exit_code = loop.run_until_complete(take_screenshot(window, compare or [args.mode], args.screenshot))
         else:
             loop.run_until_complete(window.closed)
             save_window(window, store)
@@ -135,21 +148,21 @@ def apply_cli_settings(window: MainWindow, args: argparse.Namespace, explicit: s
         window.timeline.set_per_request(True)
 
 
-async def take_screenshot(window: MainWindow, mode: str, path: Path) -> int:
-    """Run ``mode`` to the end, then save a PNG of the whole window."""
+async def take_screenshot(window: MainWindow, modes: list[str], path: Path) -> int:
+    """Run ``modes`` (one, or a comparison) to the end, then save a PNG of the whole window."""
     finished: asyncio.Future[object] = asyncio.get_running_loop().create_future()
 
-    def on_finished(live: object) -> None:
+    def on_finished(result: object) -> None:
         if not finished.done():
-            finished.set_result(live)
+            finished.set_result(result)
 
-    window.run_finished.connect(on_finished)
+    (window.comparison_finished if len(modes) > 1 else window.run_finished).connect(on_finished)
     await window.server_ready.wait()
     if window.server_error:
         print(f"error: {window.server_error}", file=sys.stderr)
         await _close(window)
         return 1
-    window.start_mode(mode)
+    window.start_comparison(modes) if len(modes) > 1 else window.start_mode(modes[0])
     if window.settings_panel.problem.isVisible():
         print(f"error: {window.settings_panel.problem.text()}", file=sys.stderr)
         await _close(window)

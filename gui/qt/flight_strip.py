@@ -6,12 +6,12 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gui.core.lab import LiveRun
 from gui.core.segments import Segment
 from gui.core.stats import level_steps
+from gui.core.timeline_pieces import ShownRun
 from gui.qt.theme import LIMIT_LINE_HEX, NOW_LINE_HEX, segment_color
 from gui.qt.time_window import TimeWindow
-from gui.qt.timeline_view import GUTTER_W, RIGHT_PAD
+from gui.qt.timeline_geometry import GUTTER_W, plot_columns, x_of_time
 
 
 def column_peaks(steps: list[tuple[float, int]], t0: float, span_s: float, columns: int, end: float) -> list[int]:
@@ -38,12 +38,15 @@ def column_peaks(steps: list[tuple[float, int]], t0: float, span_s: float, colum
 
 
 class FlightStrip(QWidget):
-    """A step chart sharing the timeline's time axis; the dashed line is the concurrency limit."""
+    """A step chart sharing the timeline's time axis; the dashed line is the concurrency limit.
+
+    It shows one run: the one running, or the last one of a comparison.
+    """
 
     def __init__(self, window: TimeWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.time_window = window
-        self.live: LiveRun | None = None
+        self.live: ShownRun | None = None
         self.now = 0.0
         self._steps: list[tuple[float, int]] = []
         self._seen_changes = -1
@@ -52,13 +55,13 @@ class FlightStrip(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.time_window.changed.connect(self.update)
 
-    def set_run(self, live: LiveRun | None) -> None:
+    def set_run(self, live: ShownRun | None) -> None:
         self.live = live
         self._steps, self._seen_changes = [], -1
         self.update()
 
-    def refresh(self, now: float) -> None:
-        self.now = now
+    def refresh(self) -> None:
+        self.now = self.live.elapsed_s() if self.live is not None else 0.0
         if self.live is not None and len(self.live.model.flight_changes) != self._seen_changes:
             self._steps = level_steps(self.live.model.flight_changes)
             self._seen_changes = len(self.live.model.flight_changes)
@@ -67,7 +70,8 @@ class FlightStrip(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().base())
-        plot = QRectF(GUTTER_W, 6, max(self.width() - GUTTER_W - RIGHT_PAD, 10), self.height() - 12)
+        left, width = plot_columns(self.width())
+        plot = QRectF(left, 6, width, self.height() - 12)
         if self.live is None:
             painter.setPen(self.palette().text().color())
             painter.drawText(QRectF(4, 0, GUTTER_W - 8, self.height()), Qt.AlignmentFlag.AlignVCenter, "in flight")
@@ -84,7 +88,7 @@ class FlightStrip(QWidget):
         assert self.live is not None
         limit = self.live.settings.workers
         top_level = max(limit, self.live.model.peak_in_flight, 1) * 1.2  # headroom above the limit line
-        end = self.now if self.live.running else self.live.run.wall_s
+        end = self.now
         columns = column_peaks(self._steps, self.time_window.t0, self.time_window.span_s, int(plot.width()), end)
         scale = plot.height() / top_level
         bottom = int(plot.bottom())
@@ -105,7 +109,7 @@ class FlightStrip(QWidget):
         painter.setPen(QPen(QColor(LIMIT_LINE_HEX), 1.2, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(plot.left(), limit_y), QPointF(plot.right(), limit_y))
         if self.live.running:
-            x_now = plot.left() + (self.now - self.time_window.t0) / self.time_window.span_s * plot.width()
+            x_now = x_of_time(self.time_window, plot.left(), plot.width(), self.now)
             painter.setPen(QPen(QColor(NOW_LINE_HEX), 2))
             painter.drawLine(QPointF(x_now, plot.top()), QPointF(x_now, plot.bottom()))
         painter.restore()

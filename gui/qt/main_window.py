@@ -1,53 +1,84 @@
-"""The main window: mode buttons, settings, the live timeline, the in-flight strip, live stats.
+"""The main window: mode buttons, Compare, settings, the live timeline, the in-flight strip, live
+stats, and the docks that explain a run, compare runs and keep the history.
 
 Worker threads and processes never reach this module: their events wait in the run's sink and a
 frame timer on the GUI thread moves them into the model (``Lab.pump``) about 60 times a second.
+The server has its controller (``ServerController``); the runs live in the Qt-free ``Lab``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QScrollArea, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from gui.core.comparison import same_workload
 from gui.core.dataset import pokedex
+from gui.core.finished_run import FinishedRun
+from gui.core.history import History
 from gui.core.lab import Lab, LiveRun
-from gui.core.registry import MODES, keys_hint
+from gui.core.registry import MODE_NAMES, MODES, keys_hint
+from gui.core.run_model import Span
 from gui.core.settings import RunSettings, advice
 from gui.core.stats import KnownNetwork
+from gui.qt.compare_table import CompareTable
+from gui.qt.explain_panel import ExplainPanel
+from gui.qt.exporting import EXPORTS, ExportKind, export_runs
 from gui.qt.flight_strip import FlightStrip
+from gui.qt.history_panel import HistoryPanel
 from gui.qt.pokemon_card import PokemonCard
+from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
 from gui.qt.stats_panel import StatsPanel
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView
-from gui.server import LocalServer, NetworkConditions
-from gui.server.process import ServerError, ServerStatus
+from gui.server import NetworkConditions
 
 FRAME_MS = 16
 STATS_EVERY_FRAMES = 6  # the summary sorts every duration: ~10 times a second is plenty
 CLOSE_GRACE_S = 1.5
 BANNER_MS = 2500
-NETWORK_APPLY_MS = 200
 
 
 class MainWindow(QMainWindow):
     run_started = Signal(object)  # the LiveRun that just started
     run_finished = Signal(object)  # the LiveRun that just ended
+    comparison_finished = Signal(object)  # list[FinishedRun], in the order run
 
-    def __init__(self, conditions: NetworkConditions | None = None) -> None:
+    def __init__(
+        self,
+        conditions: NetworkConditions | None = None,
+        history: History | None = None,
+        history_problem: str | None = None,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("Poké Concurrency Lab")
         pokedex()  # load the dataset now (~10 ms), not in the first frame of the first run
         self.lab = Lab()
-        self.server = LocalServer(conditions)
-        self.server_error: str | None = None
-        self.server_ready = asyncio.Event()
-        self._pending_mode: str | None = None
+        self.lab.run_callbacks.append(self._on_run_launched)
+        self.history = history
+        self.settings_panel = SettingsPanel()
+        self.server_ctl = ServerController(conditions, self.settings_panel.conditions)
+        self.server = self.server_ctl.server
+        self._pending: list[str] | None = None  # modes asked for before the server was up
         self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
         self._frame = 0
         self._closing = False
@@ -57,11 +88,14 @@ class MainWindow(QMainWindow):
         self.time_window = TimeWindow()
         self.timeline = TimelineView(self.time_window)
         self.strip = FlightStrip(self.time_window)
-        self.settings_panel = SettingsPanel()
         self.stats = StatsPanel()
+        self.explain = ExplainPanel()
+        self.compare_table = CompareTable()
+        self.history_panel = HistoryPanel(history, history_problem)
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
         self._build_actions()
+        self._build_menus()
         self.statusBar().addPermanentWidget(self.server_label)
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -73,17 +107,17 @@ class MainWindow(QMainWindow):
         self.banner_timer.setSingleShot(True)
         self.banner_timer.setInterval(BANNER_MS)
         self.banner_timer.timeout.connect(self._clear_banner)
-        # Network changes apply to the running server at once (a teacher can raise the latency
-        # mid-run and watch the bars stretch); a short pause lets a spin box settle first.
-        self.network_timer = QTimer(self)
-        self.network_timer.setSingleShot(True)
-        self.network_timer.setInterval(NETWORK_APPLY_MS)
-        self.network_timer.timeout.connect(self._apply_network)
-        self.settings_panel.network_changed.connect(self.network_timer.start)
+        self.server_ctl.status.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.server_ctl.label.connect(self.server_label.setText)
+        self.server_ctl.ready.connect(self._on_server_ready)
+        self.server_ctl.apply_timer.timeout.connect(self._apply_network)
+        self.settings_panel.network_changed.connect(self.server_ctl.apply_timer.start)
         self.timeline.span_clicked.connect(self.show_card)
+        self.compare_table.run_selected.connect(self._on_compared_run_selected)
+        self.history_panel.show_runs.connect(self.show_recorded)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.timeline.setFocus()  # keys 1-4, Esc, F and L work at once, no button looks pressed
-        self.resize(1360, 820)
+        self.timeline.setFocus()  # keys work at once, no button looks pressed
+        self.resize(1440, 900)
 
     # --- building -------------------------------------------------------------------------
 
@@ -104,11 +138,30 @@ class MainWindow(QMainWindow):
         splitter.addWidget(center)
         splitter.addWidget(self.stats)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 860, 240])
+        splitter.setSizes([250, 900, 230])
         self.setCentralWidget(splitter)
+        self.docks: dict[str, QDockWidget] = {}
+        for name, title, widget, area in (
+            ("compare", "Comparison", self.compare_table, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("explain", "Explain", self.explain, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("history", "History", self.history_panel, Qt.DockWidgetArea.BottomDockWidgetArea),
+        ):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock-{name}")
+            dock.setWidget(widget)
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            )
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.tabifyDockWidget(self.docks["compare"], self.docks["explain"])
+        self.tabifyDockWidget(self.docks["explain"], self.docks["history"])
+        self.docks["explain"].raise_()
+        self.resizeDocks([self.docks["explain"]], [300], Qt.Orientation.Vertical)
 
     def _build_actions(self) -> None:
         toolbar = QToolBar("Modes")
+        toolbar.setObjectName("toolbar-modes")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
@@ -125,6 +178,22 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
             self.mode_actions[spec.name] = action
         toolbar.addSeparator()
+        self.compare_action = self._action(
+            toolbar, "C  Compare", "C", "Run the same Pokémon in each ticked mode, one after another (C)",
+            lambda: self.start_comparison(),
+        )  # fmt: skip
+        self.compare_menu = QMenu(self)
+        self.compare_choices: dict[str, QAction] = {}
+        for spec in MODES.values():
+            choice = self.compare_menu.addAction(spec.title)
+            choice.setCheckable(True)
+            choice.setChecked(True)
+            self.compare_choices[spec.name] = choice
+        button = toolbar.widgetForAction(self.compare_action)
+        if isinstance(button, QToolButton):
+            button.setMenu(self.compare_menu)
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        toolbar.addSeparator()
         self.stop_action = self._action(toolbar, "Stop", "Esc", "Cancel the run (Esc)", self.stop_run)
         self.fit_action = self._action(toolbar, "Fit", "F", "Show the whole run and follow it (F)", self.timeline.fit)
         self.per_request_action = self._action(
@@ -136,10 +205,29 @@ class MainWindow(QMainWindow):
             widget = toolbar.widgetForAction(action)
             if widget is not None:
                 widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        quit_action = QAction("Quit", self)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        export_menu = file_menu.addMenu("&Export")
+        self.export_actions: dict[ExportKind, QAction] = {}
+        for kind, (label, _suffix, _filter) in EXPORTS.items():
+            action = export_menu.addAction(label)
+            action.triggered.connect(lambda _=False, k=kind: self.ask_export(k))
+            self.export_actions[kind] = action
+        export_menu.aboutToShow.connect(self._update_export_actions)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
+        run_menu = self.menuBar().addMenu("&Run")
+        for action in [*self.mode_actions.values(), self.compare_action, self.stop_action]:
+            run_menu.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        for action in (self.fit_action, self.per_request_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
 
     def _action(self, toolbar: QToolBar, text: str, key: str, tip: str, slot: object) -> QAction:
         action = QAction(text, self)
@@ -151,84 +239,116 @@ class MainWindow(QMainWindow):
 
     # --- server -----------------------------------------------------------------------------
 
-    def start_server(self) -> None:
-        self._spawn(self._start_server())
+    @property
+    def server_ready(self) -> asyncio.Event:
+        return self.server_ctl.is_ready
 
-    async def _start_server(self) -> None:
-        self.statusBar().showMessage("Starting the local PokéAPI server…")
-        try:
-            url = await self.server.start_async()
-        except ServerError as problem:
-            self.server_error = str(problem)
-            self.server_label.setText("Local server failed")
-            self.statusBar().showMessage(f"{problem}. Choose the real PokéAPI or a custom URL to run anyway.")
-            return
-        finally:
-            self.server_ready.set()
-        self.server_label.setText(f"Local PokéAPI: {url}")
-        self.statusBar().showMessage(f"Ready. Click a mode (or press {keys_hint()}).", 5000)
-        if self._pending_mode is not None:
-            self.start_mode(self._pending_mode)
+    @property
+    def server_error(self) -> str | None:
+        return self.server_ctl.error
+
+    def start_server(self) -> None:
+        self._spawn(self.server_ctl.start())
+
+    def _on_server_ready(self) -> None:
+        self.statusBar().showMessage(f"Ready. Click a mode (or press {keys_hint()}), or Compare (C).", 5000)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.start_comparison(pending) if len(pending) > 1 else self.start_mode(pending[0])
+
+    def _apply_network(self) -> None:
+        if self.server_ctl.running and not self._closing:
+            self._spawn(self.server_ctl.apply_now())
 
     # --- commands ----------------------------------------------------------------------------
 
+    def compare_modes(self) -> list[str]:
+        return [name for name in MODE_NAMES if self.compare_choices[name].isChecked()]
+
+    def set_compare_modes(self, modes: Sequence[str]) -> None:
+        for name, choice in self.compare_choices.items():
+            choice.setChecked(name in modes)
+
     def start_mode(self, mode: str) -> None:
         """Start a run in ``mode``; a run still going is cancelled first, and the window says so."""
-        if self._closing:
-            return
         self.mode_actions[mode].setChecked(True)
-        if self.settings_panel.uses_local_server and not self.server_ready.is_set():
-            self._pending_mode = mode
-            self.statusBar().showMessage(f"{MODES[mode].title} starts as soon as the local server is ready…")
+        plans = self._plans([mode])
+        if plans is not None:
+            self._spawn(self._start(plans, self._stop_banner(MODES[mode].title)))
+
+    def start_comparison(self, modes: Sequence[str] | None = None) -> None:
+        """Run the same workload in each mode (default: the ones ticked under Compare), in turn."""
+        chosen = list(modes) if modes is not None else self.compare_modes()
+        if not chosen:
+            self.statusBar().showMessage("Tick at least one mode in Compare's menu (the arrow beside it).")
             return
-        self._pending_mode = None
-        settings = self.settings_panel.run_settings(mode)
+        plans = self._plans(chosen)
+        if plans is not None:
+            self._spawn(self._start(plans, self._stop_banner("a comparison")))
+
+    def _plans(self, modes: list[str]) -> list[RunSettings] | None:
+        if self._closing:
+            return None
+        if self.settings_panel.uses_local_server and not self.server_ready.is_set():
+            self._pending = modes
+            what = MODES[modes[0]].title if len(modes) == 1 else "The comparison"
+            self.statusBar().showMessage(f"{what} starts as soon as the local server is ready…")
+            return None
+        self._pending = None
+        settings = self.settings_panel.run_settings(modes[0])
         if settings is None:
             self.statusBar().showMessage("Not started: " + self.settings_panel.problem.text())
-            return
-        previous = self.lab.current
-        banner = ""
-        if previous is not None and previous.running:
-            banner = f"{MODES[previous.settings.mode].title} run stopped — now {MODES[mode].title}"
-        self._spawn(self._start_run(settings, banner))
+            return None
+        return same_workload(settings, modes)
 
-    async def _start_run(self, settings: RunSettings, banner: str) -> None:
-        network = None
-        base_url = settings.base_url
+    def _stop_banner(self, what: str) -> str:
+        previous = self.lab.current
+        if self.lab.comparison_running:
+            return f"Comparison stopped — now {what}"
+        if previous is not None and previous.running:
+            return f"{MODES[previous.settings.mode].title} run stopped — now {what}"
+        return ""
+
+    async def _start(self, plans: list[RunSettings], banner: str) -> None:
+        network: KnownNetwork | None = None
+        conditions: dict[str, Any] | None = None
+        base_url = plans[0].base_url
         if not base_url:
-            if self.server.state is not ServerStatus.RUNNING:
+            if not self.server_ctl.running:
                 self.statusBar().showMessage(f"Not started: {self.server_error or 'the local server is not running'}")
                 return
-            played = await self.server.set_conditions_async(**self.settings_panel.conditions())
-            base_url = self.server.base_url
-            network = KnownNetwork(played.latency_ms, played.bandwidth_kbps, played.max_concurrent)
-        live = self.lab.start(settings, base_url, network)
-        live.finished_callbacks.append(self._on_run_finished)
-        self.timeline.set_run(live)
+            network, conditions = await self.server_ctl.play()
+            base_url = self.server_ctl.base_url
         self.timeline.banner = banner
-        self.strip.set_run(live)
         if banner:
             self.banner_timer.start()
+        if len(plans) == 1:
+            self.lab.start(plans[0], base_url, network, conditions)
+        else:
+            reset = self.server_ctl.reset_dice if not plans[0].base_url else None
+            task = self.lab.start_comparison(plans, base_url, network, conditions, reset)
+            task.add_done_callback(self._on_comparison_done)
+
+    def _on_run_launched(self, live: LiveRun) -> None:
+        """The Lab started a run (alone, or the next of a comparison): show it as it grows."""
+        live.finished_callbacks.append(self._on_run_finished)
+        if len(self.lab.shown) > 1 and self.timeline.runs == self.lab.shown[:-1]:
+            self.timeline.add_run(live)
+        else:
+            self.timeline.set_runs(self.lab.shown)
+        self.strip.set_run(live)
+        settings = live.settings
         notes = "  ".join([*settings.notes, *advice(settings)])
+        step = ""
+        if self.lab.comparison_running:
+            step = f"Comparison {len(self.lab.shown)}/{len(self.lab.comparison_plan)}: "
+        title = MODES[settings.mode].title
         self.statusBar().showMessage(
-            f"{MODES[settings.mode].title}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
+            f"{step}{title}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
         )
         self.timer.start()
         self.stop_action.setEnabled(True)
         self.run_started.emit(live)
-
-    def _apply_network(self) -> None:
-        if self.server.state is ServerStatus.RUNNING and not self._closing:
-            self._spawn(self._apply_network_now())
-
-    async def _apply_network_now(self) -> None:
-        played = await self.server.set_conditions_async(**self.settings_panel.conditions())
-        bandwidth = f", {played.bandwidth_kbps:g} KB/s" if played.bandwidth_kbps else ""
-        self.statusBar().showMessage(
-            f"Local server now plays {played.latency_ms:g} ms latency, ±{played.jitter_ms:g} ms {played.jitter} "
-            f"jitter, {played.error_rate:.0%} errors{bandwidth}",
-            4000,
-        )
 
     def stop_run(self) -> None:
         if self.lab.current is not None and self.lab.current.running:
@@ -242,25 +362,80 @@ class MainWindow(QMainWindow):
         self.timeline.banner = ""
         self.timeline.update()
 
-    def show_card(self, request_id: int) -> None:
-        live = self.lab.current
-        if live is None:
-            return
-        card = PokemonCard(live.model.spans[request_id], self)
+    def show_card(self, span: Span) -> None:
+        card = PokemonCard(span, self)
         card.finished.connect(lambda _: self.cards.remove(card) if card in self.cards else None)
         self.cards.append(card)
         card.show()
+
+    def show_recorded(self, runs: list[FinishedRun]) -> None:
+        """Runs from the history, on one axis like a comparison (a live run is stopped first)."""
+        self.lab.stop()
+        self.timeline.set_runs(runs)
+        self.strip.set_run(runs[-1] if runs else None)
+        self.strip.refresh()
+        self.timeline.refresh()
+        self.stats.show_run(runs[-1] if runs else None)
+        self.explain.show_run(runs[0] if runs else None)
+        self.compare_table.show_runs(runs if len(runs) > 1 else [])
+        if len(runs) > 1:
+            self.docks["compare"].raise_()
+
+    def _on_compared_run_selected(self, index: int) -> None:
+        runs = self.finished_on_screen()
+        if 0 <= index < len(runs):
+            self.explain.show_run(runs[index])
+            self.docks["explain"].raise_()
+
+    # --- what is on screen, and exports --------------------------------------------------------
+
+    def finished_on_screen(self) -> list[FinishedRun]:
+        """The bands on screen that are over, as FinishedRuns, top to bottom."""
+        runs: list[FinishedRun] = []
+        for run in self.timeline.runs:
+            if isinstance(run, FinishedRun):
+                runs.append(run)
+            elif isinstance(run, LiveRun) and not run.running:
+                runs.append(run.finished_run())
+        return runs
+
+    def _update_export_actions(self) -> None:
+        ready = bool(self.finished_on_screen())
+        for action in self.export_actions.values():
+            action.setEnabled(ready)
+
+    def ask_export(self, kind: ExportKind) -> None:
+        label, suffix, name_filter = EXPORTS[kind]
+        runs = self.finished_on_screen()
+        if not runs:
+            self.statusBar().showMessage("Nothing to export yet: finish a run first.")
+            return
+        stem = "-vs-".join(run.settings.mode for run in runs)
+        path, _ = QFileDialog.getSaveFileName(self, label, str(Path.home() / f"poke-lab-{stem}{suffix}"), name_filter)
+        if path:
+            self.export_to(kind, Path(path))
+
+    def export_to(self, kind: ExportKind, path: Path) -> bool:
+        """Write what is on screen as ``kind``; a problem becomes one message, never a traceback."""
+        problem = export_runs(kind, path, self.finished_on_screen(), self.timeline)
+        if problem:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", problem, QMessageBox.StandardButton.Ok, self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # not exec(): the event loop (and any run) goes on while it is shown
+            self.statusBar().showMessage(f"Export failed: {problem}")
+            return False
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
 
     # --- frames -------------------------------------------------------------------------------
 
     def on_frame(self) -> None:
         self.lab.pump()
         live = self.lab.current
-        now = live.elapsed_s() if live is not None else 0.0
-        self.timeline.refresh(now)
-        self.strip.refresh(now)
+        self.timeline.refresh()
+        self.strip.refresh()
         self._frame += 1
-        if self._frame % STATS_EVERY_FRAMES == 0 or (live is not None and not live.running):
+        if live is not None and (self._frame % STATS_EVERY_FRAMES == 0 or not live.running):
             self.stats.show_run(live)
         if live is None or (not live.running and not self.lab.busy):
             self.timer.stop()
@@ -268,18 +443,40 @@ class MainWindow(QMainWindow):
     def _on_run_finished(self, live: LiveRun) -> None:
         if live is not self.lab.current:
             return
-        self.stop_action.setEnabled(False)
         self.on_frame()  # takes the last events and shows the final stats
+        finished = live.finished_run()
+        self.history_panel.record(finished)  # does nothing when the history is off
+        self.explain.show_run(finished)
+        on_screen = self.finished_on_screen()
+        self.compare_table.show_runs(on_screen if len(on_screen) > 1 else [])
         summary = live.summary()
+        if not self.lab.comparison_running or summary.cancelled:
+            self.stop_action.setEnabled(False)
         if live.error:
             self.statusBar().showMessage(f"The run failed: {live.error}")
-        else:
+        elif not self.lab.comparison_running:
             self.statusBar().showMessage(
                 f"{MODES[live.settings.mode].title} done in {summary.wall_s:.2f} s: {summary.ok} ok, "
                 f"{summary.failed} failed, {summary.cancelled} cancelled. "
                 "Hover a bar for timings, click it for its card."
             )
         self.run_finished.emit(live)
+
+    def _on_comparison_done(self, task: asyncio.Task[None]) -> None:
+        if self._closing:
+            return
+        self.stop_action.setEnabled(False)
+        runs = self.finished_on_screen()
+        if len(runs) > 1:
+            self.docks["compare"].raise_()
+            fastest = min(runs, key=lambda r: r.wall_s)
+            slowest = max(runs, key=lambda r: r.wall_s)
+            factor = slowest.wall_s / fastest.wall_s if fastest.wall_s > 0 else 0.0
+            self.statusBar().showMessage(
+                f"Comparison done: {fastest.title} fastest ({fastest.wall_s:.2f} s), {factor:.1f}× {slowest.title}. "
+                "Click a row of the table to explain that run."
+            )
+        self.comparison_finished.emit(runs)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -307,7 +504,6 @@ class MainWindow(QMainWindow):
     async def _shutdown(self) -> None:
         self.timer.stop()
         self.banner_timer.stop()
-        self.network_timer.stop()
         for card in list(self.cards):
             card.close()
         try:
@@ -317,6 +513,8 @@ class MainWindow(QMainWindow):
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.server.stop_async()
+        await self.server_ctl.stop()
+        if self.history is not None:
+            self.history.close()
         self.closed.set_result(None)
         self.close()

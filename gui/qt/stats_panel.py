@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from gui.core.lab import LiveRun
 from gui.core.segments import SEGMENT_LABELS, Segment
+from gui.core.timeline_pieces import ShownRun
 from gui.qt.theme import NOW_LINE_HEX, is_dark, segment_color
 
 ROWS = ("Elapsed", "Done", "In flight", "Peak", "Eff. concurrency", "Throughput", "p50 / p95", "Errors", "Ideal / eff.")
@@ -53,12 +53,12 @@ class StatsPanel(QWidget):
         layout.addStretch(1)
         self.setMinimumWidth(220)
 
-    def show_run(self, live: LiveRun | None) -> None:
+    def show_run(self, live: ShownRun | None) -> None:
         if live is None:
             for label in self.values.values():
                 label.setText("–")
             return
-        model, summary = live.model, live.summary()
+        model, summary = live.model, live.summary_now()
         v = self.values
         v["Elapsed"].setText(f"{live.elapsed_s():.2f} s")
         v["Done"].setText(f"{model.done:,} / {model.total:,}")

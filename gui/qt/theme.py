@@ -90,3 +90,10 @@ def apply_theme(app: QApplication, theme: str) -> None:
 def is_dark(palette: QPalette | None = None) -> bool:
     palette = palette or QApplication.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def blend(base: QColor, over: QColor, amount: float) -> QColor:
+    """``over`` laid on ``base`` at ``amount`` opacity, as an opaque colour."""
+    channels = zip((base.red(), base.green(), base.blue()), (over.red(), over.green(), over.blue()), strict=True)
+    red, green, blue = (round(a + (b - a) * amount) for a, b in channels)
+    return QColor(red, green, blue)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from gui.core.history import History
 from gui.qt.main_window import MainWindow
 from gui.server import NetworkConditions
 
@@ -81,10 +83,11 @@ def loop(session_loop: TestEventLoop) -> Iterator[LoopRunner]:
 
 
 @pytest.fixture
-def window(loop: LoopRunner) -> Iterator[MainWindow]:
-    """A real main window with a real local server. Not given to ``qtbot.addWidget``: pytest-qt
-    would close it before this fixture's own teardown, which must await the window's shutdown."""
-    main = MainWindow(NetworkConditions(latency_ms=40))
+def window(loop: LoopRunner, tmp_path: Path) -> Iterator[MainWindow]:
+    """A real main window with a real local server and a history of its own. Not given to
+    ``qtbot.addWidget``: pytest-qt would close it before this fixture's own teardown, which must
+    await the window's shutdown."""
+    main = MainWindow(NetworkConditions(latency_ms=40), History(tmp_path / "history.sqlite3"))
     main.settings_panel.latency.setValue(40)
     main.settings_panel.jitter.setValue(0)
     main.show()

@@ -122,11 +122,8 @@ def bar_center(window: MainWindow, pokemon: str) -> QPoint:
     live = window.lab.current
     assert live is not None
     span = next(s for s in live.model.spans if s.pokemon == pokemon)
-    timeline = window.timeline
     start, end = span.t[Phase.STARTED], span.t[Phase.ENDED]
-    x = timeline.x_of((start + end) / 2)
-    y = timeline.plot_rect().top() + (timeline.row_of(span) + 0.5) * timeline.lane_height()
-    return QPoint(int(x), int(y))
+    return window.timeline.point_of(0, span, (start + end) / 2)
 
 
 def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRunner) -> None:
@@ -137,7 +134,7 @@ def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRu
     where = bar_center(window, "pikachu")
     span = window.timeline.span_at(where)
     assert span is not None and span.pokemon == "pikachu"
-    tip = window.timeline.tooltip_text(span)
+    tip = window.timeline.tooltip_for(0, span)
     assert "pikachu" in tip and "first byte" in tip and "ok" in tip and "duration" in tip
     QTest.mouseClick(window.timeline, Qt.MouseButton.LeftButton, pos=where)
     card = window.cards[-1]

@@ -1,0 +1,78 @@
+"""The explain panel: a finished run in plain words on top, the code that ran it below.
+
+The words and the code come from ``gui.core.explain``; this panel only lays them out.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gui.core.explain import code_caption, code_of, explain
+from gui.core.finished_run import FinishedRun
+from gui.core.registry import mode_spec
+from gui.qt.code_view import CodeView
+
+PLACEHOLDER = "Run a mode or a comparison; this panel explains it in plain words and shows the code that ran."
+
+
+class ExplainPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run: FinishedRun | None = None
+        self.mode: str | None = None  # the mode whose code is shown
+        self.heading = QLabel()
+        heading_font = QFont(self.heading.font())
+        heading_font.setBold(True)
+        self.heading.setFont(heading_font)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setWordWrap(True)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.code = CodeView()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.text)
+        layout.addSpacing(4)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.code)
+        layout.addStretch(1)
+        self.show_run(None)
+
+    def show_run(self, run: FinishedRun | None) -> None:
+        """Explain ``run`` with its numbers and show its mode's code; None shows what the panel is for."""
+        self.run = run
+        if run is None:
+            self.mode = None
+            self.heading.setText("Explain")
+            self.text.setText(PLACEHOLDER)
+            self._show_code(None)
+            return
+        summary, settings = run.summary, run.settings
+        self.heading.setText(f"{run.title} — {summary.requests:,} requests, {settings.workers:,} at once")
+        self.text.setText(explain(run))
+        self._show_code(settings.mode)
+
+    def show_mode(self, name: str) -> None:
+        """What mode ``name`` does and its code, before it has run."""
+        spec = mode_spec(name)
+        self.run = None
+        self.heading.setText(f"{spec.title} — {spec.summary}")
+        self.text.setText(spec.why)
+        self._show_code(name)
+
+    def _show_code(self, mode: str | None) -> None:
+        self.mode = mode
+        blocks = code_of(mode_spec(mode)) if mode is not None else []
+        self.caption.setText(code_caption(blocks))
+        self.code.show_code(blocks)
+        self.caption.setVisible(bool(blocks))
+        self.code.setVisible(bool(blocks))

@@ -1,0 +1,118 @@
+"""What the timeline draws around its bars: grid, time axis, band headings, row labels, the now
+line and the banner. Each is a plain function of a painter and the layout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+
+from gui.qt.theme import NOW_LINE_HEX
+from gui.qt.time_window import tick_step
+from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeometry
+
+LABEL_MIN_LANE_H = 11.0
+
+
+def ticks(geo: TimelineGeometry) -> list[float]:
+    """Times of the labelled ticks in view, on a 1-2-5 step."""
+    window = geo.window
+    step = tick_step(window.span_s, geo.plot.width())
+    t = (window.t0 // step) * step
+    out = []
+    while t <= window.t1 + 1e-9:
+        out.append(t)
+        t += step
+    return out
+
+
+def paint_grid(painter: QPainter, geo: TimelineGeometry, palette: QPalette) -> None:
+    plot = geo.plot
+    grid = QColor(palette.text().color())
+    grid.setAlpha(28)
+    painter.setPen(QPen(grid, 1))
+    for t in ticks(geo):
+        x = geo.x_of(t)
+        if x >= plot.left():
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+    if geo.lane_h < 8:
+        return
+    stripe = QColor(grid)
+    stripe.setAlpha(10)
+    for box in geo.bands:
+        for row in range(0, box.rows, 2):
+            painter.fillRect(QRectF(plot.left(), box.top + row * geo.lane_h, plot.width(), geo.lane_h), stripe)
+
+
+def paint_axis(painter: QPainter, geo: TimelineGeometry, palette: QPalette, width: int, caption: str) -> None:
+    plot = geo.plot
+    painter.fillRect(QRect(0, 0, width, AXIS_H), palette.window())
+    painter.setPen(palette.text().color())
+    step = tick_step(geo.window.span_s, plot.width())
+    decimals = max(0, -int(f"{step:e}".split("e")[1]))
+    for t in ticks(geo):
+        x = geo.x_of(t)
+        if plot.left() - 1 <= x <= plot.right() + 1:
+            painter.drawLine(QPointF(x, AXIS_H - 6), QPointF(x, AXIS_H - 1))
+            label_x = min(x - 40, width - 82)  # the last label stays whole at the right edge
+            painter.drawText(QRectF(label_x, 2, 80, AXIS_H - 8), Qt.AlignmentFlag.AlignCenter, f"{t:.{decimals}f} s")
+    painter.drawLine(plot.left(), AXIS_H - 1, plot.right(), AXIS_H - 1)
+    painter.drawText(QRect(6, 2, GUTTER_W - 8, AXIS_H - 4), Qt.AlignmentFlag.AlignVCenter, caption)
+
+
+def paint_band_titles(painter: QPainter, geo: TimelineGeometry, palette: QPalette, titles: Sequence[str]) -> None:
+    """Each band's heading: a rule across the whole width and the run's mode and numbers."""
+    font = QFont(painter.font())
+    font.setBold(True)
+    painter.setFont(font)
+    rule = QColor(palette.text().color())
+    rule.setAlpha(60)
+    for box, title in zip(geo.bands, titles, strict=True):
+        y = box.title_top
+        painter.fillRect(QRectF(0, y, geo.plot.right() + 1, BAND_TITLE_H - 2), palette.alternateBase())
+        painter.setPen(QPen(rule, 1))
+        painter.drawLine(QPointF(0, y), QPointF(geo.plot.right(), y))
+        painter.setPen(palette.text().color())
+        painter.drawText(QRectF(6, y, geo.plot.right() - 6, BAND_TITLE_H - 2), Qt.AlignmentFlag.AlignVCenter, title)
+
+
+def paint_row_labels(
+    painter: QPainter, geo: TimelineGeometry, palette: QPalette, font: QFont, labels: Sequence[Sequence[str]]
+) -> None:
+    """The gutter: each row's name (worker or Pokémon), or a count when rows are too thin to read."""
+    painter.setPen(palette.text().color())
+    painter.setFont(font)
+    for box, names in zip(geo.bands, labels, strict=True):
+        painter.fillRect(QRectF(0, box.top, GUTTER_W - 2, box.rows * geo.lane_h), palette.window())
+        if geo.lane_h < LABEL_MIN_LANE_H:
+            text = f"{len(names):,} rows"
+            painter.drawText(QRectF(4, box.top, GUTTER_W - 8, 20), Qt.AlignmentFlag.AlignLeft, text)
+            continue
+        for row, label in enumerate(names):
+            rect = QRectF(4, box.top + row * geo.lane_h, GUTTER_W - 10, geo.lane_h)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, label)
+
+
+def paint_now_line(painter: QPainter, geo: TimelineGeometry, band: int, now: float) -> None:
+    """The live edge of a running band, across that band's rows only."""
+    box = geo.bands[band]
+    x = geo.x_of(now)
+    painter.setPen(QPen(QColor(NOW_LINE_HEX), 2))
+    painter.drawLine(QPointF(x, box.top), QPointF(x, box.top + max(box.rows, 1) * geo.lane_h))
+
+
+def paint_banner(painter: QPainter, geo: TimelineGeometry, text: str) -> None:
+    metrics = painter.fontMetrics()
+    plot = geo.plot
+    box = QRectF(plot.left() + 8, plot.top() + 8, metrics.horizontalAdvance(text) + 24, metrics.height() + 12)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(30, 30, 30, 215))
+    painter.drawRoundedRect(box, 6, 6)
+    painter.setPen(QColor("white"))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def paint_placeholder(painter: QPainter, geo: TimelineGeometry, palette: QPalette, text: str) -> None:
+    painter.setPen(palette.placeholderText().color())
+    painter.drawText(geo.plot, Qt.AlignmentFlag.AlignCenter, text)

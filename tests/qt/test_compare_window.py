@@ -1,0 +1,110 @@
+"""Compare, history and exports in the window, driven as a user drives them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QTableWidgetSelectionRange
+
+from gui.core.finished_run import FinishedRun
+from gui.core.lab import LiveRun
+from gui.core.trace import Phase, Status
+from gui.qt.exporting import ExportKind
+from gui.qt.main_window import MainWindow
+from tests.qt.conftest import LoopRunner
+
+
+def compare(window: MainWindow, loop: LoopRunner, modes: list[str], count: int = 12) -> list[FinishedRun]:
+    done: list[list[FinishedRun]] = []
+    window.comparison_finished.connect(done.append)
+    window.settings_panel.count.setValue(count)
+    window.settings_panel.workers.setValue(4)
+    window.set_compare_modes(modes)
+    QTest.keyClick(window.timeline, Qt.Key.Key_C)
+    loop.until(lambda: bool(done))
+    loop.until(lambda: not window.timer.isActive())
+    return done[0]
+
+
+def test_compare_key_runs_each_ticked_mode_in_turn_as_bands_on_one_axis(window: MainWindow, loop: LoopRunner) -> None:
+    starts: list[LiveRun] = []
+    window.run_started.connect(starts.append)
+    runs = compare(window, loop, ["sequential", "asyncio"])
+    assert [r.settings.mode for r in runs] == ["sequential", "asyncio"]
+    assert [[s.pokemon for s in r.model.spans] for r in runs][0] == [s.pokemon for s in runs[1].model.spans]
+    first, second = starts
+    assert second.run.t0 is not None and first.run.t0 is not None
+    assert second.run.t0 >= first.run.t0 + first.run.wall_s, "the second run started before the first ended"
+    assert len(window.timeline.runs) == 2 and window.timeline.band_rows() == [1, 4]
+    assert window.compare_table.rowCount() == 2
+    assert window.time_window.t0 == 0.0 and window.time_window.t1 >= runs[0].wall_s  # every band from zero
+
+
+def test_hover_and_click_work_in_every_band(window: MainWindow, loop: LoopRunner) -> None:
+    runs = compare(window, loop, ["threads", "asyncio"])
+    for band, run in enumerate(runs):
+        span = (
+            next(s for s in run.model.spans if s.pokemon == "pikachu") if run.model.total > 25 else run.model.spans[5]
+        )
+        where = window.timeline.point_of(band, span, (span.t[Phase.STARTED] + span.t[Phase.ENDED]) / 2)
+        found = window.timeline.hit(where)
+        assert found is not None and found[0] == band and found[1].request_id == span.request_id
+        QTest.mouseClick(window.timeline, Qt.MouseButton.LeftButton, pos=where)
+        assert span.pokemon.title() in window.cards[-1].title.text()
+
+
+def test_every_finished_run_is_kept_and_two_can_be_shown_again_on_one_axis(
+    window: MainWindow, loop: LoopRunner
+) -> None:
+    runs = compare(window, loop, ["threads", "asyncio"])
+    panel = window.history_panel
+    assert [e.mode for e in panel.entries[:2]] == ["asyncio", "threads"]
+    assert "runs kept" in panel.info.text()
+    panel.table.setRangeSelected(QTableWidgetSelectionRange(0, 0, 1, panel.table.columnCount() - 1), True)
+    panel.show_selected()
+    shown = window.timeline.runs
+    assert [r.settings.mode for r in shown] == ["threads", "asyncio"]
+    assert all(isinstance(r, FinishedRun) for r in shown)
+    for kept, original in zip(shown[0].model.spans, runs[0].model.spans, strict=True):
+        assert kept.t == pytest.approx(original.t, abs=1e-6)  # kept to the microsecond
+    panel.table.clearSelection()
+    panel.table.selectRow(0)
+    panel.delete_selected()
+    assert [e.mode for e in panel.entries] == ["threads"]
+
+
+def test_the_explain_panel_explains_the_run_just_finished(window: MainWindow, loop: LoopRunner) -> None:
+    runs = compare(window, loop, ["sequential", "threads"])
+    window.compare_table.run_selected.emit(0)
+    assert f"{runs[0].wall_s:.2f}\N{NO-BREAK SPACE}s" in window.explain.text.text()
+    assert "fetch_one_after_another" in window.explain.code.toPlainText()
+
+
+def test_exports_write_what_is_on_screen_and_a_bad_path_gets_a_message(
+    window: MainWindow, loop: LoopRunner, tmp_path: Path
+) -> None:
+    runs = compare(window, loop, ["threads", "asyncio"], count=8)
+    assert window.export_to(ExportKind.CSV, tmp_path / "spans.csv")
+    rows = list(csv.DictReader((tmp_path / "spans.csv").read_text(encoding="utf-8").splitlines()))
+    assert len(rows) == 16 and {row["mode"] for row in rows} == {"threads", "asyncio"}
+    assert window.export_to(ExportKind.JSON, tmp_path / "report.json")
+    assert [r["settings"]["mode"] for r in json.loads((tmp_path / "report.json").read_text())["runs"]] == [
+        "threads",
+        "asyncio",
+    ]
+    assert window.export_to(ExportKind.HAR, tmp_path / "runs.har")
+    assert window.export_to(ExportKind.TRACE, tmp_path / "trace.json")
+    assert window.export_to(ExportKind.PNG, tmp_path / "timeline.png")
+    assert (tmp_path / "timeline.png").read_bytes()[:4] == b"\x89PNG"
+    assert window.export_to(ExportKind.SVG, tmp_path / "timeline.svg")
+    svg = (tmp_path / "timeline.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "<image" not in svg, "bars must be shapes in the SVG, not a picture of them"
+    assert not window.export_to(ExportKind.CSV, tmp_path / "no-such-folder" / "spans.csv")
+    assert "cannot write" in window.statusBar().currentMessage()
+    assert not (tmp_path / "no-such-folder").exists()
+    assert all(s.status is Status.OK for r in runs for s in r.model.spans)
