@@ -1,4 +1,4 @@
-"""The explain panel: a finished run in plain words on top, the code that ran it below.
+"""The explain panel: a finished run in plain words on the left, the code that ran it on the right.
 
 The words and the code come from ``gui.core.explain``; this panel only lays them out.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from gui.core.explain import code_caption, code_of, explain
 from gui.core.finished_run import FinishedRun
@@ -37,14 +37,29 @@ class ExplainPanel(QWidget):
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.code = CodeView()
+        words = QWidget()
+        words_layout = QVBoxLayout(words)
+        words_layout.setContentsMargins(8, 8, 8, 8)
+        words_layout.addWidget(self.heading)
+        words_layout.addWidget(self.text)
+        words_layout.addStretch(1)
+        words_scroll = QScrollArea()  # a short dock still shows every word, scrolled
+        words_scroll.setWidget(words)
+        words_scroll.setWidgetResizable(True)
+        words_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        code_side = QWidget()
+        code_layout = QVBoxLayout(code_side)
+        code_layout.setContentsMargins(4, 8, 8, 8)
+        code_layout.addWidget(self.caption)
+        code_layout.addWidget(self.code, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(words_scroll)
+        split.addWidget(code_side)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.text)
-        layout.addSpacing(4)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.code)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
         self.show_run(None)
 
     def show_run(self, run: FinishedRun | None) -> None:

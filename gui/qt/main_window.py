@@ -56,6 +56,7 @@ FRAME_MS = 16
 STATS_EVERY_FRAMES = 6  # the summary sorts every duration: ~10 times a second is plenty
 CLOSE_GRACE_S = 1.5
 BANNER_MS = 2500
+EXPLAIN_MIN_H = 270
 
 
 class MainWindow(QMainWindow):
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.timeline.span_clicked.connect(self.show_card)
         self.compare_table.run_selected.connect(self._on_compared_run_selected)
         self.history_panel.show_runs.connect(self.show_recorded)
+        self.history_panel.table.itemSelectionChanged.connect(self._on_history_selection)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
         self.resize(1440, 900)
@@ -157,7 +159,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["compare"], self.docks["explain"])
         self.tabifyDockWidget(self.docks["explain"], self.docks["history"])
         self.docks["explain"].raise_()
-        self.resizeDocks([self.docks["explain"]], [300], Qt.Orientation.Vertical)
+        self.explain.setMinimumHeight(EXPLAIN_MIN_H)  # the words and a screenful of code, side by side
 
     def _build_actions(self) -> None:
         toolbar = QToolBar("Modes")
@@ -380,6 +382,13 @@ class MainWindow(QMainWindow):
         self.compare_table.show_runs(runs if len(runs) > 1 else [])
         if len(runs) > 1:
             self.docks["compare"].raise_()
+
+    def _on_history_selection(self) -> None:
+        """Selecting kept runs shows them at once, unless a run is going (Show selected stops it)."""
+        if self.lab.current is not None and self.lab.current.running:
+            self.statusBar().showMessage("A run is going: press Show selected to stop it and see the kept runs.", 4000)
+            return
+        self.history_panel.show_selected()
 
     def _on_compared_run_selected(self, index: int) -> None:
         runs = self.finished_on_screen()

@@ -28,7 +28,9 @@ def save_window(window: MainWindow, store: QSettings) -> None:
         elif isinstance(widget, QLineEdit):
             store.setValue(f"run/{name}", widget.text())
     store.setValue("view/per_request", window.per_request_action.isChecked())
+    store.setValue("view/compare_modes", ",".join(window.compare_modes()))
     store.setValue("window/geometry", window.saveGeometry())
+    store.setValue("window/state", window.saveState())  # docks: where they are, which are open
     store.sync()
 
 
@@ -54,6 +56,12 @@ def restore_window(window: MainWindow, store: QSettings) -> None:
     if str(store.value("view/per_request", "false")).lower() == "true":
         window.per_request_action.setChecked(True)
         window.timeline.set_per_request(True)
+    modes = store.value("view/compare_modes")
+    if isinstance(modes, str) and modes:
+        window.set_compare_modes(modes.split(","))
     geometry = store.value("window/geometry")
     if isinstance(geometry, QByteArray):
         window.restoreGeometry(geometry)
+    state = store.value("window/state")
+    if isinstance(state, QByteArray):
+        window.restoreState(state)

@@ -84,6 +84,9 @@ def apply_theme(app: QApplication, theme: str) -> None:
         }
         for role, hex_color in colors.items():
             palette.setColor(role, QColor(hex_color))
+        # Without these a disabled button (Stop between runs) reads exactly like an enabled one.
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+            palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7078"))
     app.setPalette(palette)
 
 

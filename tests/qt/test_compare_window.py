@@ -66,7 +66,6 @@ def test_every_finished_run_is_kept_and_two_can_be_shown_again_on_one_axis(
     assert [e.mode for e in panel.entries[:2]] == ["asyncio", "threads"]
     assert "runs kept" in panel.info.text()
     panel.table.setRangeSelected(QTableWidgetSelectionRange(0, 0, 1, panel.table.columnCount() - 1), True)
-    panel.show_selected()
     shown = window.timeline.runs
     assert [r.settings.mode for r in shown] == ["threads", "asyncio"]
     assert all(isinstance(r, FinishedRun) for r in shown)
