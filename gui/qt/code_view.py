@@ -73,6 +73,14 @@ class CodeView(QPlainTextEdit):
             self.wait_rows += [first_row + i for i in block.wait_lines]
         self._render()
         self.updateGeometry()
+        self._show_first_wait()
+
+    def _show_first_wait(self) -> None:
+        """Scroll so the first wait line sits mid-view: the line the panel is about is never hidden."""
+        if not self.wait_rows:
+            return
+        self.setTextCursor(QTextCursor(self.document().findBlockByNumber(self.wait_rows[0])))
+        self.centerCursor()
 
     def clear_code(self) -> None:
         self.show_code(())
@@ -168,6 +176,8 @@ class CodeView(QPlainTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_gutter()
+        if event.oldSize().height() != event.size().height():
+            self._show_first_wait()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
