@@ -5,22 +5,35 @@ from __future__ import annotations
 import random
 from typing import NamedTuple
 
+from gui.core.clients.step_runner import StepPlan
 from gui.core.dataset import Pokedex, pokedex
 from gui.core.settings import RunSettings, Selection
+from gui.core.steps import AfterFetch, rounds_for_ms
 
 
 class Job(NamedTuple):
-    """One request: which Pokémon and where to ask for it."""
+    """One request, and what to do with its answer: which Pokémon, where to ask, then what."""
 
     request_id: int
     pokemon: str  # the label shown on the bar before the answer arrives
     url: str
+    then: StepPlan | None = None  # the step after a successful fetch (the clients run it)
 
 
 def make_jobs(settings: RunSettings, base_url: str, dex: Pokedex | None = None) -> list[Job]:
     names = choose_pokemon(settings, dex or pokedex())
     root = base_url.rstrip("/")
-    return [Job(i, name, f"{root}/pokemon/{name}/") for i, name in enumerate(names)]
+    then = step_plan(settings)
+    return [Job(i, name, f"{root}/pokemon/{name}/", then) for i, name in enumerate(names)]
+
+
+def step_plan(settings: RunSettings) -> StepPlan | None:
+    """The settings' step, its amount of work fixed here, once, so every mode and worker does the same."""
+    kind = AfterFetch(settings.after_fetch)
+    if kind is AfterFetch.NOTHING:
+        return None
+    ms = settings.step_ms
+    return StepPlan(kind, rounds_for_ms(ms) if kind is AfterFetch.COMPUTE else 0, ms / 1000)
 
 
 def choose_pokemon(settings: RunSettings, dex: Pokedex) -> list[str]:

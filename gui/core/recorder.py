@@ -6,7 +6,17 @@ import threading
 import time
 from collections.abc import Callable
 
-from gui.core.trace import EndEvent, EventSink, Outcome, Phase, PhaseEvent, PokemonCard, RetryEvent, TraceEvent
+from gui.core.trace import (
+    EndEvent,
+    EventSink,
+    Outcome,
+    Phase,
+    PhaseEvent,
+    PokemonCard,
+    RetryEvent,
+    StepEvent,
+    TraceEvent,
+)
 
 
 class CancelToken:
@@ -73,6 +83,9 @@ class Recorder:
 
     def retry(self, request_id: int, reason: str, delay_s: float) -> None:
         self.sink.emit(RetryEvent(request_id, self.now(), reason, delay_s))
+
+    def step(self, request_id: int, step: str, t0: float, t1: float, cpu_s: float | None) -> None:
+        self.sink.emit(StepEvent(request_id, step, t0, t1, cpu_s))
 
     def end(self, request_id: int, outcome: Outcome, card: PokemonCard | None = None) -> None:
         self.emit(EndEvent(request_id, self.now(), outcome, card))

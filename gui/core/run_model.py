@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from gui.core.jobs import Job
-from gui.core.trace import ATTEMPT_PHASES, EndEvent, Phase, PhaseEvent, PokemonCard, RetryEvent, Status, TraceEvent
+from gui.core.trace import (
+    ATTEMPT_PHASES,
+    EndEvent,
+    Phase,
+    PhaseEvent,
+    PokemonCard,
+    RetryEvent,
+    Status,
+    StepEvent,
+    TraceEvent,
+)
 
 
 class FailedTry(NamedTuple):
@@ -39,6 +49,7 @@ class Span:
     retries: int = 0
     retry_until: float | None = None  # when the latest retry's back-off ends (the next try starts)
     failed_tries: list[FailedTry] = field(default_factory=list)  # in order; the last try is in ``t``
+    steps: list[StepEvent] = field(default_factory=list)  # what the job did after its fetch
     card: PokemonCard | None = None
 
     @property
@@ -98,6 +109,8 @@ class RunModel:
             span = self.spans[event.request_id]
             if isinstance(event, PhaseEvent):
                 self._apply_phase(span, event)
+            elif isinstance(event, StepEvent):
+                span.steps.append(event)
             elif isinstance(event, RetryEvent):
                 for phase in ATTEMPT_PHASES:  # the next attempt's phases start over
                     span.t.pop(phase, None)

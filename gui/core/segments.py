@@ -10,7 +10,8 @@ from enum import IntEnum
 from typing import NamedTuple
 
 from gui.core.run_model import Span
-from gui.core.trace import Phase, Status
+from gui.core.steps import AfterFetch
+from gui.core.trace import Phase, Status, StepEvent
 
 
 class Segment(IntEnum):
@@ -23,6 +24,10 @@ class Segment(IntEnum):
     FAILED = 6
     CANCELLED = 7
     RETRYING = 8  # failed tries and the back-off before the next one
+    COMPUTING = 9  # the job's own CPU work, running on a core
+    GIL_WAIT = 10  # the same work's thread, ready but waiting for the GIL
+    BLOCKED = 11  # a blocking call (the thread, and a coroutine's whole loop, can do nothing else)
+    IN_THREAD = 12  # a blocking call handed to a worker thread and awaited
 
 
 SEGMENT_LABELS: dict[Segment, str] = {
@@ -35,7 +40,14 @@ SEGMENT_LABELS: dict[Segment, str] = {
     Segment.FAILED: "failed",
     Segment.CANCELLED: "cancelled",
     Segment.RETRYING: "retry + back-off",
+    Segment.COMPUTING: "computing",
+    Segment.GIL_WAIT: "waiting for the GIL",
+    Segment.BLOCKED: "blocking call",
+    Segment.IN_THREAD: "awaiting a thread",
 }
+
+# Segments only some lessons produce: the legend lists them only when a run on screen has them.
+STEP_SEGMENTS = (Segment.COMPUTING, Segment.GIL_WAIT, Segment.BLOCKED, Segment.IN_THREAD)
 
 # (segment, phase where it starts, phase where it ends)
 _PHASES: tuple[tuple[Segment, Phase, Phase], ...] = (
@@ -89,4 +101,24 @@ def span_pieces(span: Span, now: float, with_queue: bool) -> list[Piece]:
             continue
         if finish > begin:
             pieces.append(Piece(segment, begin, finish))
-    return pieces
+    return _with_steps(pieces, span.steps) if span.steps else pieces
+
+
+def _with_steps(pieces: list[Piece], steps: list[StepEvent]) -> list[Piece]:
+    """The step after the fetch replaces the tail of the bar it happened in (it ran before "ended").
+
+    A computing step is drawn as its CPU time first, then its wait for the GIL: the two really
+    interleave in slices of ``sys.getswitchinterval()``, so the split shows how much, not when.
+    """
+    first = steps[0].t0
+    kept = [p if p.t1 <= first else p._replace(t1=first) for p in pieces if p.t0 < first]
+    for step in steps:
+        if step.step == AfterFetch.COMPUTE:
+            running_until = step.t0 + min(step.cpu_s or 0.0, step.t1 - step.t0)
+            kept.append(Piece(Segment.COMPUTING, step.t0, running_until))
+            if step.t1 > running_until:
+                kept.append(Piece(Segment.GIL_WAIT, running_until, step.t1))
+        else:
+            kind = Segment.BLOCKED if step.step == AfterFetch.BLOCK else Segment.IN_THREAD
+            kept.append(Piece(kind, step.t0, step.t1))
+    return kept

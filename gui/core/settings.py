@@ -37,6 +37,8 @@ class RunSettings:
     retries: int = 0
     backoff_s: float = 0.25  # first retry waits this long, doubling after (or Retry-After)
     base_url: str = ""  # empty: the local server
+    after_fetch: str = ""  # a step each job takes after its fetch (gui.core.steps.AfterFetch); "" none
+    step_ms: float = 0.0  # how long that step takes: CPU work on one core, or a blocking call
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -128,6 +130,13 @@ def _problems(s: RunSettings) -> list[str]:
         problems.append(f"retries must be a whole number from 0 to {MAX_RETRIES}, got {s.retries!r}")
     if not _in_range(s.backoff_s, 0, 60):
         problems.append(f"backoff must be from 0 to 60 seconds, got {s.backoff_s!r}")
+    from gui.core.steps import AfterFetch
+
+    if s.after_fetch not in set(AfterFetch):
+        kinds = ", ".join(k.value for k in AfterFetch if k.value)
+        problems.append(f"the step after a fetch must be one of {kinds}, got {s.after_fetch!r}")
+    if not _in_range(s.step_ms, 0, 10_000):
+        problems.append(f"a step must take from 0 to 10,000 ms, got {s.step_ms!r}")
     if s.selection is Selection.NAMES and not s.names:
         problems.append("give at least one Pokémon name for a list selection")
     if s.base_url:

@@ -92,7 +92,21 @@ class EndEvent(NamedTuple):
     card: PokemonCard | None = None
 
 
-TraceEvent = PhaseEvent | RetryEvent | EndEvent
+class StepEvent(NamedTuple):
+    """The job's step after its fetch (see gui.core.steps): when it ran and the CPU it used.
+
+    ``cpu_s`` is the thread's own CPU clock (``time.thread_time``) over the step; for pure-Python
+    work on a GIL build, wall minus CPU is time spent waiting for the GIL. None where not measured.
+    """
+
+    request_id: int
+    step: str  # an AfterFetch value
+    t0: float
+    t1: float
+    cpu_s: float | None = None
+
+
+TraceEvent = PhaseEvent | RetryEvent | EndEvent | StepEvent
 
 
 class EventSink(Protocol):

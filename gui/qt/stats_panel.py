@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from gui.core.segments import SEGMENT_LABELS, Segment
+from gui.core.segments import SEGMENT_LABELS, STEP_SEGMENTS, Segment
 from gui.core.timeline_pieces import ShownRun
 from gui.qt.theme import NOW_LINE_HEX, is_dark, segment_color
 
@@ -43,15 +43,22 @@ class StatsPanel(QWidget):
             form.addRow(name, label)
         legend_box = QGroupBox("Legend")
         legend = QFormLayout(legend_box)
+        self._legend = legend
         for segment in Segment:
             legend.addRow(Swatch(segment), QLabel(SEGMENT_LABELS[segment]))
         legend.addRow(Swatch(None, NOW_LINE_HEX), QLabel("now"))
+        self.show_step_legend(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 8, 4)
         layout.addWidget(stats_box)
         layout.addWidget(legend_box)
         layout.addStretch(1)
         self.setMinimumWidth(220)
+
+    def show_step_legend(self, shown: bool) -> None:
+        """The colours of job steps (computing, the GIL, blocking calls) only where a run has them."""
+        for segment in STEP_SEGMENTS:
+            self._legend.setRowVisible(list(Segment).index(segment), shown)
 
     def show_run(self, live: ShownRun | None) -> None:
         if live is None:

@@ -18,6 +18,10 @@ _SEGMENT_HEX: dict[Segment, str] = {
     Segment.FAILED: "#d55e00",  # vermillion
     Segment.CANCELLED: "#8c8c8c",  # grey
     Segment.RETRYING: "#f5b08a",  # pale vermillion: failure that was recovered from
+    Segment.COMPUTING: "#882255",  # wine: the CPU is busy with our own code
+    Segment.GIL_WAIT: "#d9a6c2",  # pale wine: the same work, waiting its turn for the GIL
+    Segment.BLOCKED: "#332288",  # indigo: a blocking call holds the thread
+    Segment.IN_THREAD: "#88ccee",  # cyan: the same call, waited for in a thread
 }
 
 NOW_LINE_HEX = "#56b4e9"  # sky blue: distinct from every phase colour

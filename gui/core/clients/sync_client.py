@@ -75,7 +75,10 @@ class SyncPokemonClient:
         self.recorder.phase(job.request_id, Phase.STARTED, self.lane or threading.current_thread().name)
         attempt = 0
         while True:
-            delay = end_or_retry(self.recorder, self.policy, job.request_id, attempt, self._attempt(job))
+            answer = self._attempt(job)
+            if job.then is not None and answer[1] is not None:  # fetched a Pokémon: now its step
+                job.then.run(self.recorder, job.request_id, answer[1])
+            delay = end_or_retry(self.recorder, self.policy, job.request_id, attempt, answer)
             if delay is None:
                 return
             if self.cancel.wait(delay):

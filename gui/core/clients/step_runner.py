@@ -1,0 +1,38 @@
+"""Runs a job's step after its fetch (see ``gui.core.steps``) and records when and how it ran."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from gui.core.recorder import Recorder
+from gui.core.steps import AfterFetch, awaited_call, blocking_call, simulate_matchups
+from gui.core.trace import PokemonCard
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """One step for every job of a run; the rounds are fixed in the parent, so every mode (and
+    every worker process) does exactly the same amount of work."""
+
+    kind: AfterFetch
+    rounds: int = 0  # COMPUTE: rounds of the matchup simulation
+    seconds: float = 0.0  # BLOCK and AWAIT_IN_THREAD: how long the call takes
+
+    def run(self, recorder: Recorder, request_id: int, card: PokemonCard) -> None:
+        """On the calling thread (a worker thread, a process, or a coroutine's own loop)."""
+        t0, cpu0 = recorder.now(), time.thread_time()
+        if self.kind is AfterFetch.COMPUTE:
+            simulate_matchups(tuple(value for _, value in card.stats), self.rounds)
+        else:
+            blocking_call(self.seconds)
+        recorder.step(request_id, self.kind, t0, recorder.now(), time.thread_time() - cpu0)
+
+    async def run_async(self, recorder: Recorder, request_id: int, card: PokemonCard) -> None:
+        """In a coroutine: only AWAIT_IN_THREAD gives the loop back; the others hold it, as they would."""
+        if self.kind is not AfterFetch.AWAIT_IN_THREAD:
+            self.run(recorder, request_id, card)
+            return
+        t0 = recorder.now()
+        await awaited_call(self.seconds)
+        recorder.step(request_id, self.kind, t0, recorder.now(), None)
