@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run --mode (or --compare) to the end in the window (no display needed) and save a PNG of it",
     )
     what.add_argument("--history", action="store_true", help="list the kept runs (--json for JSON) and exit")
+    what.add_argument("--list-lessons", action="store_true", help="list the lessons' ids and titles and exit")
     parser.add_argument("--no-history", action="store_true", help="keep no record of this session's runs")
     parser.add_argument("--port", type=int, default=8000, help="with --serve: TCP port on 127.0.0.1 (0 = any free)")
     parser.add_argument("--start", action="store_true", help="window: start --mode as soon as the server is up")
@@ -48,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         return serve_main(args)
     if args.headless:
         return headless_main(args)
+    if args.list_lessons:
+        from gui.headless import list_lessons
+
+        print(list_lessons())
+        return 0
     if args.history:
         from gui.history_cli import history_main
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from gui.core.comparison import parse_modes, same_workload
 from gui.core.engine import Run
 from gui.core.exports import ExportError, ascii_timeline, reports_json, write_chrome_trace, write_csv, write_har
 from gui.core.finished_run import FinishedRun
-from gui.core.registry import MODE_NAMES
+from gui.core.lessons.lesson import lesson_report
+from gui.core.registry import LESSONS, MODE_NAMES, lesson_spec
 from gui.core.run_model import RunModel
 from gui.core.settings import (
     MAX_CONCURRENCY,
@@ -62,6 +64,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MODES",
         help=f"the same workload in each mode, one after another, e.g. {','.join(MODE_NAMES)}",
     )
+    group.add_argument("--lesson", metavar="ID", help="run a lesson's variants and its figure (see --list-lessons)")
     group.add_argument("--json", action="store_true", help="print one JSON report instead of text")
     group.add_argument("--trace", type=Path, help="also write Chrome Trace Event JSON (Perfetto, chrome://tracing)")
     group.add_argument("--csv", type=Path, help="also write one CSV row per request, with every phase time")
@@ -132,10 +135,13 @@ def _finished(run: Run, conditions: NetworkConditions | None) -> FinishedRun:
 
 
 def headless_main(args: argparse.Namespace) -> int:
+    if args.lesson:
+        return lesson_main(args)
     try:
         settings = settings_from_args(args)
         conditions = conditions_from_args(args)
-        plan = same_workload(settings, parse_modes(args.compare)) if args.compare else [settings]
+        plan = same_workload(settings, parse_modes(args.compare)) if args.compare is not None else [settings]
+        check_output_paths(args)
     except (SettingsError, ValueError) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
@@ -165,6 +171,63 @@ def headless_main(args: argparse.Namespace) -> int:
     return 130 if result.interrupted else 0
 
 
+def lesson_main(args: argparse.Namespace) -> int:
+    """--lesson ID: the lesson's variants against its own network, then its figure."""
+    try:
+        spec = lesson_spec(args.lesson)
+    except KeyError as problem:
+        print(f"error: {problem.args[0]}", file=sys.stderr)
+        return 2
+    conditions = NetworkConditions().updated({**spec.conditions, "seed": args.seed})
+    try:
+        check_output_paths(args)
+    except SettingsError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        result = run_headless_comparison(spec.plans(), conditions)
+    except ServerError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    runs = result.runs
+    for run in runs:
+        warning = record_finished(run, enabled=not args.no_history)
+        if warning:
+            print(f"note: {warning}", file=sys.stderr)
+            break
+    if result.interrupted:
+        return 130
+    if write_files(args, runs) is None:
+        return 1
+    report = lesson_report(spec, runs, [reports_json([run]) for run in runs])
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(f"{spec.title}\n\n{spec.narrative}\n")
+        print("\n\n".join(text_report(r) for r in runs))
+        print(f"\n{report['verdict']}")
+    return 0
+
+
+def list_lessons() -> str:
+    return "\n".join(f"{spec.id:<10} {spec.title}" for spec in LESSONS.values())
+
+
+def check_output_paths(args: argparse.Namespace) -> None:
+    """Before any run: a file that could not be written is said now, not after minutes of work."""
+    for flag in ("trace", "csv", "har"):
+        path: Path | None = getattr(args, flag)
+        if path is None:
+            continue
+        folder = path.expanduser().parent
+        if not folder.is_dir():
+            raise SettingsError(f"--{flag} {path}: the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise SettingsError(f"--{flag} {path}: the folder {folder} cannot be written to")
+        if path.is_dir():
+            raise SettingsError(f"--{flag} {path}: that is a folder; give a file name")
+
+
 def write_files(args: argparse.Namespace, runs: list[FinishedRun]) -> list[str] | None:
     """--trace, --csv and --har, each written whole or not at all; None (and one line) on failure."""
     writers = (
@@ -187,7 +250,7 @@ def write_files(args: argparse.Namespace, runs: list[FinishedRun]) -> list[str] 
 
 def comparison_text(runs: list[FinishedRun]) -> str:
     slowest = max(r.wall_s for r in runs)
-    lines = ["comparison (same Pokémon, same network):"]
+    lines = ["comparison (same Pokémon, same network; speed-up over the slowest):"]
     for run in runs:
         speedup = slowest / run.wall_s if run.wall_s > 0 else 0.0
         lines.append(f"  {run.title:<11} {run.wall_s:8.3f} s   {speedup:5.1f}x")

@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gui.core.lessons import gil, io_bound
+from gui.core.lessons.lesson import LessonSpec
 from gui.core.mode_context import ModeContext
 from gui.core.modes import coroutines, processes, sequential, threads
 
@@ -100,3 +102,16 @@ def keys_hint() -> str:
     """ "1-4" for the status bar and the empty timeline."""
     keys = [spec.key for spec in MODES.values()]
     return f"{keys[0]}-{keys[-1]}" if len(keys) > 1 else keys[0]
+
+
+# --- lessons: each runs some of the modes above side by side and proves one point ---------------
+
+LESSONS: dict[str, LessonSpec] = {lesson.id: lesson for lesson in (io_bound.LESSON, gil.LESSON)}
+
+
+def lesson_spec(lesson_id: str) -> LessonSpec:
+    """The lesson ``lesson_id``; a KeyError names the lessons there are."""
+    try:
+        return LESSONS[lesson_id]
+    except KeyError:
+        raise KeyError(f"no lesson {lesson_id!r}; the lessons are {', '.join(LESSONS)}") from None

@@ -62,7 +62,7 @@ def run_app(args: argparse.Namespace) -> int:
     close_on_signals(window)
     log_runs_to_terminal(window)
     try:
-        compare = parse_modes(args.compare) if args.compare else None
+        compare = parse_modes(args.compare) if args.compare is not None else None
     except SettingsError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2

@@ -38,7 +38,7 @@ class CompareTable(QTableWidget):
             header_item.setTextAlignment(side | Qt.AlignmentFlag.AlignVCenter)
             self.setHorizontalHeaderItem(column, header_item)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setStretchLastSection(False)  # the speed-up stays beside the other numbers
         self.verticalHeader().hide()
         self._fit_columns()
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

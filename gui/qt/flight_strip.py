@@ -47,6 +47,7 @@ class FlightStrip(QWidget):
         super().__init__(parent)
         self.time_window = window
         self.live: ShownRun | None = None
+        self.title = ""
         self.now = 0.0
         self._steps: list[tuple[float, int]] = []
         self._seen_changes = -1
@@ -55,8 +56,10 @@ class FlightStrip(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.time_window.changed.connect(self.update)
 
-    def set_run(self, live: ShownRun | None) -> None:
+    def set_run(self, live: ShownRun | None, title: str = "") -> None:
+        """Show ``live``; ``title`` names it when several runs are on screen (the strip shows one)."""
         self.live = live
+        self.title = title
         self._steps, self._seen_changes = [], -1
         self.update()
 
@@ -115,5 +118,7 @@ class FlightStrip(QWidget):
         painter.restore()
         painter.setPen(self.palette().text().color())
         caption = f"in flight\nnow {self.live.model.in_flight}\npeak {self.live.model.peak_in_flight}\nlimit {limit}"
+        if self.title:
+            caption = f"{self.title}\n{caption}"
         painter.fillRect(QRectF(0, 0, GUTTER_W - 2, self.height()), self.palette().window())
         painter.drawText(QRectF(4, 0, GUTTER_W - 8, self.height()), Qt.AlignmentFlag.AlignVCenter, caption)

@@ -57,6 +57,7 @@ STATS_EVERY_FRAMES = 6  # the summary sorts every duration: ~10 times a second i
 CLOSE_GRACE_S = 1.5
 BANNER_MS = 2500
 EXPLAIN_MIN_H = 270
+SAME_SPEED = 1.05  # runs closer than this are "about the same", not "1.0× faster"
 
 
 class MainWindow(QMainWindow):
@@ -253,6 +254,7 @@ class MainWindow(QMainWindow):
         self._spawn(self.server_ctl.start())
 
     def _on_server_ready(self) -> None:
+        self.settings_panel.url.setPlaceholderText(f"e.g. {self.server_ctl.base_url}")  # the real port
         self.statusBar().showMessage(f"Ready. Click a mode (or press {keys_hint()}), or Compare (C).", 5000)
         pending, self._pending = self._pending, None
         if pending is not None:
@@ -338,7 +340,7 @@ class MainWindow(QMainWindow):
             self.timeline.add_run(live)
         else:
             self.timeline.set_runs(self.lab.shown)
-        self.strip.set_run(live)
+        self.strip.set_run(live, MODES[live.settings.mode].title if len(self.lab.shown) > 1 else "")
         settings = live.settings
         notes = "  ".join([*settings.notes, *advice(settings)])
         step = ""
@@ -374,7 +376,7 @@ class MainWindow(QMainWindow):
         """Runs from the history, on one axis like a comparison (a live run is stopped first)."""
         self.lab.stop()
         self.timeline.set_runs(runs)
-        self.strip.set_run(runs[-1] if runs else None)
+        self.strip.set_run(runs[-1] if runs else None, runs[-1].title if len(runs) > 1 else "")
         self.strip.refresh()
         self.timeline.refresh()
         self.stats.show_run(runs[-1] if runs else None)
@@ -481,10 +483,11 @@ class MainWindow(QMainWindow):
             fastest = min(runs, key=lambda r: r.wall_s)
             slowest = max(runs, key=lambda r: r.wall_s)
             factor = slowest.wall_s / fastest.wall_s if fastest.wall_s > 0 else 0.0
-            self.statusBar().showMessage(
-                f"Comparison done: {fastest.title} fastest ({fastest.wall_s:.2f} s), {factor:.1f}× {slowest.title}. "
-                "Click a row of the table to explain that run."
-            )
+            if factor < SAME_SPEED:
+                result = f"all took about the same time ({fastest.wall_s:.2f} s)"
+            else:
+                result = f"{fastest.title} fastest ({fastest.wall_s:.2f} s), {factor:.1f}× faster than {slowest.title}"
+            self.statusBar().showMessage(f"Comparison done: {result}. Click a row of the table to explain that run.")
         self.comparison_finished.emit(runs)
 
     # --- lifecycle ----------------------------------------------------------------------------

@@ -36,8 +36,9 @@ def test_a_comparison_writes_csv_har_and_trace_for_every_run(tmp_path: Path) -> 
 def test_an_unwritable_path_gets_one_line_and_leaves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "spans.csv"
     done = main_py("--headless", "-n", "3", "--latency-ms", "5", "--csv", str(target))
-    assert done.returncode == 1
-    assert "cannot write" in done.stderr and str(target) in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr and str(target) in done.stderr and "Traceback" not in done.stderr
+    assert "fetching" not in done.stderr, "the run started although its file could never be written"
     assert not target.parent.exists()
 
 

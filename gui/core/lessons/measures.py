@@ -1,0 +1,33 @@
+"""Measurements lessons share, taken from a run's own spans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+    from gui.core.finished_run import FinishedRun
+
+
+def speedup(baseline: FinishedRun, run: FinishedRun) -> float:
+    """How many times faster than ``baseline`` (wall time over wall time)."""
+    return baseline.wall_s / run.wall_s if run.wall_s > 0 else 0.0
+
+
+def compute_span_s(run: FinishedRun) -> float:
+    """From the first computing step's start to the last one's end: the time the CPU work took,
+    without the process start-up or the fetches before it."""
+    steps = [step for span in run.model.spans for step in span.steps]
+    if not steps:
+        return 0.0
+    return max(s.t1 for s in steps) - min(s.t0 for s in steps)
+
+
+def step_totals(run: FinishedRun) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) summed over every step of every request."""
+    steps = [step for span in run.model.spans for step in span.steps]
+    return sum(s.t1 - s.t0 for s in steps), sum(s.cpu_s or 0.0 for s in steps)
+
+
+def by_name(names: Sequence[str], runs: Sequence[FinishedRun]) -> dict[str, FinishedRun]:
+    return dict(zip(names, runs, strict=True))
