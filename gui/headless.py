@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gui.core.comparison import parse_modes, same_workload
+from gui.core.comparison_table import comparison_rows
 from gui.core.engine import Run
 from gui.core.exports import ExportError, ascii_timeline, reports_json, write_chrome_trace, write_csv, write_har
 from gui.core.finished_run import FinishedRun
@@ -92,11 +93,6 @@ def settings_from_args(args: argparse.Namespace) -> RunSettings:
 class HeadlessResult:
     runs: list[FinishedRun]  # one, or a comparison's runs in the order asked
     interrupted: bool
-
-
-def run_headless(settings: RunSettings, conditions: NetworkConditions | None) -> HeadlessResult:
-    """One run: start the local server (unless a base URL is given), run, and summarise."""
-    return run_headless_comparison([settings], conditions)
 
 
 def run_headless_comparison(runs: list[RunSettings], conditions: NetworkConditions | None) -> HeadlessResult:
@@ -249,11 +245,10 @@ def write_files(args: argparse.Namespace, runs: list[FinishedRun]) -> list[str] 
 
 
 def comparison_text(runs: list[FinishedRun]) -> str:
-    slowest = max(r.wall_s for r in runs)
-    lines = ["comparison (same Pokémon, same network; speed-up over the slowest):"]
-    for run in runs:
-        speedup = slowest / run.wall_s if run.wall_s > 0 else 0.0
-        lines.append(f"  {run.title:<11} {run.wall_s:8.3f} s   {speedup:5.1f}x")
+    lines = ["comparison (same Pokémon, same network; speed-up over the slowest complete run):"]
+    for row in comparison_rows(runs):
+        speedup = f"{row.speedup:5.1f}x" if row.speedup is not None else "stopped"
+        lines.append(f"  {row.title:<11} {row.wall_s:8.3f} s   {speedup}")
     return "\n".join(lines)
 
 

@@ -9,7 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 from gui.core.finished_run import FinishedRun
-from gui.core.history import History, HistoryEntry, HistoryUnavailable, default_history_path, open_history
+from gui.core.history import (
+    History,
+    HistoryEntry,
+    HistoryUnavailable,
+    default_history_path,
+    open_history,
+    size_text,
+)
 
 # (heading, width, align) of each column of the table, in order.
 _COLUMNS: tuple[tuple[str, int, str], ...] = (
@@ -49,7 +56,7 @@ def _read(path: Path) -> tuple[list[HistoryEntry], int]:
 
 
 def history_table(entries: list[HistoryEntry], path: Path, size_bytes: int) -> str:
-    lines = [f"Run history: {path} ({_size_text(size_bytes)}, {len(entries)} run{'s' * (len(entries) != 1)})", ""]
+    lines = [f"Run history: {path} ({size_text(size_bytes)}, {len(entries)} run{'s' * (len(entries) != 1)})", ""]
     if not entries:
         lines.append("No runs kept yet: every run that finishes or is stopped will appear here.")
         return "\n".join(lines)
@@ -75,14 +82,6 @@ def _cells(entry: HistoryEntry) -> list[str]:
 
 def _row(cells: list[str]) -> str:
     return "  ".join(f"{cell:{align}{width}}" for cell, (_, width, align) in zip(cells, _COLUMNS, strict=True)).rstrip()
-
-
-def _size_text(size_bytes: int) -> str:
-    if size_bytes < 1024:
-        return f"{size_bytes} bytes"
-    if size_bytes < 1024 * 1024:
-        return f"{size_bytes / 1024:.1f} KB"
-    return f"{size_bytes / (1024 * 1024):.1f} MB"
 
 
 def record_finished(run: FinishedRun, enabled: bool) -> str | None:

@@ -43,22 +43,36 @@ class ComparisonRow:
     p50_ms: float | None
     p95_ms: float | None
     errors: int  # requests that finally failed (retried ones that then succeeded are not counted)
-    speedup: float  # the slowest run's wall time / this one's: the slowest is exactly 1.0
-    fastest: bool  # the shortest wall time of the comparison (the first of a tie)
+    speedup: float | None  # the slowest complete run's wall / this one's (slowest 1.0); None: stopped
+    fastest: bool  # the shortest wall time among complete runs (the first of a tie)
 
 
 def comparison_rows(runs: Sequence[FinishedRun]) -> list[ComparisonRow]:
     """One row per run, in the order given."""
-    if not runs:
-        return []
-    slowest_s = max(run.wall_s for run in runs)
-    fastest = min(range(len(runs)), key=lambda i: runs[i].wall_s)
-    return [_row(run, slowest_s, i == fastest) for i, run in enumerate(runs)]
+    complete = [i for i, run in enumerate(runs) if is_complete(run)]
+    if not complete:
+        return [_row(run, None, False) for run in runs]
+    slowest_s = max(runs[i].wall_s for i in complete)
+    fastest = min(complete, key=lambda i: runs[i].wall_s)
+    return [_row(run, slowest_s if i in complete else None, i == fastest) for i, run in enumerate(runs)]
 
 
-def _row(run: FinishedRun, slowest_s: float, fastest: bool) -> ComparisonRow:
+def is_complete(run: FinishedRun) -> bool:
+    """Every request ended by itself: a stopped run's short wall time would be no speed at all."""
+    return run.summary.cancelled == 0 and run.error is None
+
+
+def fastest_and_slowest(runs: Sequence[FinishedRun]) -> tuple[FinishedRun, FinishedRun] | None:
+    """The quickest and the slowest complete runs, or None when no run is complete."""
+    complete = [run for run in runs if is_complete(run)]
+    if not complete:
+        return None
+    return min(complete, key=lambda r: r.wall_s), max(complete, key=lambda r: r.wall_s)
+
+
+def _row(run: FinishedRun, slowest_s: float | None, fastest: bool) -> ComparisonRow:
     summary = run.summary
-    speedup = slowest_s / run.wall_s if run.wall_s > 0 else 1.0
+    speedup = None if slowest_s is None else (slowest_s / run.wall_s if run.wall_s > 0 else 1.0)
     return ComparisonRow(
         title=run.title,
         requests=summary.requests,

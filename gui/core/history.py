@@ -274,11 +274,11 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
     db.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
     try:
         yield
+        db.execute("COMMIT")  # inside the try: a failed commit (a full disk) is rolled back too
     except BaseException:
         if db.in_transaction:  # SQLite may already have rolled back (a full disk, an I/O error)
             db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
 
 
 def _open_checked(path: Path, timeout_s: float) -> sqlite3.Connection:
@@ -329,3 +329,12 @@ def _trouble_of(error: sqlite3.Error) -> Trouble:
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return Trouble.CORRUPT
     return Trouble.UNREADABLE
+
+
+def size_text(size_bytes: int) -> str:
+    """ "64.4 KB": a file size for people."""
+    if size_bytes < 1024:
+        return f"{size_bytes} bytes"
+    if size_bytes < 1024 * 1024:
+        return f"{size_bytes / 1024:.1f} KB"
+    return f"{size_bytes / (1024 * 1024):.1f} MB"

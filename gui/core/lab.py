@@ -87,6 +87,7 @@ class Lab:
     ) -> LiveRun:
         """Start a run now, cancelling the current one (or comparison) if it is still going."""
         self.stop()
+        self.comparing = None  # a stopped comparison still winding down is no longer the window's
         self.shown = []
         return self._launch(settings, base_url, network, conditions)
 
@@ -156,6 +157,11 @@ class Lab:
     @property
     def comparison_running(self) -> bool:
         return self.comparing is not None and not self.comparing.done()
+
+    @property
+    def active(self) -> bool:
+        """A run is going, or a comparison is between two of its runs: Stop has something to stop."""
+        return self.comparison_running or (self.current is not None and self.current.running)
 
     @property
     def busy(self) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, fields
 from typing import Any
 
-from gui.core.export import span_record
+from gui.core.exports import span_record
 from gui.core.finished_run import FinishedRun
 from gui.core.jobs import Job
 from gui.core.run_model import RunModel

@@ -19,7 +19,6 @@ from gui.cli import build_parser
 from gui.core.comparison import parse_modes
 from gui.core.history import open_history
 from gui.core.lab import LiveRun
-from gui.core.settings import SettingsError
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window
 from gui.qt.platform_check import platform_problem
@@ -39,7 +38,8 @@ def run_app(args: argparse.Namespace) -> int:
         return 1
     try:
         conditions = conditions_from_args(args)
-    except ValueError as error:
+        compare = parse_modes(args.compare) if args.compare is not None else None
+    except ValueError as error:  # SettingsError is a ValueError too
         print(f"error: {error}", file=sys.stderr)
         return 2
 
@@ -61,11 +61,6 @@ def run_app(args: argparse.Namespace) -> int:
     window.start_server()
     close_on_signals(window)
     log_runs_to_terminal(window)
-    try:
-        compare = parse_modes(args.compare) if args.compare is not None else None
-    except SettingsError as problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
     if compare:
         window.set_compare_modes(compare)
     if args.start and not args.screenshot:  # begins as soon as the local server is ready

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,17 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.finished_run import FinishedRun
-from gui.core.history import History, HistoryEntry, HistoryUnavailable
+from gui.core.history import History, HistoryEntry, HistoryUnavailable, size_text
 from gui.core.registry import MODES
 
 COLUMNS = ("When", "Mode", "Requests", "At once", "Network", "Wall", "Efficiency")
-
-
-def size_text(size_bytes: int) -> str:
-    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
-        if size_bytes >= scale:
-            return f"{size_bytes / scale:.1f} {unit}"
-    return f"{size_bytes} bytes"
 
 
 class HistoryPanel(QWidget):
@@ -83,14 +76,18 @@ class HistoryPanel(QWidget):
         self._update_buttons()
 
     def reload(self) -> None:
+        """Fill the list again; the runs that were selected stay selected (by id, not by row)."""
         if self.history is None:
             return
+        chosen = set(self.selected_ids())
         try:
             self.entries = self.history.list()
             size = self.history.size_bytes()
         except HistoryUnavailable as problem:
             self._turn_off(str(problem))
             return
+        blocker = QSignalBlocker(self.table)  # refilling is not the user choosing runs
+        self.table.clearSelection()
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             for column, text in enumerate(self._cells(entry)):
@@ -98,6 +95,11 @@ class HistoryPanel(QWidget):
                 if column in (2, 3, 5, 6):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row, entry in enumerate(self.entries):
+            if entry.id in chosen:
+                self.table.selectionModel().select(self.table.model().index(row, 0), flags)
+        blocker.unblock()
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.info.setText(

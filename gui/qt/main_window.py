@@ -9,7 +9,7 @@ The server has its controller (``ServerController``); the runs live in the Qt-fr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.comparison import same_workload
+from gui.core.comparison_table import fastest_and_slowest
 from gui.core.dataset import pokedex
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History
@@ -232,7 +233,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
 
-    def _action(self, toolbar: QToolBar, text: str, key: str, tip: str, slot: object) -> QAction:
+    def _action(self, toolbar: QToolBar, text: str, key: str, tip: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(key))
         action.setToolTip(tip)
@@ -355,7 +356,7 @@ class MainWindow(QMainWindow):
         self.run_started.emit(live)
 
     def stop_run(self) -> None:
-        if self.lab.current is not None and self.lab.current.running:
+        if self.lab.active:
             self.lab.stop()
             self.statusBar().showMessage("Stopping: queued requests will not start…")
 
@@ -387,7 +388,7 @@ class MainWindow(QMainWindow):
 
     def _on_history_selection(self) -> None:
         """Selecting kept runs shows them at once, unless a run is going (Show selected stops it)."""
-        if self.lab.current is not None and self.lab.current.running:
+        if self.lab.active:
             self.statusBar().showMessage("A run is going: press Show selected to stop it and see the kept runs.", 4000)
             return
         self.history_panel.show_selected()
@@ -446,17 +447,18 @@ class MainWindow(QMainWindow):
         self.timeline.refresh()
         self.strip.refresh()
         self._frame += 1
-        if live is not None and (self._frame % STATS_EVERY_FRAMES == 0 or not live.running):
+        on_screen = live is not None and live in self.timeline.runs
+        if live is not None and on_screen and (self._frame % STATS_EVERY_FRAMES == 0 or not live.running):
             self.stats.show_run(live)
         if live is None or (not live.running and not self.lab.busy):
             self.timer.stop()
 
     def _on_run_finished(self, live: LiveRun) -> None:
-        if live is not self.lab.current:
-            return
-        self.on_frame()  # takes the last events and shows the final stats
         finished = live.finished_run()
-        self.history_panel.record(finished)  # does nothing when the history is off
+        self.history_panel.record(finished)  # every run that ends is kept, replaced ones too
+        if live is not self.lab.current or live not in self.timeline.runs:
+            return  # replaced by another run, or by kept runs shown meanwhile: not on screen any more
+        self.on_frame()  # takes the last events and shows the final stats
         self.explain.show_run(finished)
         on_screen = self.finished_on_screen()
         self.compare_table.show_runs(on_screen if len(on_screen) > 1 else [])
@@ -474,19 +476,28 @@ class MainWindow(QMainWindow):
         self.run_finished.emit(live)
 
     def _on_comparison_done(self, task: asyncio.Task[None]) -> None:
-        if self._closing:
+        if self._closing or task is not self.lab.comparing:
+            return  # closing, or a newer run replaced this comparison: its own buttons stand
+        if not task.cancelled() and task.exception() is not None:
+            self.stop_action.setEnabled(False)
+            self.statusBar().showMessage(f"The comparison stopped: {task.exception()}")
             return
         self.stop_action.setEnabled(False)
         runs = self.finished_on_screen()
         if len(runs) > 1:
             self.docks["compare"].raise_()
-            fastest = min(runs, key=lambda r: r.wall_s)
-            slowest = max(runs, key=lambda r: r.wall_s)
-            factor = slowest.wall_s / fastest.wall_s if fastest.wall_s > 0 else 0.0
-            if factor < SAME_SPEED:
-                result = f"all took about the same time ({fastest.wall_s:.2f} s)"
+            ends = fastest_and_slowest(runs)
+            if ends is None:
+                result = "no run went to the end"
             else:
-                result = f"{fastest.title} fastest ({fastest.wall_s:.2f} s), {factor:.1f}× faster than {slowest.title}"
+                fastest, slowest = ends
+                factor = slowest.wall_s / fastest.wall_s if fastest.wall_s > 0 else 0.0
+                if factor < SAME_SPEED:
+                    result = f"all took about the same time ({fastest.wall_s:.2f} s)"
+                else:
+                    result = (
+                        f"{fastest.title} fastest ({fastest.wall_s:.2f} s), {factor:.1f}× faster than {slowest.title}"
+                    )
             self.statusBar().showMessage(f"Comparison done: {result}. Click a row of the table to explain that run.")
         self.comparison_finished.emit(runs)
 
@@ -511,7 +522,7 @@ class MainWindow(QMainWindow):
         if not self._closing:
             self._closing = True
             self.statusBar().showMessage("Closing: stopping the run and the local server…")
-            asyncio.ensure_future(self._shutdown())
+            self._closing_task = asyncio.ensure_future(self._shutdown())  # a strong reference until closed
 
     async def _shutdown(self) -> None:
         self.timer.stop()

@@ -107,8 +107,13 @@ class TimelineView(QWidget):
     def _update_rows(self) -> None:
         for index, run in enumerate(self.runs):
             if len(run.model.lanes) != len(self._lanes[index]):
-                self._lanes[index] = sorted_lanes(run.model)
-                self._row_of_lane[index] = {lane: row for row, lane in enumerate(self._lanes[index])}
+                lanes = sorted_lanes(run.model)
+                if lanes[: len(self._lanes[index])] != self._lanes[index]:
+                    # A new lane sorted in before others (e.g. "pid 200" after "pid 310"): flattened
+                    # bars carry their row, so they are flattened again in the new order.
+                    self._layer.forget()
+                self._lanes[index] = lanes
+                self._row_of_lane[index] = {lane: row for row, lane in enumerate(lanes)}
 
     # --- geometry -------------------------------------------------------------------------
 

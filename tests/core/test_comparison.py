@@ -56,3 +56,28 @@ def test_headless_compare_prints_one_report_per_mode_in_order_with_the_same_poke
     sequential = runs[0]["summary"]["wall_s"]
     for run in runs[1:]:
         assert sequential / run["summary"]["wall_s"] >= 5, f"{run['settings']['mode']} not 5x faster"
+
+
+def test_a_stopped_run_is_never_the_fastest_and_has_no_speed_up() -> None:
+    from gui.core.comparison_table import comparison_rows, fastest_and_slowest
+    from gui.core.engine import Run
+    from gui.core.finished_run import FinishedRun
+    from gui.core.run_model import RunModel
+    from gui.core.stats import summarize
+    from gui.core.trace import BatchSink
+
+    plans = same_workload(make_settings(count=8, concurrency=2), ["threads", "asyncio"])
+    complete = run_headless_comparison(plans, NetworkConditions(latency_ms=20)).runs
+    stopped_settings = make_settings(mode="sequential", count=8)
+    run = Run(stopped_settings, "http://127.0.0.1:9/api/v2", BatchSink())  # never run: every request cancelled
+    run.cancel()
+    model = RunModel(run.jobs)
+    for span in model.spans:
+        span.status = span.status.CANCELLED
+    summary = summarize(model, stopped_settings, 0.001, None)
+    stopped = FinishedRun(stopped_settings, model, summary, 0.0, None)
+    rows = comparison_rows([stopped, *complete])
+    assert rows[0].speedup is None and not rows[0].fastest
+    assert max(r.speedup or 0 for r in rows[1:]) >= 1.0 and min(r.speedup or 0 for r in rows[1:]) == 1.0
+    ends = fastest_and_slowest([stopped, *complete])
+    assert ends is not None and stopped not in ends

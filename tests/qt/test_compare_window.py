@@ -107,3 +107,42 @@ def test_exports_write_what_is_on_screen_and_a_bad_path_gets_a_message(
     assert "cannot write" in window.statusBar().currentMessage()
     assert not (tmp_path / "no-such-folder").exists()
     assert all(s.status is Status.OK for r in runs for s in r.model.spans)
+
+
+def test_stop_between_comparison_runs_ends_the_comparison(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.count.setValue(6)
+    window.start_comparison(["threads", "asyncio"])
+    loop.until(lambda: window.lab.comparing is not None and window.lab.comparison_running)
+    assert window.lab.active
+    window.stop_run()
+    comparing = window.lab.comparing
+    assert comparing is not None
+    loop.until(comparing.done)
+    loop.until(lambda: not window.lab.busy)
+    assert [live.settings.mode for live in window.lab.shown] in ([], ["threads"]), "the comparison went on"
+    assert not window.stop_action.isEnabled()
+
+
+def test_a_new_run_started_over_a_comparison_keeps_its_stop_button(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.count.setValue(30)
+    window.settings_panel.workers.setValue(2)
+    window.start_comparison(["threads", "asyncio"])
+    loop.until(lambda: window.lab.current is not None and window.lab.current.running)
+    first = window.lab.current
+    window.start_mode("asyncio")
+    loop.until(lambda: window.lab.current is not first and window.lab.current is not None)
+    comparing = window.lab.comparing
+    loop.until(lambda: comparing is None or comparing.done())
+    assert window.lab.current.running and window.stop_action.isEnabled()
+    loop.until(lambda: not window.lab.current.running)
+    kept = [e.mode for e in window.history_panel.entries]
+    assert "threads" in kept, "the replaced threads run was not kept in the history"
+
+
+def test_after_a_delete_no_other_run_is_left_selected(window: MainWindow, loop: LoopRunner) -> None:
+    compare(window, loop, ["threads", "asyncio"], count=4)
+    panel = window.history_panel
+    panel.table.selectRow(0)
+    panel.delete_selected()
+    assert len(panel.entries) == 1 and panel.selected_ids() == []
+    assert not panel.delete_button.isEnabled()
