@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -67,14 +68,19 @@ def level_steps(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:
     return steps
 
 
-def ideal_lower_bound_s(requests: int, concurrency: int, network: KnownNetwork, body_bytes: float) -> float:
-    """ceil(N / C) waves, each at least one latency plus one body at the bandwidth."""
+def ideal_lower_bound_s(
+    requests: int, concurrency: int, network: KnownNetwork, body_bytes: float, step_s: float = 0.0, cores: int = 0
+) -> float:
+    """ceil(N / C) waves, each at least one latency plus one body at the bandwidth, plus the job's
+    step after its fetch. CPU work can run on at most ``cores`` at once (0: the step needs no core)."""
     if network.server_max:
         concurrency = min(concurrency, network.server_max)
+    if cores:
+        concurrency = min(concurrency, cores)
     per_request = network.latency_ms / 1000.0
     if network.bandwidth_kbps:
         per_request += body_bytes / (network.bandwidth_kbps * 1024)
-    return math.ceil(requests / concurrency) * per_request
+    return math.ceil(requests / concurrency) * (per_request + step_s)
 
 
 def error_label(span: Span) -> str:
@@ -92,7 +98,11 @@ def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: Kn
     failed = [s for s in spans if s.status.is_failure]
     body = sum(s.bytes for s in ok) / len(ok) if ok else 0.0
     # Of the work really done: a stopped run is compared with the best time for what it finished.
-    ideal = ideal_lower_bound_s(len(finished), settings.workers, network, body) if network and finished else None
+    ideal = None
+    if network and finished:
+        step_s = settings.step_ms / 1000 if settings.after_fetch else 0.0
+        cores = (os.cpu_count() or 1) if settings.after_fetch == "compute" else 0
+        ideal = ideal_lower_bound_s(len(finished), settings.workers, network, body, step_s, cores) or None
     ms = [d * 1000 for d in durations]
     return RunSummary(
         requests=len(spans),

@@ -19,6 +19,7 @@ from gui.cli import build_parser
 from gui.core.comparison import parse_modes
 from gui.core.history import open_history
 from gui.core.lab import LiveRun
+from gui.core.registry import LESSONS
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window
 from gui.qt.platform_check import platform_problem
@@ -63,12 +64,24 @@ def run_app(args: argparse.Namespace) -> int:
     log_runs_to_terminal(window)
     if compare:
         window.set_compare_modes(compare)
+    if args.lesson:
+        if args.lesson not in LESSONS:
+            print(f"error: no lesson {args.lesson!r}; the lessons are {', '.join(LESSONS)}", file=sys.stderr)
+            return 2
+        window.open_lesson(args.lesson)
     if args.start and not args.screenshot:  # begins as soon as the local server is ready
-        window.start_comparison(compare) if compare else window.start_mode(args.mode)
+        if args.lesson:
+            window.start_lesson(args.lesson)
+        elif compare:
+            window.start_comparison(compare)
+        else:
+            window.start_mode(args.mode)
     exit_code = 0
     with loop:
         if args.screenshot:
-            exit_code = loop.run_until_complete(take_screenshot(window, compare or [args.mode], args.screenshot))
+            exit_code = loop.run_until_complete(
+                take_screenshot(window, compare or [args.mode], args.screenshot, args.lesson)
+            )
         else:
             loop.run_until_complete(window.closed)
             save_window(window, store)
@@ -143,21 +156,29 @@ def apply_cli_settings(window: MainWindow, args: argparse.Namespace, explicit: s
         window.timeline.set_per_request(True)
 
 
-async def take_screenshot(window: MainWindow, modes: list[str], path: Path) -> int:
-    """Run ``modes`` (one, or a comparison) to the end, then save a PNG of the whole window."""
+async def take_screenshot(window: MainWindow, modes: list[str], path: Path, lesson: str | None = None) -> int:
+    """Run ``modes`` (one, a comparison, or a lesson) to the end, then save a PNG of the whole window."""
     finished: asyncio.Future[object] = asyncio.get_running_loop().create_future()
 
     def on_finished(result: object) -> None:
         if not finished.done():
             finished.set_result(result)
 
-    (window.comparison_finished if len(modes) > 1 else window.run_finished).connect(on_finished)
+    if lesson:
+        window.lesson_finished.connect(on_finished)
+    else:
+        (window.comparison_finished if len(modes) > 1 else window.run_finished).connect(on_finished)
     await window.server_ready.wait()
     if window.server_error:
         print(f"error: {window.server_error}", file=sys.stderr)
         await _close(window)
         return 1
-    window.start_comparison(modes) if len(modes) > 1 else window.start_mode(modes[0])
+    if lesson:
+        window.start_lesson(lesson)
+    elif len(modes) > 1:
+        window.start_comparison(modes)
+    else:
+        window.start_mode(modes[0])
     if window.settings_panel.problem.isVisible():
         print(f"error: {window.settings_panel.problem.text()}", file=sys.stderr)
         await _close(window)

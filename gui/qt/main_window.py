@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.comparison import same_workload
-from gui.core.comparison_table import fastest_and_slowest
+from gui.core.comparison_table import fastest_and_slowest, is_complete
 from gui.core.dataset import pokedex
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History
 from gui.core.lab import Lab, LiveRun
-from gui.core.registry import MODE_NAMES, MODES, keys_hint
+from gui.core.lessons.lesson import LessonSpec
+from gui.core.registry import LESSONS, MODE_NAMES, MODES, keys_hint, lesson_spec
 from gui.core.run_model import Span
 from gui.core.settings import RunSettings, advice
 from gui.core.stats import KnownNetwork
@@ -45,6 +46,7 @@ from gui.qt.explain_panel import ExplainPanel
 from gui.qt.exporting import EXPORTS, ExportKind, export_runs
 from gui.qt.flight_strip import FlightStrip
 from gui.qt.history_panel import HistoryPanel
+from gui.qt.lesson_page import LessonPage
 from gui.qt.pokemon_card import PokemonCard
 from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
     run_started = Signal(object)  # the LiveRun that just started
     run_finished = Signal(object)  # the LiveRun that just ended
     comparison_finished = Signal(object)  # list[FinishedRun], in the order run
+    lesson_finished = Signal(object)  # the LessonFigures of a lesson that ran to the end (None: stopped)
 
     def __init__(
         self,
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
         self.server_ctl = ServerController(conditions, self.settings_panel.conditions)
         self.server = self.server_ctl.server
         self._pending: list[str] | None = None  # modes asked for before the server was up
+        self._pending_lesson: str | None = None
         self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
         self._frame = 0
         self._closing = False
@@ -95,6 +99,8 @@ class MainWindow(QMainWindow):
         self.explain = ExplainPanel()
         self.compare_table = CompareTable()
         self.history_panel = HistoryPanel(history, history_problem)
+        self.lesson_page = LessonPage()
+        self.lesson: LessonSpec | None = None  # the lesson whose variants are running or shown
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
         self._build_actions()
@@ -118,6 +124,8 @@ class MainWindow(QMainWindow):
         self.timeline.span_clicked.connect(self.show_card)
         self.compare_table.run_selected.connect(self._on_compared_run_selected)
         self.history_panel.show_runs.connect(self.show_recorded)
+        self.lesson_page.run_requested.connect(self.start_lesson)
+        self.lesson_page.try_requested.connect(self.try_lesson)
         self.history_panel.table.itemSelectionChanged.connect(self._on_history_selection)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
@@ -140,12 +148,17 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(settings_scroll)
         splitter.addWidget(center)
-        splitter.addWidget(self.stats)
+        stats_scroll = QScrollArea()  # the legend grows with a lesson's colours: scroll, never push
+        stats_scroll.setWidget(self.stats)
+        stats_scroll.setWidgetResizable(True)
+        stats_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter.addWidget(stats_scroll)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([250, 900, 230])
         self.setCentralWidget(splitter)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
+            ("lesson", "Lesson", self.lesson_page, Qt.DockWidgetArea.BottomDockWidgetArea),
             ("compare", "Comparison", self.compare_table, Qt.DockWidgetArea.BottomDockWidgetArea),
             ("explain", "Explain", self.explain, Qt.DockWidgetArea.BottomDockWidgetArea),
             ("history", "History", self.history_panel, Qt.DockWidgetArea.BottomDockWidgetArea),
@@ -158,6 +171,7 @@ class MainWindow(QMainWindow):
             )
             self.addDockWidget(area, dock)
             self.docks[name] = dock
+        self.tabifyDockWidget(self.docks["lesson"], self.docks["compare"])
         self.tabifyDockWidget(self.docks["compare"], self.docks["explain"])
         self.tabifyDockWidget(self.docks["explain"], self.docks["history"])
         self.docks["explain"].raise_()
@@ -226,6 +240,13 @@ class MainWindow(QMainWindow):
         run_menu = self.menuBar().addMenu("&Run")
         for action in [*self.mode_actions.values(), self.compare_action, self.stop_action]:
             run_menu.addAction(action)
+        lessons_menu = self.menuBar().addMenu("&Lessons")
+        self.lesson_actions: dict[str, QAction] = {}
+        for number, spec in enumerate(LESSONS.values(), start=1):
+            action = lessons_menu.addAction(f"{number}. {spec.title}")
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, lesson=spec.id: self.open_lesson(lesson))
+            self.lesson_actions[spec.id] = action
         view_menu = self.menuBar().addMenu("&View")
         for action in (self.fit_action, self.per_request_action):
             view_menu.addAction(action)
@@ -258,10 +279,16 @@ class MainWindow(QMainWindow):
         self.settings_panel.url.setPlaceholderText(f"e.g. {self.server_ctl.base_url}")  # the real port
         self.statusBar().showMessage(f"Ready. Click a mode (or press {keys_hint()}), or Compare (C).", 5000)
         pending, self._pending = self._pending, None
-        if pending is not None:
+        if self._pending_lesson is not None:
+            lesson, self._pending_lesson = self._pending_lesson, None
+            self.start_lesson(lesson)
+        elif pending is not None:
             self.start_comparison(pending) if len(pending) > 1 else self.start_mode(pending[0])
 
     def _apply_network(self) -> None:
+        if self.lesson is not None and self.lab.active:
+            self.statusBar().showMessage("A lesson plays its own network: the panel's applies after it.", 4000)
+            return
         if self.server_ctl.running and not self._closing:
             self._spawn(self.server_ctl.apply_now())
 
@@ -279,7 +306,42 @@ class MainWindow(QMainWindow):
         self.mode_actions[mode].setChecked(True)
         plans = self._plans([mode])
         if plans is not None:
+            self.lesson = None
             self._spawn(self._start(plans, self._stop_banner(MODES[mode].title)))
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """Show a lesson's page (its story and its Run button); nothing runs until asked."""
+        spec = lesson_spec(lesson_id)
+        self.lesson_page.show_lesson(spec)
+        self.docks["lesson"].show()
+        self.docks["lesson"].raise_()
+        self.statusBar().showMessage(f"Lesson: {spec.title}. Press Run the lesson when ready.", 5000)
+
+    def start_lesson(self, lesson_id: str) -> None:
+        """Run every variant of a lesson in turn, on the lesson's own network, then show its figure."""
+        spec = lesson_spec(lesson_id)
+        if self.lesson_page.lesson is not spec:
+            self.open_lesson(lesson_id)
+        if self._closing:
+            return
+        if not self.server_ready.is_set():
+            self.lesson_page.show_problem("The lesson starts when the local server is ready…")
+            self._pending_lesson = lesson_id
+            return
+        self.lesson = spec
+        self._spawn(self._start(spec.plans(), self._stop_banner(f"lesson {spec.id}"), spec.conditions))
+
+    def try_lesson(self, lesson_id: str) -> None:
+        """Load the lesson's last variant (settings and network) into the panel for free play."""
+        spec = lesson_spec(lesson_id)
+        plans = spec.plans()
+        self.settings_panel.load(plans[-1], spec.conditions)
+        self.mode_actions[plans[-1].mode].setChecked(True)
+        self.set_compare_modes([v.mode for v in spec.variants])
+        self.statusBar().showMessage(
+            f"The lesson's settings are in the panel on the left: change one, then press a mode key "
+            f"or C to compare {', '.join(v.mode for v in spec.variants)}."
+        )
 
     def start_comparison(self, modes: Sequence[str] | None = None) -> None:
         """Run the same workload in each mode (default: the ones ticked under Compare), in turn."""
@@ -289,6 +351,7 @@ class MainWindow(QMainWindow):
             return
         plans = self._plans(chosen)
         if plans is not None:
+            self.lesson = None
             self._spawn(self._start(plans, self._stop_banner("a comparison")))
 
     def _plans(self, modes: list[str]) -> list[RunSettings] | None:
@@ -314,7 +377,8 @@ class MainWindow(QMainWindow):
             return f"{MODES[previous.settings.mode].title} run stopped — now {what}"
         return ""
 
-    async def _start(self, plans: list[RunSettings], banner: str) -> None:
+    async def _start(self, plans: list[RunSettings], banner: str, overrides: dict[str, Any] | None = None) -> None:
+        """Play the network (a lesson's ``overrides`` win over the panel's) and start the run or runs."""
         network: KnownNetwork | None = None
         conditions: dict[str, Any] | None = None
         base_url = plans[0].base_url
@@ -322,7 +386,8 @@ class MainWindow(QMainWindow):
             if not self.server_ctl.running:
                 self.statusBar().showMessage(f"Not started: {self.server_error or 'the local server is not running'}")
                 return
-            network, conditions = await self.server_ctl.play()
+            self.server_ctl.apply_timer.stop()  # play() sends the panel's values now; none may follow late
+            network, conditions = await self.server_ctl.play(overrides)
             base_url = self.server_ctl.base_url
         self.timeline.banner = banner
         if banner:
@@ -347,6 +412,10 @@ class MainWindow(QMainWindow):
         step = ""
         if self.lab.comparison_running:
             step = f"Comparison {len(self.lab.shown)}/{len(self.lab.comparison_plan)}: "
+            if self.lesson is not None:
+                variant = self.lesson.variants[len(self.lab.shown) - 1].name
+                self.lesson_page.show_running(len(self.lab.shown), len(self.lab.comparison_plan), variant)
+        self.stats.show_step_legend(any(run.settings.after_fetch for run in self.timeline.runs))
         title = MODES[settings.mode].title
         self.statusBar().showMessage(
             f"{step}{title}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
@@ -500,6 +569,19 @@ class MainWindow(QMainWindow):
                     )
             self.statusBar().showMessage(f"Comparison done: {result}. Click a row of the table to explain that run.")
         self.comparison_finished.emit(runs)
+        if self.lesson is not None:
+            self._finish_lesson(self.lesson, runs)
+
+    def _finish_lesson(self, spec: LessonSpec, runs: list[FinishedRun]) -> None:
+        if len(runs) != len(spec.variants) or not all(is_complete(run) for run in runs):
+            self.lesson_page.stopped()
+            self.lesson_finished.emit(None)
+            return
+        figures = spec.figures(runs)
+        self.lesson_page.show_figures(spec, figures)
+        self.docks["lesson"].raise_()
+        self.statusBar().showMessage(f"{spec.verdict(figures)}  Click a row of Comparison to see a variant's code.")
+        self.lesson_finished.emit(figures)
 
     # --- lifecycle ----------------------------------------------------------------------------
 

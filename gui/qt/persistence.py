@@ -10,7 +10,7 @@ from gui.qt.main_window import MainWindow
 ORGANIZATION = "poke-concurrency-lab"
 APPLICATION = "Poké Concurrency Lab"
 PANEL_FIELDS = ("count", "workers", "timeout", "retries", "latency", "jitter", "jitter_kind", "bandwidth",
-                "error_rate", "source", "url")  # fmt: skip
+                "error_rate", "server_max", "after_fetch", "step_ms", "source", "url")  # fmt: skip
 
 
 def app_settings() -> QSettings:

@@ -58,9 +58,9 @@ class ServerController(QObject):
         self.label.emit(f"Local PokéAPI: {url}")
         self.ready.emit()
 
-    async def play(self) -> tuple[KnownNetwork, dict[str, Any]]:
-        """Make the server play the panel's conditions now; what it plays, for the ideal bound."""
-        played = await self.server.set_conditions_async(**self._wanted())
+    async def play(self, overrides: dict[str, Any] | None = None) -> tuple[KnownNetwork, dict[str, Any]]:
+        """Make the server play the panel's conditions (a lesson's ``overrides`` win); what it plays."""
+        played = await self.server.set_conditions_async(**{**self._wanted(), **(overrides or {})})
         return KnownNetwork(played.latency_ms, played.bandwidth_kbps, played.max_concurrent), played.to_dict()
 
     async def reset_dice(self) -> None:

@@ -25,6 +25,12 @@ from gui.core.settings import MAX_CONCURRENCY, MAX_REQUESTS, REAL_POKEAPI_URL, R
 from gui.server.conditions import JITTER_KINDS
 
 SOURCES = ("Local server", "Real PokéAPI", "Custom URL")
+AFTER_FETCH_CHOICES = (
+    ("nothing", ""),
+    ("compute", "compute"),
+    ("blocking call", "block"),
+    ("call in a thread", "await-in-thread"),
+)
 
 
 def _spin(low: int, high: int, value: int, suffix: str = "", special: str = "") -> QSpinBox:
@@ -73,6 +79,17 @@ class SettingsPanel(QWidget):
         self.jitter_kind.setCurrentText("uniform")
         self.bandwidth = _spin(0, 1_000_000, 0, " KB/s", special="unlimited")
         self.error_rate = _double(0, 100, 0, 1, " %")
+        self.server_max = _spin(0, 10_000, 0, special="unlimited")
+        self.server_max.setToolTip("How many requests the server serves at once; the rest wait in its queue")
+        self.after_fetch = QComboBox()
+        for label, kind in AFTER_FETCH_CHOICES:
+            self.after_fetch.addItem(label, kind)
+        self.after_fetch.setToolTip(
+            "What each job does with its answer before it ends: pure-Python work (holds the GIL), a blocking "
+            "call (time.sleep), or the same call awaited in a thread. The lessons use this."
+        )
+        self.step_ms = _spin(1, 10_000, 20, " ms")
+        self.step_ms.setToolTip("How long that step takes: CPU work on one core, or a blocking call")
         self.source = QComboBox()
         self.source.addItems(list(SOURCES))
         self.url = QLineEdit()
@@ -85,11 +102,12 @@ class SettingsPanel(QWidget):
 
         run_box = _form_box(
             "Run", {"Pokémon": self.count, "Workers / limit": self.workers, "Timeout": self.timeout,
-                    "Retries": self.retries},
+                    "Retries": self.retries, "After each fetch": self.after_fetch, "Step takes": self.step_ms},
         )  # fmt: skip
         network_box = _form_box(
             "Local server's network", {"Latency": self.latency, "Jitter": self.jitter, "Jitter shape": self.jitter_kind,
-                                       "Bandwidth": self.bandwidth, "Error rate": self.error_rate},
+                                       "Bandwidth": self.bandwidth, "Error rate": self.error_rate,
+                                       "Server serves": self.server_max},
         )  # fmt: skip
         source_box = QGroupBox("Data source")
         source_layout = QVBoxLayout(source_box)
@@ -105,7 +123,7 @@ class SettingsPanel(QWidget):
         layout.addStretch(1)
         self.network_box = network_box
         self.source.currentIndexChanged.connect(self._on_source_changed)
-        for box in (self.latency, self.jitter, self.bandwidth, self.error_rate):
+        for box in (self.latency, self.jitter, self.bandwidth, self.error_rate, self.server_max):
             box.valueChanged.connect(self.network_changed)
         self.jitter_kind.currentIndexChanged.connect(self.network_changed)
         self.url.textChanged.connect(lambda _: self.problem.hide())
@@ -140,6 +158,8 @@ class SettingsPanel(QWidget):
                 timeout_s=self.timeout.value(),
                 retries=self.retries.value(),
                 base_url=self.base_url(),
+                after_fetch=self.after_fetch.currentData(),
+                step_ms=self.step_ms.value(),
             )
         except SettingsError as problem:
             self.problem.setText(str(problem))
@@ -156,4 +176,19 @@ class SettingsPanel(QWidget):
             "jitter": self.jitter_kind.currentText(),
             "bandwidth_kbps": self.bandwidth.value(),
             "error_rate": self.error_rate.value() / 100.0,
+            "max_concurrent": self.server_max.value(),
         }
+
+    def load(self, settings: RunSettings, conditions: dict[str, Any]) -> None:
+        """Put a lesson's settings and network into the widgets ("Try it yourself")."""
+        self.count.setValue(settings.count)
+        self.workers.setValue(settings.concurrency)
+        self.after_fetch.setCurrentIndex(max(self.after_fetch.findData(settings.after_fetch), 0))
+        if settings.step_ms:
+            self.step_ms.setValue(int(settings.step_ms))
+        self.source.setCurrentText("Local server")
+        self.latency.setValue(int(conditions.get("latency_ms", self.latency.value())))
+        self.jitter.setValue(int(conditions.get("jitter_ms", self.jitter.value())))
+        self.error_rate.setValue(float(conditions.get("error_rate", 0.0)) * 100)
+        self.bandwidth.setValue(int(conditions.get("bandwidth_kbps", 0)))
+        self.server_max.setValue(int(conditions.get("max_concurrent", 0)))

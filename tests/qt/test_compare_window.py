@@ -146,3 +146,19 @@ def test_after_a_delete_no_other_run_is_left_selected(window: MainWindow, loop: 
     panel.delete_selected()
     assert len(panel.entries) == 1 and panel.selected_ids() == []
     assert not panel.delete_button.isEnabled()
+
+
+def test_a_lesson_runs_its_variants_as_bands_and_shows_its_figure(window: MainWindow, loop: LoopRunner) -> None:
+    figures: list[object] = []
+    window.lesson_finished.connect(figures.append)
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # Lessons ▸ 1 (io-bound)
+    assert window.lesson_page.lesson is not None and window.lesson_page.lesson.id == "io-bound"
+    window.lesson_page.run_button.click()
+    loop.until(lambda: bool(figures), 60)
+    assert figures[0] is not None
+    assert [run.settings.mode for run in window.timeline.runs] == ["sequential", "threads", "asyncio"]
+    assert [name for name, _ in window.lesson_page.bars.rows] == ["sequential", "threads", "asyncio"]
+    assert "faster than one after another" in window.lesson_page.verdict.text()
+    assert window.server.played_conditions().latency_ms == 100  # the lesson's own network
+    window.lesson_page.try_button.click()
+    assert window.settings_panel.count.value() == 40 and window.settings_panel.latency.value() == 100

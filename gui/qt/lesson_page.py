@@ -1,0 +1,170 @@
+"""The Lesson dock: the story, the buttons (run it, try it yourself), and the figure, drawn large
+with this run's numbers. The variants themselves run as bands on the main timeline, and each
+one's code is in the Explain dock (click its row in the Comparison table)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core.lessons.lesson import LessonFigures, LessonSpec
+from gui.core.registry import mode_spec
+from gui.core.segments import Segment
+from gui.qt.theme import is_dark, segment_color
+
+BAR_H = 30
+LABEL_W = 130
+
+
+class FigureBars(QWidget):
+    """One bar per variant, as long as its value of the lesson's ``plot_key``, the number at its end."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[str, float]] = []
+        self.caption = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def show_values(self, rows: Sequence[tuple[str, float]], caption: str) -> None:
+        self.rows, self.caption = list(rows), caption
+        self.setFixedHeight(self.sizeHint().height())
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, 28 + len(self.rows) * (BAR_H + 8))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        painter.setPen(palette.placeholderText().color())
+        painter.drawText(QRectF(0, 0, self.width(), 22), Qt.AlignmentFlag.AlignLeft, self.caption)
+        top = max((value for _, value in self.rows), default=1.0) or 1.0
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        painter.setFont(font)
+        fill = segment_color(Segment.WAITING, is_dark(palette))
+        room = self.width() - LABEL_W - 90
+        for row, (name, value) in enumerate(self.rows):
+            y = 26 + row * (BAR_H + 8)
+            painter.setPen(palette.text().color())
+            painter.drawText(
+                QRectF(0, y, LABEL_W - 10, BAR_H), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name
+            )
+            width = max(room * value / top, 2)
+            painter.fillRect(QRectF(LABEL_W, y, width, BAR_H), fill)
+            painter.drawText(QRectF(LABEL_W + width + 8, y, 90, BAR_H), Qt.AlignmentFlag.AlignVCenter, f"{value:.2f}×")
+        painter.end()
+
+
+class LessonPage(QWidget):
+    run_requested = Signal(str)  # a lesson id
+    try_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lesson: LessonSpec | None = None
+        self.title = QLabel("Lessons")
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setWordWrap(True)
+        self.narrative = QLabel("Choose a lesson in the Lessons menu (or press Ctrl+1 … Ctrl+9).")
+        self.narrative.setWordWrap(True)
+        self.narrative.setTextFormat(Qt.TextFormat.PlainText)
+        self.variants = QLabel()
+        self.variants.setWordWrap(True)
+        self.run_button = QPushButton("Run the lesson")
+        self.run_button.setToolTip("Runs every variant, one after another, on the same Pokémon and network (R)")
+        self.try_button = QPushButton("Try it yourself")
+        self.try_button.setToolTip("Puts the lesson's settings into the panel on the left: change them and run")
+        self.run_button.clicked.connect(lambda: self.lesson and self.run_requested.emit(self.lesson.id))
+        self.try_button.clicked.connect(lambda: self.lesson and self.try_requested.emit(self.lesson.id))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.bars = FigureBars()
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        verdict_font = QFont(self.verdict.font())
+        verdict_font.setPointSizeF(verdict_font.pointSizeF() * 1.15)
+        verdict_font.setBold(True)
+        self.verdict.setFont(verdict_font)
+
+        story = QWidget()
+        story_layout = QVBoxLayout(story)
+        story_layout.setContentsMargins(8, 8, 8, 8)
+        story_layout.addWidget(self.title)
+        story_layout.addWidget(self.narrative)
+        story_layout.addWidget(self.variants)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.try_button)
+        buttons.addStretch(1)
+        story_layout.addLayout(buttons)
+        story_layout.addStretch(1)
+        story_scroll = QScrollArea()
+        story_scroll.setWidget(story)
+        story_scroll.setWidgetResizable(True)
+        story_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        figure = QWidget()
+        self.figure_layout = QVBoxLayout(figure)
+        self.figure_layout.setContentsMargins(8, 8, 8, 8)
+        self.figure_layout.addWidget(self.status)
+        self.figure_layout.addWidget(self.bars)
+        self.figure_layout.addWidget(self.verdict)
+        self.figure_layout.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(story_scroll, 3)
+        layout.addWidget(figure, 2)
+        self._set_enabled(False)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        self.run_button.setEnabled(enabled)
+        self.try_button.setEnabled(enabled)
+
+    def show_lesson(self, spec: LessonSpec) -> None:
+        self.lesson = spec
+        self.title.setText(spec.title)
+        self.narrative.setText(spec.narrative)
+        lines = [f"• {v.name}: {mode_spec(v.mode).title}, {v.caption}" for v in spec.variants]
+        self.variants.setText("Variants, run one after another:\n" + "\n".join(lines))
+        self.status.setText("Press Run the lesson: the figure appears here, measured on this machine.")
+        self.bars.show_values([], "")
+        self.verdict.setText("")
+        self._set_enabled(True)
+
+    def show_running(self, step: int, total: int, name: str) -> None:
+        self.status.setText(f"Running variant {step} of {total}: {name}…")
+        self.verdict.setText("")
+
+    def show_figures(self, spec: LessonSpec, figures: LessonFigures) -> None:
+        """The figure of a finished lesson run: its bars and its verdict, with this run's numbers."""
+        rows = [
+            (v.name, float(figure.get(spec.plot_key, 0.0)))
+            for v, figure in zip(spec.variants, figures.variants, strict=True)
+            if spec.plot_key in figure
+        ]
+        self.status.setText("Measured just now, on this machine:")
+        self.bars.show_values(rows, spec.plot_label)
+        self.verdict.setText(spec.verdict(figures))
+
+    def show_problem(self, text: str) -> None:
+        self.status.setText(text)
+        self.verdict.setText("")
+
+    def stopped(self) -> None:
+        self.status.setText("Stopped before every variant ran: no figure (press Run the lesson again).")
