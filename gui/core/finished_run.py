@@ -7,12 +7,15 @@ is one. Whatever made it, the same numbers and the same spans come with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gui.core.registry import mode_spec
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings
-from gui.core.stats import RunSummary
+from gui.core.stats import KnownNetwork, RunSummary, summarize
+
+if TYPE_CHECKING:
+    from gui.core.engine import Run
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,13 @@ class FinishedRun:
     started_at: float  # time.time() when it started: for the history list and HAR's dates
     conditions: dict[str, Any] | None  # what the local server played (NetworkConditions.to_dict()); None elsewhere
     error: str | None = None  # it failed for a reason only a bug can cause
+
+    @classmethod
+    def of(cls, run: Run, model: RunModel, conditions: dict[str, Any] | None, error: str | None = None) -> FinishedRun:
+        """An engine run that ended and the model of its events; ``conditions`` None for another server."""
+        network = KnownNetwork.from_conditions(conditions) if conditions is not None else None
+        summary = summarize(model, run.settings, run.wall_s, network)
+        return cls(run.settings, model, summary, run.started_at, conditions, error)
 
     @property
     def title(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -20,6 +21,15 @@ class KnownNetwork:
     latency_ms: float
     bandwidth_kbps: float = 0.0  # per response; 0 = unlimited
     server_max: int = 0  # requests it serves at once; 0 = unlimited
+
+    @classmethod
+    def from_conditions(cls, conditions: Mapping[str, Any]) -> KnownNetwork:
+        """From the local server's conditions as it reports them (``NetworkConditions.to_dict()``)."""
+        return cls(
+            float(conditions.get("latency_ms", 0.0)),
+            float(conditions.get("bandwidth_kbps", 0.0)),
+            int(conditions.get("max_concurrent", 0)),
+        )
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ class ServerController(QObject):
     async def play(self, overrides: dict[str, Any] | None = None) -> tuple[KnownNetwork, dict[str, Any]]:
         """Make the server play the panel's conditions (a lesson's ``overrides`` win); what it plays."""
         played = await self.server.set_conditions_async(**{**self._wanted(), **(overrides or {})})
-        return KnownNetwork(played.latency_ms, played.bandwidth_kbps, played.max_concurrent), played.to_dict()
+        return KnownNetwork.from_conditions(played.to_dict()), played.to_dict()
 
     async def reset_dice(self) -> None:
         await self.server.reset_dice_async()

@@ -49,3 +49,17 @@ async def run_mode(base_url: str, sink: BatchSink | None = None, **settings: Any
     run = make_run(base_url, sink, **settings)
     await run.execute()
     return run, collect(run)
+
+
+async def run_stopped_after(base_url: str, ends: int, **settings: Any) -> tuple[Run, RunModel]:
+    """A run cancelled as soon as ``ends`` requests have ended: the rest end cancelled."""
+    sink = WatchingSink()
+    run = make_run(base_url, sink, **settings)
+
+    def stop(ended: int) -> None:
+        if ended == ends:
+            run.cancel()
+
+    sink.on_end = stop
+    await run.execute()
+    return run, collect(run)

@@ -37,10 +37,9 @@ from gui.core.exports import (
 )
 from gui.core.finished_run import FinishedRun
 from gui.core.run_model import Span
-from gui.core.stats import summarize
 from gui.core.trace import Phase, Status
 from gui.server import LocalServer, NetworkConditions
-from tests.core.helpers import WatchingSink, collect, make_run, run_mode
+from tests.core.helpers import run_mode, run_stopped_after
 
 HAR_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "har-schema"
 HAR_TIMINGS = ("blocked", "dns", "connect", "ssl", "send", "wait", "receive")
@@ -68,24 +67,13 @@ NAMES = [
 
 def finish(server: LocalServer, **settings: Any) -> FinishedRun:
     run, model = asyncio.run(run_mode(server.base_url, **settings))
-    summary = summarize(model, run.settings, run.wall_s, None)
-    return FinishedRun(run.settings, model, summary, run.started_at, server.conditions.to_dict())
+    return FinishedRun.of(run, model, server.conditions.to_dict())
 
 
 def finish_cancelled(server: LocalServer) -> FinishedRun:
     """Two at a time, cancelled once two have ended: most requests never leave the queue."""
-    sink = WatchingSink()
-    run = make_run(server.base_url, sink, mode="asyncio", count=20, concurrency=2)
-
-    def cancel_after_two(ends: int) -> None:
-        if ends == 2:
-            run.cancel()
-
-    sink.on_end = cancel_after_two
-    asyncio.run(run.execute())
-    model = collect(run)
-    summary = summarize(model, run.settings, run.wall_s, None)
-    return FinishedRun(run.settings, model, summary, run.started_at, server.conditions.to_dict())
+    run, model = asyncio.run(run_stopped_after(server.base_url, 2, mode="asyncio", count=20, concurrency=2))
+    return FinishedRun.of(run, model, server.conditions.to_dict())
 
 
 @pytest.fixture(scope="module")

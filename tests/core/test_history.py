@@ -31,7 +31,7 @@ from gui.core.stats import KnownNetwork, RunSummary, level_steps, summarize
 from gui.core.trace import EndEvent, Outcome, Phase, PhaseEvent, Status
 from gui.history_cli import history_main, record_finished
 from gui.server import LocalServer, NetworkConditions
-from tests.core.helpers import WatchingSink, collect, make_run, run_mode
+from tests.core.helpers import run_mode, run_stopped_after
 
 ROOT = Path(__file__).resolve().parents[2]
 RETRY_CONDITIONS = {"latency_ms": 20, "jitter_ms": 5, "jitter": "uniform", "error_rate": 0.3, "retry_after_s": 0}
@@ -44,7 +44,7 @@ def finished(run_settings: Any, model: Any, wall_s: float, started_at: float, pl
 
 def network_of(conditions: dict[str, Any] | None) -> KnownNetwork:
     assert conditions is not None
-    return KnownNetwork(conditions["latency_ms"], conditions["bandwidth_kbps"], conditions["max_concurrent"])
+    return KnownNetwork.from_conditions(conditions)
 
 
 async def retried_run(server: LocalServer) -> FinishedRun:
@@ -58,16 +58,8 @@ async def retried_run(server: LocalServer) -> FinishedRun:
 async def stopped_run(server: LocalServer) -> FinishedRun:
     """An asyncio run stopped after its third answer: the rest end cancelled, some never started."""
     played = server.set_conditions(**NetworkConditions(latency_ms=20).to_dict())
-    sink = WatchingSink()
-    run = make_run(server.base_url, sink, mode="asyncio", count=30, concurrency=3)
-
-    def stop_after_three(ends: int) -> None:
-        if ends == 3:
-            run.cancel()
-
-    sink.on_end = stop_after_three
-    await run.execute()
-    return finished(run.settings, collect(run), run.wall_s, run.started_at, played)
+    run, model = await run_stopped_after(server.base_url, 3, mode="asyncio", count=30, concurrency=3)
+    return FinishedRun.of(run, model, played.to_dict())
 
 
 @pytest.fixture
