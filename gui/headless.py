@@ -31,7 +31,6 @@ from gui.core.settings import (
     advice,
     make_settings,
 )
-from gui.core.stats import KnownNetwork, summarize
 from gui.core.trace import BatchSink
 from gui.history_cli import record_finished
 from gui.server import LocalServer, NetworkConditions
@@ -123,11 +122,7 @@ def _finished(run: Run, conditions: NetworkConditions | None) -> FinishedRun:
     model = RunModel(run.jobs)
     assert isinstance(run.sink, BatchSink)
     model.apply(run.sink.drain())
-    network = None
-    if conditions is not None:
-        network = KnownNetwork(conditions.latency_ms, conditions.bandwidth_kbps, conditions.max_concurrent)
-    summary = summarize(model, run.settings, run.wall_s, network)
-    return FinishedRun(run.settings, model, summary, run.started_at, conditions.to_dict() if conditions else None)
+    return FinishedRun.of(run, model, conditions.to_dict() if conditions else None)
 
 
 def headless_main(args: argparse.Namespace) -> int:
@@ -180,12 +175,26 @@ def lesson_main(args: argparse.Namespace) -> int:
     except SettingsError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    from gui.core.lessons.lesson import MeasuredRun, SeriesStep, run_series, series_report, series_text, step_text
+
+    def progress(step: SeriesStep) -> None:  # a line per run: its start, then its numbers once it ended
+        print(step_text(step), end="\n" if step.measured else "", file=sys.stderr, flush=True)
+
+    series: list[list[MeasuredRun]] | None = None
     try:
-        result = run_headless_comparison(spec.plans(), conditions)
+        if spec.is_series:  # many runs per variant, each measured with what this process spent on it
+            with LocalServer(conditions) as server:
+                series = asyncio.run(run_series(spec, server.base_url, conditions.to_dict(), progress))
+            result = HeadlessResult([measured[-1].run for measured in series], interrupted=False)
+        else:
+            result = run_headless_comparison(spec.plans(), conditions)
     except ServerError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    runs = result.runs
+    except KeyboardInterrupt:  # Ctrl+C in a series: the run under way stopped, the server with it
+        print("\ninterrupted: the runs that ended are above", file=sys.stderr)
+        return 130
+    runs = result.runs  # a series: each variant's last run (the history is not flooded with the rest)
     for run in runs:
         warning = record_finished(run, enabled=not args.no_history)
         if warning:
@@ -195,12 +204,13 @@ def lesson_main(args: argparse.Namespace) -> int:
         return 130
     if write_files(args, runs) is None:
         return 1
-    report = lesson_report(spec, runs, [reports_json([run]) for run in runs])
+    reports = [reports_json([run]) for run in runs]
+    report = series_report(spec, series, reports) if series is not None else lesson_report(spec, runs, reports)
     if args.json:
         print(json.dumps(report))
     else:
         print(f"{spec.title}\n\n{spec.narrative}\n")
-        print("\n\n".join(text_report(r) for r in runs))
+        print(series_text(spec, series) if series is not None else "\n\n".join(text_report(r) for r in runs))
         print(f"\n{report['verdict']}")
     return 0
 

@@ -14,6 +14,7 @@ from gui.core.recorder import CancelToken, Recorder
 from gui.core.registry import mode_spec
 from gui.core.settings import RunSettings
 from gui.core.trace import BatchSink, EventSink, Outcome, Phase, Status
+from gui.core.watches import RunWatches
 
 
 class RunState(Enum):
@@ -67,15 +68,18 @@ class Run:
         for job in self.jobs:
             recorder.phase(job.request_id, Phase.QUEUED)
         context = ModeContext(self.jobs, self.settings, recorder, self._cancel)
-        self._mode_task = asyncio.ensure_future(self.spec.run(context))
+        watches = RunWatches(self.settings, self.spec.on_callers_loop, self._loop, recorder)
+        watches.start()
         try:
+            self._mode_task = watches.create_task(self.spec.run(context))
             await asyncio.shield(self._mode_task)
         except asyncio.CancelledError:
-            if not self._cancel.cancelled:  # our caller was cancelled, not just the mode
+            if not self._cancel.cancelled and self._mode_task is not None:  # our caller was cancelled
                 self.cancel()
                 await asyncio.gather(self._mode_task, return_exceptions=True)
                 raise
         finally:
+            watches.stop()  # the heartbeat, the task factory and the sampler never outlive the run
             self._finish(recorder)  # whatever happened, every request ends in exactly one state
         return self.wall_s
 

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from gui.core.trace import (
     EndEvent,
     EventSink,
+    LoopLagEvent,
     Outcome,
     Phase,
     PhaseEvent,
     PokemonCard,
     RetryEvent,
+    SliverEvent,
     StepEvent,
     TraceEvent,
 )
@@ -64,6 +66,7 @@ class Recorder:
         self.sink = sink
         self.t0 = t0
         self.ended: set[int] = set()
+        self._lane_watchers: tuple[Callable[[str], None], ...] = ()
         self._lock = threading.Lock()
 
     def now(self) -> float:
@@ -80,12 +83,29 @@ class Recorder:
 
     def phase(self, request_id: int, phase: Phase, lane: str | None = None) -> None:
         self.sink.emit(PhaseEvent(request_id, phase, self.now(), lane))
+        if lane is not None:
+            for watcher in self._lane_watchers:
+                watcher(lane)
+
+    def watch_lanes(self, watcher: Callable[[str], None]) -> None:
+        """Tell ``watcher`` every lane a worker announces, on that worker's thread, as it announces it:
+        how the run's watches learn which coroutine or thread works for which lane."""
+        self._lane_watchers = (*self._lane_watchers, watcher)  # replaced, never mutated: workers iterate it
+
+    def unwatch_lanes(self, watcher: Callable[[str], None]) -> None:
+        self._lane_watchers = tuple(w for w in self._lane_watchers if w != watcher)
 
     def retry(self, request_id: int, reason: str, delay_s: float) -> None:
         self.sink.emit(RetryEvent(request_id, self.now(), reason, delay_s))
 
     def step(self, request_id: int, step: str, t0: float, t1: float, cpu_s: float | None) -> None:
         self.sink.emit(StepEvent(request_id, step, t0, t1, cpu_s))
+
+    def loop_lag(self, t: float, lag_ms: float) -> None:
+        self.sink.emit(LoopLagEvent(t, lag_ms))
+
+    def sliver(self, lane: str | None, t0: float, t1: float, ran_s: float) -> None:
+        self.sink.emit(SliverEvent(lane, t0, t1, ran_s))
 
     def end(self, request_id: int, outcome: Outcome, card: PokemonCard | None = None) -> None:
         self.emit(EndEvent(request_id, self.now(), outcome, card))

@@ -14,10 +14,12 @@ from gui.core.jobs import Job
 from gui.core.trace import (
     ATTEMPT_PHASES,
     EndEvent,
+    LoopLagEvent,
     Phase,
     PhaseEvent,
     PokemonCard,
     RetryEvent,
+    SliverEvent,
     Status,
     StepEvent,
     TraceEvent,
@@ -83,6 +85,8 @@ class RunModel:
         self.flight_changes: list[tuple[float, int]] = []  # (t, +1 started / -1 ended), in arrival order
         self.running: dict[int, None] = {}  # ids started and not ended (an ordered set)
         self.ended_order: list[int] = []  # ids in the order they ended: views draw what is new
+        self.loop_lag: list[tuple[float, float]] = []  # (t, lag_ms) of each heartbeat, if the run watched its loop
+        self.slivers: list[SliverEvent] = []  # when workers really ran, if the run traced it (per lane, in time order)
         self._lane_index: dict[str, int] = {}
         self._listeners: list[Callable[[], None]] = []
 
@@ -106,6 +110,12 @@ class RunModel:
         count = 0
         for event in events:
             count += 1
+            if isinstance(event, SliverEvent):
+                self.slivers.append(event)
+                continue
+            if isinstance(event, LoopLagEvent):
+                self.loop_lag.append((event.t, event.lag_ms))
+                continue
             span = self.spans[event.request_id]
             if isinstance(event, PhaseEvent):
                 self._apply_phase(span, event)

@@ -1,9 +1,10 @@
 """A finished run as plain JSON, and back: what the history stores and gives back after a restart.
 
 The record holds what the run's views need (settings, conditions, summary, lanes, every span with
-its phases, failed tries and card), not the events that built it. Rebuilding replays events
-synthesised from the spans through ``RunModel.apply``, so the in-flight bookkeeping (flight
-changes, peak, ended order) is exactly what the model itself computes from such a run.
+its phases, failed tries, steps and card, and what the run's watches recorded: loop lag, slivers),
+not the events that built it. Rebuilding replays events synthesised from the spans through
+``RunModel.apply``, so the in-flight bookkeeping (flight changes, peak, ended order) is exactly
+what the model itself computes from such a run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from gui.core.exports import span_record
+from gui.core.exports.json_report import watch_records
 from gui.core.finished_run import FinishedRun
 from gui.core.jobs import Job
 from gui.core.run_model import RunModel
@@ -22,12 +24,15 @@ from gui.core.stats import RunSummary
 from gui.core.trace import (
     PHASE_ORDER,
     EndEvent,
+    LoopLagEvent,
     Outcome,
     Phase,
     PhaseEvent,
     PokemonCard,
     RetryEvent,
+    SliverEvent,
     Status,
+    StepEvent,
     TraceEvent,
 )
 
@@ -51,9 +56,20 @@ def record_of(run: FinishedRun) -> dict[str, Any]:
         "started_at": run.started_at,
         "error": run.error,
         "lanes": list(run.model.lanes),
-        # The URL is not in the export's span record, and a Job needs it.
-        "spans": [{**span_record(span), "url": span.url} for span in run.model.spans],
+        # The URL and the steps are not in the export's span record; a Job needs the one, the bars the other.
+        "spans": [{**span_record(span), "url": span.url, **_steps_record(span.steps)} for span in run.model.spans],
+        **watch_records(run.model),
     }
+
+
+def _steps_record(steps: list[StepEvent]) -> dict[str, Any]:
+    if not steps:
+        return {}
+    return {"steps": [[s.step, round(s.t0, 6), round(s.t1, 6), _rounded(s.cpu_s)] for s in steps]}
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 6) if value is not None else None
 
 
 def settings_record(settings: RunSettings) -> dict[str, Any]:
@@ -71,6 +87,7 @@ def run_from_record(record: dict[str, Any]) -> FinishedRun:
         settings = settings_from_record(record["settings"])
         summary = RunSummary(**{f.name: record["summary"][f.name] for f in fields(RunSummary)})
         model = model_from_record(record["spans"], record["lanes"])
+        _replay_watches(model, record)
         return FinishedRun(
             settings=settings,
             model=model,
@@ -123,9 +140,22 @@ def _events_of(span: dict[str, Any]) -> Iterator[tuple[tuple[float, int], TraceE
     for phase in PHASE_ORDER[2:-1]:  # the last try's phases
         if phase in times:
             yield (times[phase], _PHASE), PhaseEvent(rid, phase, times[phase])
+    for step, t0, t1, cpu_s in span.get("steps", []):
+        cpu = None if cpu_s is None else float(cpu_s)
+        yield (float(t1), _PHASE), StepEvent(rid, str(step), float(t0), float(t1), cpu)
     if Phase.ENDED in times:
         outcome = Outcome(Status(span["status"]), span["http_status"], span["error"], span["bytes"], span["retries"])
         yield (times[Phase.ENDED], _END_FIRST), EndEvent(rid, times[Phase.ENDED], outcome, _card(span["card"]))
+
+
+def _replay_watches(model: RunModel, record: dict[str, Any]) -> None:
+    """The heartbeat's lags and the slivers, as ``watch_records`` wrote them (absent: none recorded)."""
+    lags = [LoopLagEvent(float(t), float(lag_ms)) for t, lag_ms in record.get("loop_lag", [])]
+    slivers = [
+        SliverEvent(None if lane is None else str(lane), float(t0), float(t1), float(ran_s))
+        for lane, t0, t1, ran_s in record.get("slivers", [])
+    ]
+    model.apply([*lags, *slivers])
 
 
 def _card(values: dict[str, Any] | None) -> PokemonCard | None:

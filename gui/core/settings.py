@@ -9,7 +9,7 @@ from enum import StrEnum
 from urllib.parse import urlparse
 
 MAX_REQUESTS = 10_000
-MAX_CONCURRENCY = 1_000
+MAX_CONCURRENCY = 1_024  # the sweep lesson doubles coroutines up to 1024
 MAX_RETRIES = 10
 REAL_POKEAPI_URL = "https://pokeapi.co/api/v2"
 POLITE_REAL_API_LIMIT = 10  # the real PokéAPI is a free service: never hammer it
@@ -39,6 +39,8 @@ class RunSettings:
     base_url: str = ""  # empty: the local server
     after_fetch: str = ""  # a step each job takes after its fetch (gui.core.steps.AfterFetch); "" none
     step_ms: float = 0.0  # how long that step takes: CPU work on one core, or a blocking call
+    watch_loop: bool = False  # a heartbeat on the event loop measures how late it answers (gui.core.loop_watch)
+    trace_slivers: bool = False  # record when each worker really runs: coroutine steps, or threads' CPU clocks
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -137,6 +139,9 @@ def _problems(s: RunSettings) -> list[str]:
         problems.append(f"the step after a fetch must be one of {kinds}, got {s.after_fetch!r}")
     if not _in_range(s.step_ms, 0, 10_000):
         problems.append(f"a step must take from 0 to 10,000 ms, got {s.step_ms!r}")
+    for flag in ("watch_loop", "trace_slivers"):
+        if not isinstance(getattr(s, flag), bool):
+            problems.append(f"{flag} must be true or false, got {getattr(s, flag)!r}")
     if s.selection is Selection.NAMES and not s.names:
         problems.append("give at least one Pokémon name for a list selection")
     if s.base_url:

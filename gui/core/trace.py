@@ -106,7 +106,27 @@ class StepEvent(NamedTuple):
     cpu_s: float | None = None
 
 
-TraceEvent = PhaseEvent | RetryEvent | EndEvent | StepEvent
+class LoopLagEvent(NamedTuple):
+    """A heartbeat on the event loop fired ``lag_ms`` later than it was due (see gui.core.loop_watch)."""
+
+    t: float  # when it fired
+    lag_ms: float  # how late: the loop was busy with something else for that long
+
+
+class SliverEvent(NamedTuple):
+    """A stretch when one worker really ran on its thread (see gui.core.coroutine_steps, thread_clocks).
+
+    For a coroutine it is one step of its task (one ``send()`` or ``throw()``): it ran all of
+    [t0, t1]. For a thread it is one sample of its CPU clock: it ran ``ran_s`` somewhere in it.
+    """
+
+    lane: str | None  # None: a task of the run that works for no lane (the run itself, aiohttp's own)
+    t0: float
+    t1: float
+    ran_s: float
+
+
+TraceEvent = PhaseEvent | RetryEvent | EndEvent | StepEvent | LoopLagEvent | SliverEvent
 
 
 class EventSink(Protocol):

@@ -8,8 +8,10 @@ lane, a new band (see qt-asyncio-notes.md, "Drawing many bars").
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPalette
@@ -17,12 +19,19 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter,
 from gui.core.run_model import Span
 from gui.core.segments import Segment
 from gui.core.timeline_pieces import FlatBar, FlatPiece, ShownRun, flatten
+from gui.core.trace import SliverEvent
 from gui.qt.theme import segment_color, text_color_on
 from gui.qt.timeline_geometry import TimelineGeometry
 
 LABEL_MIN_LANE_H = 11.0
 MIN_PIECE_PX = 0.75
 HATCHED = (Segment.FAILED, Segment.CANCELLED, Segment.RETRYING)
+TICK_SHARE_OF_BAR = 0.45  # sliver ticks fill the bottom of a bar: its colours stay readable above them
+TICK_ALPHAS = (70, 150, 235)  # ran a little of the moment, about half of it, (nearly) all of it
+
+
+def bar_height(lane_h: float) -> float:
+    return max(lane_h * 0.74, 1.0) if lane_h >= 4 else max(lane_h, 1.0)
 
 
 class BarPainter:
@@ -45,7 +54,7 @@ class BarPainter:
         base: QBrush,
     ) -> None:
         lane_h = geo.lane_h
-        bar_h = max(lane_h * 0.74, 1.0) if lane_h >= 4 else max(lane_h, 1.0)
+        bar_h = bar_height(lane_h)
         top = geo.bands[band].top + (lane_h - bar_h) / 2
         left, right = geo.plot.left(), geo.plot.right()
         scale = geo.plot.width() / geo.window.span_s
@@ -169,3 +178,57 @@ class BarLayer:
             self.bars.paint(painter, geo, index, pieces, bars, dark, notches, palette.base())
             band.drawn_pieces, band.drawn_bars = len(band.pieces), len(band.bars)
         painter.end()
+
+
+def paint_slivers(
+    painter: QPainter,
+    geo: TimelineGeometry,
+    band: int,
+    slivers: Sequence[SliverEvent],
+    row_of_lane: Mapping[str, int],
+    dark: bool,
+) -> None:
+    """The moments each worker really ran, as ticks along the bottom of its lane.
+
+    A coroutine's step ran all of its moment: a solid tick. A thread's CPU-clock sample says how
+    much of its moment the thread ran: paler when only part. Neighbouring ticks on one row that
+    touch the same pixels merge, so thousands of steps cost at most a few rectangles per pixel
+    column, drawn with one ``drawRects`` per shade.
+    """
+    window = geo.window
+    first = bisect_left(slivers, window.t0, key=lambda s: s.t1)  # recorded in time order
+    left, right = geo.plot.left(), geo.plot.right()
+    scale = geo.plot.width() / window.span_s
+    lane_h = geo.lane_h
+    bar_h = bar_height(lane_h)
+    tick_h = max(int(bar_h * TICK_SHARE_OF_BAR), 1)
+    bottom = geo.bands[band].top + (lane_h + bar_h) / 2
+    shades: list[list[QRect]] = [[] for _ in TICK_ALPHAS]
+    open_ticks: dict[int, list[int]] = {}  # row -> [x0, x1, shade] of the tick being widened
+    for index in range(first, len(slivers)):
+        lane, t0, t1, ran_s = slivers[index]
+        if t0 > window.t1:
+            break
+        row = row_of_lane.get(lane) if lane is not None else None
+        if row is None:
+            continue
+        x0 = int(max(left + (t0 - window.t0) * scale, left))
+        x1 = max(math.ceil(min(left + (t1 - window.t0) * scale, right)), x0 + 1)
+        share = ran_s / (t1 - t0) if t1 > t0 else 1.0
+        shade = 2 if share >= 0.75 else (1 if share >= 0.25 else 0)
+        tick = open_ticks.get(row)
+        if tick is not None and tick[2] == shade and x0 <= tick[1]:
+            tick[1] = max(tick[1], x1)
+            continue
+        if tick is not None:
+            shades[tick[2]].append(QRect(tick[0], int(bottom + row * lane_h) - tick_h, tick[1] - tick[0], tick_h))
+        open_ticks[row] = [x0, x1, shade]
+    for row, (x0, x1, shade) in open_ticks.items():
+        shades[shade].append(QRect(x0, int(bottom + row * lane_h) - tick_h, x1 - x0, tick_h))
+    ink = QColor("#f2f2f2") if dark else QColor("#111111")  # dark ticks; light ones on a dark theme
+    painter.setPen(Qt.PenStyle.NoPen)
+    for alpha, rects in zip(TICK_ALPHAS, shades, strict=True):
+        if rects:
+            ink.setAlpha(alpha)
+            painter.setBrush(ink)
+            painter.drawRects(rects)

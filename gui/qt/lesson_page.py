@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from gui.core.lessons.lesson import LessonFigures, LessonSpec
 from gui.core.registry import mode_spec
 from gui.core.segments import Segment
+from gui.qt.sweep_plot import SweepPlot
 from gui.qt.theme import is_dark, segment_color
 
 BAR_H = 30
@@ -35,10 +36,11 @@ class FigureBars(QWidget):
         super().__init__(parent)
         self.rows: list[tuple[str, float]] = []
         self.caption = ""
+        self.unit = "×"
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
-    def show_values(self, rows: Sequence[tuple[str, float]], caption: str) -> None:
-        self.rows, self.caption = list(rows), caption
+    def show_values(self, rows: Sequence[tuple[str, float]], caption: str, unit: str = "×") -> None:
+        self.rows, self.caption, self.unit = list(rows), caption, unit
         self.setFixedHeight(self.sizeHint().height())
         self.update()
 
@@ -65,7 +67,9 @@ class FigureBars(QWidget):
             )
             width = max(room * value / top, 2)
             painter.fillRect(QRectF(LABEL_W, y, width, BAR_H), fill)
-            painter.drawText(QRectF(LABEL_W + width + 8, y, 90, BAR_H), Qt.AlignmentFlag.AlignVCenter, f"{value:.2f}×")
+            painter.drawText(
+                QRectF(LABEL_W + width + 8, y, 90, BAR_H), Qt.AlignmentFlag.AlignVCenter, f"{value:.2f}{self.unit}"
+            )
         painter.end()
 
 
@@ -124,6 +128,9 @@ class LessonPage(QWidget):
         self.figure_layout.setContentsMargins(8, 8, 8, 8)
         self.figure_layout.addWidget(self.status)
         self.figure_layout.addWidget(self.bars)
+        self.sweep = SweepPlot()  # a lesson of series draws its curves here instead of bars
+        self.sweep.hide()
+        self.figure_layout.addWidget(self.sweep, 1)
         self.figure_layout.addWidget(self.verdict)
         self.figure_layout.addStretch(1)
         layout = QHBoxLayout(self)
@@ -144,11 +151,14 @@ class LessonPage(QWidget):
         self.variants.setText("Variants, run one after another:\n" + "\n".join(lines))
         self.status.setText("Press Run the lesson: the figure appears here, measured on this machine.")
         self.bars.show_values([], "")
+        self.bars.setVisible(not spec.is_series)
+        self.sweep.setVisible(spec.is_series)
+        self.sweep.clear()
         self.verdict.setText("")
         self._set_enabled(True)
 
     def show_running(self, step: int, total: int, name: str) -> None:
-        self.status.setText(f"Running variant {step} of {total}: {name}…")
+        self.status.setText(f"Running {step} of {total}: {name}…")
         self.verdict.setText("")
 
     def show_figures(self, spec: LessonSpec, figures: LessonFigures) -> None:
@@ -159,7 +169,10 @@ class LessonPage(QWidget):
             if spec.plot_key in figure
         ]
         self.status.setText("Measured just now, on this machine:")
-        self.bars.show_values(rows, spec.plot_label)
+        if spec.is_series:
+            self.sweep.show_figure(figures, [v.name for v in spec.variants])
+        else:
+            self.bars.show_values(rows, spec.plot_label, spec.plot_unit)
         self.verdict.setText(spec.verdict(figures))
 
     def show_problem(self, text: str) -> None:

@@ -36,7 +36,8 @@ from gui.core.dataset import pokedex
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History
 from gui.core.lab import Lab, LiveRun
-from gui.core.lessons.lesson import LessonSpec
+from gui.core.lessons.lesson import LessonSpec, SeriesStep, run_label, run_series
+from gui.core.lessons.sweep import point as sweep_point
 from gui.core.registry import LESSONS, MODE_NAMES, MODES, keys_hint, lesson_spec
 from gui.core.run_model import Span
 from gui.core.settings import RunSettings, advice
@@ -47,6 +48,7 @@ from gui.qt.exporting import EXPORTS, ExportKind, export_runs
 from gui.qt.flight_strip import FlightStrip
 from gui.qt.history_panel import HistoryPanel
 from gui.qt.lesson_page import LessonPage
+from gui.qt.loop_lag_strip import LoopLagStrip
 from gui.qt.pokemon_card import PokemonCard
 from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self.server = self.server_ctl.server
         self._pending: list[str] | None = None  # modes asked for before the server was up
         self._pending_lesson: str | None = None
+        self._series: asyncio.Task[None] | None = None  # a lesson of series under way (the sweep)
         self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
         self._frame = 0
         self._closing = False
@@ -95,6 +98,8 @@ class MainWindow(QMainWindow):
         self.time_window = TimeWindow()
         self.timeline = TimelineView(self.time_window)
         self.strip = FlightStrip(self.time_window)
+        self.lag_strip = LoopLagStrip(self.time_window)  # shown only for runs that watch their loop
+        self.lag_strip.hide()
         self.stats = StatsPanel()
         self.explain = ExplainPanel()
         self.compare_table = CompareTable()
@@ -145,6 +150,7 @@ class MainWindow(QMainWindow):
         center_layout.setSpacing(2)
         center_layout.addWidget(self.timeline, 1)
         center_layout.addWidget(self.strip)
+        center_layout.addWidget(self.lag_strip)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(settings_scroll)
         splitter.addWidget(center)
@@ -319,17 +325,63 @@ class MainWindow(QMainWindow):
 
     def start_lesson(self, lesson_id: str) -> None:
         """Run every variant of a lesson in turn, on the lesson's own network, then show its figure."""
-        spec = lesson_spec(lesson_id)
+        self.run_lesson_spec(lesson_spec(lesson_id))
+
+    def run_lesson_spec(self, spec: LessonSpec) -> None:
         if self.lesson_page.lesson is not spec:
-            self.open_lesson(lesson_id)
+            self.lesson_page.show_lesson(spec)
+            self.docks["lesson"].show()
+            self.docks["lesson"].raise_()
         if self._closing:
             return
         if not self.server_ready.is_set():
             self.lesson_page.show_problem("The lesson starts when the local server is ready…")
-            self._pending_lesson = lesson_id
+            self._pending_lesson = spec.id
             return
         self.lesson = spec
+        if spec.is_series:
+            self.lab.stop()
+            self._series = asyncio.ensure_future(self._run_series(spec))
+            self._series.add_done_callback(self._on_series_done)
+            return
         self._spawn(self._start(spec.plans(), self._stop_banner(f"lesson {spec.id}"), spec.conditions))
+
+    async def _run_series(self, spec: LessonSpec) -> None:
+        """A lesson whose variants are series of runs (the sweep): each run measured, its point drawn
+        as soon as it ends, its bars shown on the timeline. The runs go one after another."""
+        _, conditions = await self.server_ctl.play(spec.conditions)
+        self.stop_action.setEnabled(True)
+        series = await run_series(spec, self.server_ctl.base_url, conditions, self._on_series_step)
+        figures = spec.figures_of_series(series)
+        self.lesson_page.show_figures(spec, figures)
+        self.statusBar().showMessage(spec.verdict(figures))
+        self.lesson_finished.emit(figures)
+
+    def _on_series_step(self, step: SeriesStep) -> None:
+        if step.measured is None:
+            self.lesson_page.show_running(step.number, step.total, run_label(step.variant, step.settings))
+            self.statusBar().showMessage(f"Lesson run {step.number} of {step.total}: {step.variant}, "
+                                         f"{step.settings.concurrency} at once…")  # fmt: skip
+            return
+        run = step.measured.run
+        limit = int((run.conditions or {}).get("max_concurrent", 0)) or None
+        self.lesson_page.sweep.add_point(step.variant, sweep_point(step.measured), limit)
+        self.timeline.set_runs([run])
+        self.strip.set_run(run)
+        self.strip.refresh()
+        self.timeline.refresh()
+        self.stats.show_run(run)
+
+    def _on_series_done(self, task: asyncio.Task[None]) -> None:
+        if task is not self._series:
+            return
+        self.stop_action.setEnabled(False)
+        if task.cancelled():
+            self.lesson_page.stopped()
+            self.lesson_finished.emit(None)
+        elif task.exception() is not None:
+            self.lesson_page.show_problem(f"The lesson stopped: {task.exception()}")
+            self.lesson_finished.emit(None)
 
     def try_lesson(self, lesson_id: str) -> None:
         """Load the lesson's last variant (settings and network) into the panel for free play."""
@@ -357,6 +409,8 @@ class MainWindow(QMainWindow):
     def _plans(self, modes: list[str]) -> list[RunSettings] | None:
         if self._closing:
             return None
+        if self._series is not None and not self._series.done():
+            self._series.cancel()  # a mode or a comparison replaces a lesson of series under way
         if self.settings_panel.uses_local_server and not self.server_ready.is_set():
             self._pending = modes
             what = MODES[modes[0]].title if len(modes) == 1 else "The comparison"
@@ -402,6 +456,7 @@ class MainWindow(QMainWindow):
     def _on_run_launched(self, live: LiveRun) -> None:
         """The Lab started a run (alone, or the next of a comparison): show it as it grows."""
         live.finished_callbacks.append(self._on_run_finished)
+        self.timeline.band_names = [v.name for v in self.lesson.variants] if self.lesson is not None else []
         if len(self.lab.shown) > 1 and self.timeline.runs == self.lab.shown[:-1]:
             self.timeline.add_run(live)
         else:
@@ -416,6 +471,7 @@ class MainWindow(QMainWindow):
                 variant = self.lesson.variants[len(self.lab.shown) - 1].name
                 self.lesson_page.show_running(len(self.lab.shown), len(self.lab.comparison_plan), variant)
         self.stats.show_step_legend(any(run.settings.after_fetch for run in self.timeline.runs))
+        self._show_loop_lag()
         title = MODES[settings.mode].title
         self.statusBar().showMessage(
             f"{step}{title}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
@@ -425,6 +481,10 @@ class MainWindow(QMainWindow):
         self.run_started.emit(live)
 
     def stop_run(self) -> None:
+        if self._series is not None and not self._series.done():
+            self._series.cancel()  # the run under way stops as any run does
+            self.statusBar().showMessage("Stopping the lesson…")
+            return
         if self.lab.active:
             self.lab.stop()
             self.statusBar().showMessage("Stopping: queued requests will not start…")
@@ -445,6 +505,8 @@ class MainWindow(QMainWindow):
     def show_recorded(self, runs: list[FinishedRun]) -> None:
         """Runs from the history, on one axis like a comparison (a live run is stopped first)."""
         self.lab.stop()
+        self.lesson = None
+        self.timeline.band_names = []
         self.timeline.set_runs(runs)
         self.strip.set_run(runs[-1] if runs else None, runs[-1].title if len(runs) > 1 else "")
         self.strip.refresh()
@@ -452,6 +514,8 @@ class MainWindow(QMainWindow):
         self.stats.show_run(runs[-1] if runs else None)
         self.explain.show_run(runs[0] if runs else None)
         self.compare_table.show_runs(runs if len(runs) > 1 else [])
+        self.stats.show_step_legend(any(run.settings.after_fetch for run in runs))
+        self._show_loop_lag()
         if len(runs) > 1:
             self.docks["compare"].raise_()
 
@@ -461,6 +525,16 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("A run is going: press Show selected to stop it and see the kept runs.", 4000)
             return
         self.history_panel.show_selected()
+
+    def _show_loop_lag(self) -> None:
+        """The loop-lag strip under the timeline, for the runs on screen that watched their loop."""
+        runs = self.timeline.runs
+        names = [MODES[run.settings.mode].title for run in runs]
+        if self.lesson is not None and len(runs) <= len(self.lesson.variants):
+            names = [variant.name for variant in self.lesson.variants[: len(runs)]]  # "blocking", "fixed"
+        watched = [(run, name) for run, name in zip(runs, names, strict=True) if run.settings.watch_loop]
+        self.lag_strip.set_runs([run for run, _ in watched], [name for _, name in watched])
+        self.lag_strip.setVisible(bool(watched))
 
     def _on_compared_run_selected(self, index: int) -> None:
         runs = self.finished_on_screen()
@@ -515,6 +589,7 @@ class MainWindow(QMainWindow):
         live = self.lab.current
         self.timeline.refresh()
         self.strip.refresh()
+        self.lag_strip.refresh()
         self._frame += 1
         on_screen = live is not None and live in self.timeline.runs
         if live is not None and on_screen and (self._frame % STATS_EVERY_FRAMES == 0 or not live.running):
@@ -611,6 +686,9 @@ class MainWindow(QMainWindow):
         self.banner_timer.stop()
         for card in list(self.cards):
             card.close()
+        if self._series is not None and not self._series.done():
+            self._series.cancel()
+            await asyncio.gather(self._series, return_exceptions=True)
         try:
             await asyncio.wait_for(self.lab.shutdown(), CLOSE_GRACE_S)
         except TimeoutError:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
 from gui.qt.main_window import MainWindow
 
 ORGANIZATION = "poke-concurrency-lab"
 APPLICATION = "Poké Concurrency Lab"
 PANEL_FIELDS = ("count", "workers", "timeout", "retries", "latency", "jitter", "jitter_kind", "bandwidth",
-                "error_rate", "server_max", "after_fetch", "step_ms", "source", "url")  # fmt: skip
+                "error_rate", "server_max", "after_fetch", "step_ms", "watch_loop", "trace_slivers",
+                "source", "url")  # fmt: skip
 
 
 def app_settings() -> QSettings:
@@ -27,6 +28,8 @@ def save_window(window: MainWindow, store: QSettings) -> None:
             store.setValue(f"run/{name}", widget.currentText())
         elif isinstance(widget, QLineEdit):
             store.setValue(f"run/{name}", widget.text())
+        elif isinstance(widget, QCheckBox):
+            store.setValue(f"run/{name}", widget.isChecked())
     store.setValue("view/per_request", window.per_request_action.isChecked())
     store.setValue("view/compare_modes", ",".join(window.compare_modes()))
     store.setValue("window/geometry", window.saveGeometry())
@@ -51,6 +54,8 @@ def restore_window(window: MainWindow, store: QSettings) -> None:
                 widget.setCurrentText(str(value))
             elif isinstance(widget, QLineEdit):
                 widget.setText(str(value))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(str(value).lower() == "true")
         except (TypeError, ValueError):
             continue  # a hand-edited or older settings file: keep the default
     if str(store.value("view/per_request", "false")).lower() == "true":

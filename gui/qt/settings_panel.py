@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -90,6 +91,10 @@ class SettingsPanel(QWidget):
         )
         self.step_ms = _spin(1, 10_000, 20, " ms")
         self.step_ms.setToolTip("How long that step takes: CPU work on one core, or a blocking call")
+        self.watch_loop = QCheckBox("Watch the event loop's lag")
+        self.watch_loop.setToolTip("A heartbeat on the loop measures how late it answers (a strip under the timeline)")
+        self.trace_slivers = QCheckBox("Mark when workers really run")
+        self.trace_slivers.setToolTip("Ticks on each lane: a coroutine's steps, or a thread's CPU clock")
         self.source = QComboBox()
         self.source.addItems(list(SOURCES))
         self.url = QLineEdit()
@@ -102,7 +107,8 @@ class SettingsPanel(QWidget):
 
         run_box = _form_box(
             "Run", {"Pokémon": self.count, "Workers / limit": self.workers, "Timeout": self.timeout,
-                    "Retries": self.retries, "After each fetch": self.after_fetch, "Step takes": self.step_ms},
+                    "Retries": self.retries, "After each fetch": self.after_fetch, "Step takes": self.step_ms,
+                    "": self.watch_loop, " ": self.trace_slivers},
         )  # fmt: skip
         network_box = _form_box(
             "Local server's network", {"Latency": self.latency, "Jitter": self.jitter, "Jitter shape": self.jitter_kind,
@@ -160,6 +166,8 @@ class SettingsPanel(QWidget):
                 base_url=self.base_url(),
                 after_fetch=self.after_fetch.currentData(),
                 step_ms=self.step_ms.value(),
+                watch_loop=self.watch_loop.isChecked(),
+                trace_slivers=self.trace_slivers.isChecked(),
             )
         except SettingsError as problem:
             self.problem.setText(str(problem))
@@ -186,6 +194,8 @@ class SettingsPanel(QWidget):
         self.after_fetch.setCurrentIndex(max(self.after_fetch.findData(settings.after_fetch), 0))
         if settings.step_ms:
             self.step_ms.setValue(int(settings.step_ms))
+        self.watch_loop.setChecked(settings.watch_loop)
+        self.trace_slivers.setChecked(settings.trace_slivers)
         self.source.setCurrentText("Local server")
         self.latency.setValue(int(conditions.get("latency_ms", self.latency.value())))
         self.jitter.setValue(int(conditions.get("jitter_ms", self.jitter.value())))

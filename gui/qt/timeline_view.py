@@ -21,7 +21,7 @@ from gui.core.segments import Segment
 from gui.core.timeline_pieces import ShownRun, band_title, flatten, sorted_lanes, tooltip_text
 from gui.core.trace import Phase, Status
 from gui.qt import timeline_decor as decor
-from gui.qt.bar_layer import BarLayer, BarPainter
+from gui.qt.bar_layer import BarLayer, BarPainter, paint_slivers
 from gui.qt.theme import is_dark, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_geometry import TimelineGeometry
@@ -43,6 +43,7 @@ class TimelineView(QWidget):
         self.per_request = False
         self.now = 0.0  # the latest moment any band has reached
         self.banner = ""  # a one-line message over the timeline (e.g. "threads run cancelled")
+        self.band_names: list[str] = []  # a lesson's variant names, put before each band's title
         self.draw_direct = False  # paint every bar as shapes, skipping the cached image (SVG export)
         self.placeholder = (
             f"Click a mode (or press {keys_hint()}) to fetch Pokémon.\nEvery request becomes a bar here, live."
@@ -200,12 +201,18 @@ class TimelineView(QWidget):
                 if run.running:
                     self._paint_running(painter, geo, band, run, dark)
                     decor.paint_now_line(painter, geo, band, run.elapsed_s())
+            self._paint_slivers(painter, geo, dark)
             if len(self.runs) > 1:
-                decor.paint_band_titles(painter, geo, palette, [band_title(run) for run in self.runs])
+                decor.paint_band_titles(painter, geo, palette, self.band_titles())
         decor.paint_axis(painter, geo, palette, self.width(), "requests" if self.per_request else "workers")
         if self.banner:
             decor.paint_banner(painter, geo, self.banner)
         painter.end()
+
+    def band_titles(self) -> list[str]:
+        titles = [band_title(run) for run in self.runs]
+        names = self.band_names[: len(titles)]
+        return [f"{name}: {title}" for name, title in zip(names, titles, strict=False)] + titles[len(names) :]
 
     def _update_layer(self, geo: TimelineGeometry, dark: bool) -> None:
         ratio = self.devicePixelRatioF()
@@ -243,6 +250,17 @@ class TimelineView(QWidget):
         self._bars.paint(painter, geo, band, pieces, bars, dark, not self.per_request, self.palette().base())
         if self.per_request:
             self._paint_waiting_rows(painter, geo, band, run, dark)
+        painter.restore()
+
+    def _paint_slivers(self, painter: QPainter, geo: TimelineGeometry, dark: bool) -> None:
+        """Ticks where workers really ran, for runs that traced it (rows per worker only)."""
+        if self.per_request:
+            return
+        painter.save()
+        painter.setClipRect(geo.plot)
+        for band, run in enumerate(self.runs):
+            if run.model.slivers:
+                paint_slivers(painter, geo, band, run.model.slivers, self._row_of_lane[band], dark)
         painter.restore()
 
     def _paint_waiting_rows(

@@ -162,3 +162,19 @@ def test_a_lesson_runs_its_variants_as_bands_and_shows_its_figure(window: MainWi
     assert window.server.played_conditions().latency_ms == 100  # the lesson's own network
     window.lesson_page.try_button.click()
     assert window.settings_panel.count.value() == 40 and window.settings_panel.latency.value() == 100
+
+
+def test_a_lesson_of_series_draws_each_point_and_its_figure(window: MainWindow, loop: LoopRunner) -> None:
+    """The sweep's machinery on a small sweep (the real preset takes minutes: see --lesson sweep)."""
+    from gui.core.lessons.sweep import make_lesson
+
+    small = make_lesson(count=16, server_limit=2, latency_ms=10, threads_up_to=4, coroutines_up_to=4)
+    figures: list[object] = []
+    window.lesson_finished.connect(figures.append)
+    window.run_lesson_spec(small)
+    loop.until(lambda: bool(figures), 60)
+    assert figures[0] is not None and window.lesson_page.sweep.isVisible()
+    assert len(window.timeline.runs) == 1  # each run of the series replaces the last on the timeline
+    points = window.lesson_page.sweep.points
+    assert [p["workers"] for p in points["threads"]] == [1, 2, 4] and len(points["asyncio"]) == 3
+    assert window.lesson_page.verdict.text() == small.verdict(figures[0])  # type: ignore[arg-type]

@@ -38,6 +38,20 @@ def span_record(span: Span) -> dict[str, Any]:
     }
 
 
+def watch_records(model: RunModel) -> dict[str, Any]:
+    """What a run's watches recorded (see gui.core.watches), only where there is some.
+
+    ``loop_lag``: ``[t, lag_ms]`` per heartbeat. ``slivers``: ``[lane, t0, t1, ran_s]`` per moment a
+    worker really ran (lane null for a task of the run that works for no lane).
+    """
+    records: dict[str, Any] = {}
+    if model.loop_lag:
+        records["loop_lag"] = [[round(t, 6), round(lag_ms, 3)] for t, lag_ms in model.loop_lag]
+    if model.slivers:
+        records["slivers"] = [[s.lane, round(s.t0, 6), round(s.t1, 6), round(s.ran_s, 6)] for s in model.slivers]
+    return records
+
+
 def json_report(settings: RunSettings, summary: RunSummary, model: RunModel, extra: dict[str, Any]) -> dict[str, Any]:
     """The whole run as one JSON-ready dict; ``extra`` joins the settings (e.g. the server's conditions)."""
     settings_dict = {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(settings).items()}
@@ -46,6 +60,7 @@ def json_report(settings: RunSettings, summary: RunSummary, model: RunModel, ext
         "summary": summary.to_dict(),
         "lanes": model.lanes,
         "spans": [span_record(s) for s in model.spans],
+        **watch_records(model),
     }
 
 

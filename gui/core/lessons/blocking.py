@@ -1,0 +1,103 @@
+"""Lesson: one blocking call inside a coroutine freezes the whole event loop."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.measures import by_name
+from gui.core.loop_watch import HEARTBEAT_PERIOD_S
+from gui.core.overlap import most_at_once
+from gui.core.steps import AfterFetch
+
+if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+    from gui.core.finished_run import FinishedRun
+
+BLOCK_MS = 50  # 40 of them: the window (on the same loop) is frozen for about 2 s in all
+LAG_ALLOWED_MS = 50  # a loop that answers within this still feels responsive
+COROUTINES = 10
+
+VARIANTS = (
+    Variant(
+        "blocking",
+        "asyncio",
+        {"after_fetch": AfterFetch.BLOCK.value, "step_ms": BLOCK_MS},
+        f"each coroutine calls time.sleep({BLOCK_MS / 1000:g}) after its fetch",
+    ),
+    Variant(
+        "fixed",
+        "asyncio",
+        {"after_fetch": AfterFetch.AWAIT_IN_THREAD.value, "step_ms": BLOCK_MS},
+        f"each coroutine awaits asyncio.to_thread(time.sleep, {BLOCK_MS / 1000:g})",
+    ),
+)
+
+
+def loop_lag_max_ms(run: FinishedRun) -> float:
+    """How late the heartbeat came at worst: the longest the loop could not answer."""
+    return max((lag for _, lag in run.model.loop_lag), default=0.0)
+
+
+def call_intervals(run: FinishedRun) -> list[tuple[float, float]]:
+    return [(step.t0, step.t1) for span in run.model.spans for step in span.steps]
+
+
+def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
+    named = by_name([v.name for v in VARIANTS], runs)
+    blocked = call_intervals(named["blocking"])
+    block_ms = statistics.median(t1 - t0 for t0, t1 in blocked) * 1000 if blocked else 0.0
+    per_variant = []
+    for run in runs:
+        lags = [lag for _, lag in run.model.loop_lag]
+        per_variant.append(
+            {
+                "loop_lag_max_ms": round(loop_lag_max_ms(run), 1),
+                "loop_lag_median_ms": round(statistics.median(lags), 2) if lags else 0.0,
+                "calls_at_once_max": most_at_once(call_intervals(run)),  # blocked: never more than one
+                "wall_s": round(run.wall_s, 3),
+            }
+        )
+    lesson = {
+        "block_ms": round(block_ms, 1),  # measured: one call's median length in the blocking variant
+        "lag_needed_ms": round(0.8 * block_ms, 1),  # the blocking variant's worst lag reaches at least this
+        "lag_allowed_ms": LAG_ALLOWED_MS,  # the fixed variant's stays under this
+        "heartbeat_ms": HEARTBEAT_PERIOD_S * 1000,
+        "calls": len(blocked),
+    }
+    return LessonFigures(lesson, per_variant)
+
+
+def verdict(figures: LessonFigures) -> str:
+    blocking, fixed = figures.variants
+    return (
+        f"Each blocking call took {figures.lesson['block_ms']:.0f} ms, and the loop's heartbeat came up to "
+        f"{blocking['loop_lag_max_ms']:.0f} ms late: nothing else ran meanwhile, so the calls went one after "
+        f"another. Awaited in a thread, up to {fixed['calls_at_once_max']} calls were under way at once and the "
+        f"loop was never more than {fixed['loop_lag_max_ms']:.0f} ms late."
+    )
+
+
+LESSON = LessonSpec(
+    id="blocking",
+    title="A blocking call freezes the event loop",
+    narrative=(
+        f"Coroutines share one thread: the event loop runs a coroutine until it awaits, then runs the next. "
+        f"Here each coroutine, after its fetch, waits {BLOCK_MS} ms with time.sleep, a call that does not await: "
+        "it holds the thread, so the loop can run nothing else until it returns. The blocking calls on the "
+        "ten lanes therefore line up one after another, and the strip under the timeline shows the loop's "
+        "heartbeat coming late by as long as a call lasts. In this window the coroutines run on the window's "
+        "own event loop, so the window itself freezes too while a blocking call runs, and comes back when the "
+        "run is over. The fix is to await the slow call instead: asyncio.to_thread hands it to a worker thread, "
+        "the loop keeps running the other coroutines and the heartbeat stays on time."
+    ),
+    preset={"count": 40, "concurrency": COROUTINES, "watch_loop": True},
+    conditions={"latency_ms": 50, "jitter_ms": 0, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    variants=VARIANTS,
+    figures=figures,
+    plot_key="loop_lag_max_ms",
+    plot_label="the event loop's worst lag, in ms",
+    plot_unit=" ms",
+    verdict=verdict,
+)

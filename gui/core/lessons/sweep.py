@@ -1,0 +1,200 @@
+"""Lesson: do not overuse threads. Past what the server serves at once, more workers only cost.
+
+The same 512 Pokémon are fetched again and again while the number of workers doubles, against a
+server that serves 32 requests at a time. Each run is measured with what the whole process spent
+on it (:class:`gui.core.lessons.lesson.ProcessUsage`): wall time falls until the server's limit and
+then goes flat, while every extra thread still costs context switches and CPU time.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+
+from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, MeasuredRun, Variant
+from gui.core.settings import MAX_CONCURRENCY
+from gui.core.trace import Phase
+
+COUNT = 512
+SERVER_LIMIT = 32  # requests the local server serves at once; the rest wait in its line
+# 512 / 32 = 16 rounds of 50 ms: 0.8 s at best. The whole sweep (two variants, W = 1 dominating
+# with 512 waits one after another) takes about two minutes on a 2-core machine.
+LATENCY_MS = 50
+THREADS_UP_TO = 512
+COROUTINES_UP_TO = 1024
+# A connection this slow to open was not taken at first (the server's queue of new connections was
+# full) and asked for again: Linux resends a connection request after 1 s.
+SLOW_CONNECT_S = 0.5
+
+
+def doublings(up_to: int) -> tuple[int, ...]:
+    """1, 2, 4 … the last power of two not above ``up_to``."""
+    return tuple(2**k for k in range(up_to.bit_length()))
+
+
+def slow_connects(measured: MeasuredRun) -> int:
+    """Requests whose connection took ``SLOW_CONNECT_S`` or more to open."""
+    count = 0
+    for span in measured.run.model.spans:
+        started, connected = span.t.get(Phase.STARTED), span.t.get(Phase.CONNECTED)
+        if started is not None and connected is not None and connected - started >= SLOW_CONNECT_S:
+            count += 1
+    return count
+
+
+def point(measured: MeasuredRun) -> Figure:
+    """One run of the sweep as the figure keeps it (the window also plots these as they arrive)."""
+    usage = measured.usage
+    return {
+        "workers": measured.run.settings.workers,
+        "wall_s": round(measured.run.wall_s, 4),
+        "cpu_s": round(usage.cpu_s, 4),
+        "ctx_switches": usage.ctx_switches,
+        "voluntary_switches": usage.voluntary_switches,
+        "involuntary_switches": usage.involuntary_switches,
+        "slow_connects": slow_connects(measured),
+    }
+
+
+def variant_figure(points: Sequence[Figure], server_limit: int) -> Figure:
+    """The points, and the numbers that say whether the curve went flat past the server's limit."""
+    at_limit = max((p for p in points if p["workers"] <= server_limit), key=lambda p: p["workers"])
+    past = [p for p in points if p["workers"] > server_limit]
+    # The issue's check: wall time at 4x the limit against at the limit (at least 0.9: flat).
+    beyond = next((p for p in past if p["workers"] == 4 * server_limit), past[-1] if past else None)
+    first, last = points[0]["ctx_switches"], points[-1]["ctx_switches"]
+    return {
+        "points": list(points),
+        "wall_at_limit_s": at_limit["wall_s"],
+        "workers_past_limit": beyond["workers"] if beyond else None,
+        "wall_past_limit_s": beyond["wall_s"] if beyond else None,
+        "flattening": _ratio(beyond["wall_s"], at_limit["wall_s"]) if beyond else None,
+        # how much faster than at the limit the best run with more workers was: about 1x
+        "gain_past_limit": _ratio(at_limit["wall_s"], min(p["wall_s"] for p in past)) if past else None,
+        # context switches at the most workers against one worker, and against as many as the limit
+        "switches_growth": _ratio(last, first) if first and last is not None else None,
+        "switches_past_limit": _ratio(last, at_limit["ctx_switches"]) if at_limit["ctx_switches"] else None,
+    }
+
+
+def _ratio(a: float, b: float) -> float:
+    return round(a / b, 3) if b > 0 else 0.0
+
+
+def figures_of(series: Sequence[Sequence[MeasuredRun]], latency_ms: float, server_limit: int) -> LessonFigures:
+    """From every run of both variants; the limit and latency are what the server really played."""
+    played = series[0][0].run.conditions
+    if played is not None:
+        latency_ms, server_limit = played["latency_ms"], played["max_concurrent"]
+    count = series[0][0].run.settings.count
+    lesson = {
+        "requests": count,
+        "server_limit": server_limit,
+        "latency_ms": latency_ms,
+        "floor_s": round(math.ceil(count / server_limit) * latency_ms / 1000, 3),  # no run can beat this
+        "cores": os.cpu_count() or 1,
+        "usage_from": "getrusage(RUSAGE_SELF): this process, every thread, from a run's start to its end",
+        "sweep_s": round(sum(m.run.wall_s for runs in series for m in runs), 1),
+    }
+    per_variant = [variant_figure([point(m) for m in runs], server_limit) for runs in series]
+    return LessonFigures(lesson, per_variant)
+
+
+def verdict(figures: LessonFigures) -> str:
+    limit = figures.lesson["server_limit"]
+    threads, coroutines = figures.variants
+    said = [_flat_clause(threads, "threads", limit), _flat_clause(coroutines, "coroutines", limit)]
+    text = f"Past the server's {limit} at a time, more workers bought nothing: {said[0]}; {said[1]}."
+    text += _cost_sentence(threads["points"], coroutines["points"], limit)
+    for name, figure in (("threads", threads), ("coroutines", coroutines)):
+        slow = [p for p in figure["points"] if p["slow_connects"]]
+        if slow:
+            worst = max(slow, key=lambda p: p["slow_connects"])
+            text += (
+                f" With {worst['workers']} {name}, {worst['slow_connects']} connections waited a second or more just "
+                "to be accepted: the server could not take so many new connections at once."
+            )
+    return text
+
+
+def _flat_clause(figure: Figure, noun: str, limit: int) -> str:
+    if figure["wall_past_limit_s"] is None:
+        return f"{noun} never went past {limit}"
+    past, at_limit = figure["wall_past_limit_s"], figure["wall_at_limit_s"]
+    return f"{figure['workers_past_limit']} {noun} took {past:.2f} s, {limit} took {at_limit:.2f} s"
+
+
+def _cost_sentence(threads: Sequence[Figure], coroutines: Sequence[Figure], limit: int) -> str:
+    """The same work in the same time, with more threads: what the extra threads cost the process."""
+    low = max((p for p in threads if p["workers"] <= limit), key=lambda p: p["workers"])
+    high = threads[-1]
+    if high["workers"] == low["workers"]:
+        return ""
+    cpu = f"its CPU time from {low['cpu_s']:.2f} s to {high['cpu_s']:.2f} s"
+    if high["ctx_switches"] is None:
+        return f" From {low['workers']} threads to {high['workers']}, the process's {cpu}."
+    most = max(p["ctx_switches"] for p in coroutines)
+    return (
+        f" Yet from {low['workers']} threads to {high['workers']}, the process's context switches went from "
+        f"{low['ctx_switches']:,} to {high['ctx_switches']:,} and {cpu}, while coroutines, taking turns on one "
+        f"thread, never needed more than {most:,}."
+    )
+
+
+def make_lesson(
+    count: int = COUNT,
+    server_limit: int = SERVER_LIMIT,
+    latency_ms: float = LATENCY_MS,
+    threads_up_to: int = THREADS_UP_TO,
+    coroutines_up_to: int = COROUTINES_UP_TO,
+) -> LessonSpec:
+    """The lesson; smaller values make a quick sweep (a test's), the defaults the real one."""
+    # Settings allow at most MAX_CONCURRENCY workers: the coroutines stop at the last doubling below it.
+    threads, coroutines = doublings(threads_up_to), doublings(min(coroutines_up_to, MAX_CONCURRENCY))
+    rounds = math.ceil(count / server_limit)
+    return LessonSpec(
+        id="sweep",
+        title="Do not overuse threads: past the server's limit, more workers only cost",
+        narrative=(
+            f"The server here answers at most {server_limit} requests at a time; the others wait in its line. "
+            f"So we fetch the same {count} Pokémon again and again, doubling the workers each time: 1, 2, 4 … up "
+            f"to {threads[-1]} threads, and up to {coroutines[-1]} coroutines. Up to {server_limit}, every doubling "
+            f"halves the time, because twice as many waits overlap. Past {server_limit} the curve goes flat: the "
+            f"extra workers only join the server's line, and no run can beat {rounds} rounds of {latency_ms:g} ms. "
+            "Extra threads are not free, though: each is a real operating-system thread that the kernel must put "
+            "to sleep, wake up and switch to, so the process's context switches and CPU time grow while nothing "
+            "gets faster. Coroutines take turns inside one thread, so the kernel hardly notices them. Find the "
+            "real limit before adding workers: more is not faster, and context switches cost."
+        ),
+        preset={"count": count},
+        conditions={
+            "latency_ms": latency_ms,
+            "jitter_ms": 0,
+            "error_rate": 0,
+            "drop_rate": 0,
+            "bandwidth_kbps": 0,
+            "max_concurrent": server_limit,
+        },
+        variants=(
+            Variant(
+                "threads",
+                "threads",
+                caption=f"a pool of W worker threads, W = 1, 2, 4 … {threads[-1]}",
+                series=tuple({"concurrency": w} for w in threads),
+            ),
+            Variant(
+                "asyncio",
+                "asyncio",
+                caption=f"W coroutines on one thread, W = 1, 2, 4 … {coroutines[-1]}",
+                series=tuple({"concurrency": w} for w in coroutines),
+            ),
+        ),
+        series_figures=lambda series: figures_of(series, latency_ms, server_limit),
+        plot_key="gain_past_limit",
+        plot_label=f"times faster with more than {server_limit} workers than with {server_limit} (at best)",
+        verdict=verdict,
+    )
+
+
+LESSON = make_lesson()

@@ -1,0 +1,52 @@
+"""What a run's settings ask the engine to watch while it runs, started together and always stopped.
+
+- ``watch_loop``: a heartbeat on the loop the run was started on (``gui.core.loop_watch``).
+- ``trace_slivers``: when each worker really runs. Coroutines run on that loop, so their task
+  steps are timed (``gui.core.coroutine_steps``); threads are read from their CPU clocks
+  (``gui.core.thread_clocks``). Worker processes report through a queue, not through this
+  process's recorder, so nothing is traced for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from gui.core.coroutine_steps import CoroutineSteps
+from gui.core.loop_watch import Heartbeat
+from gui.core.recorder import Recorder
+from gui.core.settings import RunSettings
+from gui.core.thread_clocks import ThreadClocks
+
+
+class RunWatches:
+    """Started on the run's loop before its mode starts; ``stop()`` (idempotent) once it has ended."""
+
+    def __init__(
+        self, settings: RunSettings, on_callers_loop: bool, loop: asyncio.AbstractEventLoop, recorder: Recorder
+    ) -> None:
+        self.heartbeat = Heartbeat(loop, recorder) if settings.watch_loop else None
+        traced = settings.trace_slivers
+        self.steps = CoroutineSteps(loop, recorder) if traced and on_callers_loop else None
+        self.clocks = ThreadClocks(recorder) if traced and not on_callers_loop else None
+        self.loop = loop
+
+    def start(self) -> None:
+        for watch in (self.heartbeat, self.steps, self.clocks):
+            if watch is not None:
+                watch.start()
+
+    def create_task(self, mode: Awaitable[Any]) -> asyncio.Task[Any]:
+        """The run's mode as a task on the loop, its steps traced if asked."""
+        coro = mode if asyncio.iscoroutine(mode) else _awaiting(mode)
+        return self.steps.create_task(coro) if self.steps is not None else self.loop.create_task(coro)
+
+    def stop(self) -> None:
+        for watch in (self.heartbeat, self.steps, self.clocks):
+            if watch is not None:
+                watch.stop()
+
+
+async def _awaiting(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
