@@ -85,12 +85,15 @@ def ideal_lower_bound_s(
     step after its fetch. CPU work can run on at most ``cores`` at once (0: the step needs no core)."""
     if network.server_max:
         concurrency = min(concurrency, network.server_max)
-    if cores:
-        concurrency = min(concurrency, cores)
+
     per_request = network.latency_ms / 1000.0
     if network.bandwidth_kbps:
         per_request += body_bytes / (network.bandwidth_kbps * 1024)
-    return math.ceil(requests / concurrency) * (per_request + step_s)
+    waves = math.ceil(requests / concurrency) * (per_request + step_s)
+    if not cores:
+        return waves
+    # The waits overlap across every worker, but CPU work runs on at most ``cores`` at once.
+    return max(waves, math.ceil(requests / cores) * step_s)
 
 
 def error_label(span: Span) -> str:

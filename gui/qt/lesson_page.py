@@ -27,6 +27,7 @@ from gui.qt.theme import is_dark, segment_color
 
 BAR_H = 30
 LABEL_W = 130
+NUMBER_W = 120  # room right of the longest bar for its number and unit
 
 
 class FigureBars(QWidget):
@@ -58,7 +59,7 @@ class FigureBars(QWidget):
         font.setBold(True)
         painter.setFont(font)
         fill = segment_color(Segment.WAITING, is_dark(palette))
-        room = self.width() - LABEL_W - 90
+        room = self.width() - LABEL_W - NUMBER_W
         for row, (name, value) in enumerate(self.rows):
             y = 26 + row * (BAR_H + 8)
             painter.setPen(palette.text().color())

@@ -32,6 +32,16 @@ def test_ideal_bound_is_waves_of_latency_plus_download() -> None:
     assert ideal_lower_bound_s(10, 10, KnownNetwork(100, server_max=5), 0) == pytest.approx(0.2)
 
 
+def test_a_step_lengthens_each_wave_and_cpu_work_fits_on_the_cores_only() -> None:
+    # 40 requests, 4 at once, 50 ms latency, 10 ms of computing each, 2 cores:
+    # 10 waves of 60 ms = 0.6 s; the computing alone needs 20 rounds of 10 ms = 0.2 s: 0.6 s.
+    assert ideal_lower_bound_s(40, 4, KnownNetwork(50), 0, step_s=0.010, cores=2) == pytest.approx(0.6)
+    # No latency: the 40 × 20 ms of computing on 2 cores can't take less than 0.4 s.
+    assert ideal_lower_bound_s(40, 8, KnownNetwork(0), 0, step_s=0.020, cores=2) == pytest.approx(0.4)
+    # A blocking call needs no core: it overlaps like a wait.
+    assert ideal_lower_bound_s(40, 10, KnownNetwork(0), 0, step_s=0.050) == pytest.approx(0.2)
+
+
 def test_summary_of_known_spans() -> None:
     model = finished_model(
         [(0.0, 1.0), (0.5, 1.5), (1.0, 2.0), (1.9, 2.0)], [Status.OK, Status.OK, Status.HTTP_ERROR, Status.TIMEOUT]
