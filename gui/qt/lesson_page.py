@@ -119,6 +119,7 @@ class LessonPage(QWidget):
         buttons.addWidget(self.try_button)
         buttons.addStretch(1)
         story_layout.addLayout(buttons)
+        story_layout.addWidget(self.verdict)  # beside the story, so a tall figure never covers it
         story_layout.addStretch(1)
         story_scroll = QScrollArea()
         story_scroll.setWidget(story)
@@ -132,12 +133,15 @@ class LessonPage(QWidget):
         self.sweep = SweepPlot()  # a lesson of series draws its curves here instead of bars
         self.sweep.hide()
         self.figure_layout.addWidget(self.sweep, 1)
-        self.figure_layout.addWidget(self.verdict)
         self.figure_layout.addStretch(1)
+        figure_scroll = QScrollArea()  # a short dock scrolls the figure instead of squeezing it
+        figure_scroll.setWidget(figure)
+        figure_scroll.setWidgetResizable(True)
+        figure_scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(story_scroll, 3)
-        layout.addWidget(figure, 2)
+        layout.addWidget(figure_scroll, 2)
         self._set_enabled(False)
 
     def _set_enabled(self, enabled: bool) -> None:

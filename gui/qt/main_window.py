@@ -353,6 +353,7 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(True)
         series = await run_series(spec, self.server_ctl.base_url, conditions, self._on_series_step)
         figures = spec.figures_of_series(series)
+        self.stop_action.setEnabled(False)
         self.lesson_page.show_figures(spec, figures)
         self.statusBar().showMessage(spec.verdict(figures))
         self.lesson_finished.emit(figures)
