@@ -22,6 +22,7 @@ from gui.core.finished_run import FinishedRun
 from gui.core.registry import ModeSpec, mode_spec
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings
+from gui.core.steps import AfterFetch, awaited_call, blocking_call, simulate_matchups
 from gui.core.trace import Phase, Status
 
 _MOSTLY_WAITING = 0.8  # a thread that waited this share of the run did little else
@@ -48,6 +49,24 @@ class CodeBlock:
 def code_of(spec: ModeSpec) -> list[CodeBlock]:
     """The textbook functions of a mode, read from their modules as they are now."""
     return [_code_block(function, spec.waits_at) for function in spec.textbook]
+
+
+# The step a job takes after its fetch, and the text of the line that holds the thread or the GIL.
+_STEP_CODE: dict[AfterFetch, tuple[Callable[..., Any], str]] = {
+    AfterFetch.COMPUTE: (simulate_matchups, "the GIL is held"),
+    AfterFetch.BLOCK: (blocking_call, "time.sleep(seconds)"),
+    AfterFetch.AWAIT_IN_THREAD: (awaited_call, "await asyncio.to_thread"),
+}
+
+
+def code_of_run(settings: RunSettings) -> list[CodeBlock]:
+    """The mode's code, and the step each job took after its fetch when it took one (the lessons')."""
+    blocks = code_of(mode_spec(settings.mode))
+    step = AfterFetch(settings.after_fetch)
+    if step in _STEP_CODE:
+        function, marker = _STEP_CODE[step]
+        blocks.append(_code_block(function, marker))
+    return blocks
 
 
 def _code_block(function: Callable[..., Any], waits_at: str) -> CodeBlock:

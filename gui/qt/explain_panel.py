@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from gui.core.explain import code_caption, code_of, explain
+from gui.core.explain import CodeBlock, code_caption, code_of, code_of_run, explain
 from gui.core.finished_run import FinishedRun
 from gui.core.registry import mode_spec
 from gui.qt.code_view import CodeView
@@ -74,7 +74,7 @@ class ExplainPanel(QWidget):
         summary, settings = run.summary, run.settings
         self.heading.setText(f"{run.title} — {summary.requests:,} requests, {settings.workers:,} at once")
         self.text.setText(explain(run))
-        self._show_code(settings.mode)
+        self._show_blocks(settings.mode, code_of_run(settings))
 
     def show_mode(self, name: str) -> None:
         """What mode ``name`` does and its code, before it has run."""
@@ -85,8 +85,10 @@ class ExplainPanel(QWidget):
         self._show_code(name)
 
     def _show_code(self, mode: str | None) -> None:
+        self._show_blocks(mode, code_of(mode_spec(mode)) if mode is not None else [])
+
+    def _show_blocks(self, mode: str | None, blocks: list[CodeBlock]) -> None:
         self.mode = mode
-        blocks = code_of(mode_spec(mode)) if mode is not None else []
         self.caption.setText(code_caption(blocks))
         self.code.show_code(blocks)
         self.caption.setVisible(bool(blocks))

@@ -197,3 +197,21 @@ def test_importing_explain_and_the_comparison_loads_no_qt() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_a_run_with_a_step_shows_the_step_code_with_its_holding_line_marked() -> None:
+    import inspect
+
+    from gui.core.explain import code_of_run
+    from gui.core.settings import make_settings
+    from gui.core.steps import awaited_call, blocking_call
+
+    for kind, function, marked in (
+        ("block", blocking_call, "time.sleep(seconds)"),
+        ("await-in-thread", awaited_call, "await asyncio.to_thread"),
+    ):
+        blocks = code_of_run(make_settings(mode="asyncio", after_fetch=kind, step_ms=50))
+        step = blocks[-1]
+        assert step.source == inspect.getsource(function)
+        assert [step.lines[i] for i in step.wait_lines] and all(marked in step.lines[i] for i in step.wait_lines)
+    assert len(code_of_run(make_settings(mode="threads"))) == 1  # no step: the mode's code alone
