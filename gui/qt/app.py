@@ -68,10 +68,10 @@ def run_app(args: argparse.Namespace) -> int:
         if args.lesson not in LESSONS:
             print(f"error: no lesson {args.lesson!r}; the lessons are {', '.join(LESSONS)}", file=sys.stderr)
             return 2
-        window.open_lesson(args.lesson)
+        window.lessons.open(args.lesson)
     if args.start and not args.screenshot:  # begins as soon as the local server is ready
         if args.lesson:
-            window.start_lesson(args.lesson)
+            window.lessons.start(args.lesson)
         elif compare:
             window.start_comparison(compare)
         else:
@@ -174,7 +174,7 @@ async def take_screenshot(window: MainWindow, modes: list[str], path: Path, less
         await _close(window)
         return 1
     if lesson:
-        window.start_lesson(lesson)
+        window.lessons.start(lesson)
     elif len(modes) > 1:
         window.start_comparison(modes)
     else:

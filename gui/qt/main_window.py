@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Sequence
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QToolBar,
@@ -31,22 +28,21 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.comparison import same_workload
-from gui.core.comparison_table import fastest_and_slowest, is_complete
+from gui.core.comparison_table import fastest_and_slowest
 from gui.core.dataset import pokedex
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History
 from gui.core.lab import Lab, LiveRun
-from gui.core.lessons.lesson import LessonSpec, SeriesStep, run_label, run_series
-from gui.core.lessons.sweep import point as sweep_point
-from gui.core.registry import LESSONS, MODE_NAMES, MODES, keys_hint, lesson_spec
+from gui.core.registry import LESSONS, MODE_NAMES, MODES, keys_hint
 from gui.core.run_model import Span
 from gui.core.settings import RunSettings, advice
 from gui.core.stats import KnownNetwork
 from gui.qt.compare_table import CompareTable
 from gui.qt.explain_panel import ExplainPanel
-from gui.qt.exporting import EXPORTS, ExportKind, export_runs
+from gui.qt.export_menu import ExportMenu
 from gui.qt.flight_strip import FlightStrip
 from gui.qt.history_panel import HistoryPanel
+from gui.qt.lesson_controller import LessonController
 from gui.qt.lesson_page import LessonPage
 from gui.qt.loop_lag_strip import LoopLagStrip
 from gui.qt.pokemon_card import PokemonCard
@@ -87,8 +83,6 @@ class MainWindow(QMainWindow):
         self.server_ctl = ServerController(conditions, self.settings_panel.conditions)
         self.server = self.server_ctl.server
         self._pending: list[str] | None = None  # modes asked for before the server was up
-        self._pending_lesson: str | None = None
-        self._series: asyncio.Task[None] | None = None  # a lesson of series under way (the sweep)
         self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
         self._frame = 0
         self._closing = False
@@ -105,7 +99,7 @@ class MainWindow(QMainWindow):
         self.compare_table = CompareTable()
         self.history_panel = HistoryPanel(history, history_problem)
         self.lesson_page = LessonPage()
-        self.lesson: LessonSpec | None = None  # the lesson whose variants are running or shown
+        self.lessons = LessonController(self)
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
         self._build_actions()
@@ -129,8 +123,8 @@ class MainWindow(QMainWindow):
         self.timeline.span_clicked.connect(self.show_card)
         self.compare_table.run_selected.connect(self._on_compared_run_selected)
         self.history_panel.show_runs.connect(self.show_recorded)
-        self.lesson_page.run_requested.connect(self.start_lesson)
-        self.lesson_page.try_requested.connect(self.try_lesson)
+        self.lesson_page.run_requested.connect(self.lessons.start)
+        self.lesson_page.try_requested.connect(self.lessons.try_it)
         self.history_panel.table.itemSelectionChanged.connect(self._on_history_selection)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
@@ -232,13 +226,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        export_menu = file_menu.addMenu("&Export")
-        self.export_actions: dict[ExportKind, QAction] = {}
-        for kind, (label, _suffix, _filter) in EXPORTS.items():
-            action = export_menu.addAction(label)
-            action.triggered.connect(lambda _=False, k=kind: self.ask_export(k))
-            self.export_actions[kind] = action
-        export_menu.aboutToShow.connect(self._update_export_actions)
+        self.exports = ExportMenu(self, file_menu.addMenu("&Export"), self.timeline, self.finished_on_screen)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -251,7 +239,7 @@ class MainWindow(QMainWindow):
         for number, spec in enumerate(LESSONS.values(), start=1):
             action = lessons_menu.addAction(f"{number}. {spec.title}")
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _=False, lesson=spec.id: self.open_lesson(lesson))
+            action.triggered.connect(lambda _=False, lesson=spec.id: self.lessons.open(lesson))
             self.lesson_actions[spec.id] = action
         view_menu = self.menuBar().addMenu("&View")
         for action in (self.fit_action, self.per_request_action):
@@ -285,14 +273,14 @@ class MainWindow(QMainWindow):
         self.settings_panel.url.setPlaceholderText(f"e.g. {self.server_ctl.base_url}")  # the real port
         self.statusBar().showMessage(f"Ready. Click a mode (or press {keys_hint()}), or Compare (C).", 5000)
         pending, self._pending = self._pending, None
-        if self._pending_lesson is not None:
-            lesson, self._pending_lesson = self._pending_lesson, None
-            self.start_lesson(lesson)
+        if self.lessons.pending is not None:
+            lesson, self.lessons.pending = self.lessons.pending, None
+            self.lessons.start(lesson)
         elif pending is not None:
             self.start_comparison(pending) if len(pending) > 1 else self.start_mode(pending[0])
 
     def _apply_network(self) -> None:
-        if self.lesson is not None and self.lab.active:
+        if self.lessons.current is not None and self.lab.active:
             self.statusBar().showMessage("A lesson plays its own network: the panel's applies after it.", 4000)
             return
         if self.server_ctl.running and not self._closing:
@@ -312,89 +300,8 @@ class MainWindow(QMainWindow):
         self.mode_actions[mode].setChecked(True)
         plans = self._plans([mode])
         if plans is not None:
-            self.lesson = None
+            self.lessons.current = None
             self._spawn(self._start(plans, self._stop_banner(MODES[mode].title)))
-
-    def open_lesson(self, lesson_id: str) -> None:
-        """Show a lesson's page (its story and its Run button); nothing runs until asked."""
-        spec = lesson_spec(lesson_id)
-        self.lesson_page.show_lesson(spec)
-        self.docks["lesson"].show()
-        self.docks["lesson"].raise_()
-        self.statusBar().showMessage(f"Lesson: {spec.title}. Press Run the lesson when ready.", 5000)
-
-    def start_lesson(self, lesson_id: str) -> None:
-        """Run every variant of a lesson in turn, on the lesson's own network, then show its figure."""
-        self.run_lesson_spec(lesson_spec(lesson_id))
-
-    def run_lesson_spec(self, spec: LessonSpec) -> None:
-        if self.lesson_page.lesson is not spec:
-            self.lesson_page.show_lesson(spec)
-            self.docks["lesson"].show()
-            self.docks["lesson"].raise_()
-        if self._closing:
-            return
-        if not self.server_ready.is_set():
-            self.lesson_page.show_problem("The lesson starts when the local server is ready…")
-            self._pending_lesson = spec.id
-            return
-        self.lesson = spec
-        if spec.is_series:
-            self.lab.stop()
-            self._series = asyncio.ensure_future(self._run_series(spec))
-            self._series.add_done_callback(self._on_series_done)
-            return
-        self._spawn(self._start(spec.plans(), self._stop_banner(f"lesson {spec.id}"), spec.conditions))
-
-    async def _run_series(self, spec: LessonSpec) -> None:
-        """A lesson whose variants are series of runs (the sweep): each run measured, its point drawn
-        as soon as it ends, its bars shown on the timeline. The runs go one after another."""
-        _, conditions = await self.server_ctl.play(spec.conditions)
-        self.stop_action.setEnabled(True)
-        series = await run_series(spec, self.server_ctl.base_url, conditions, self._on_series_step)
-        figures = spec.figures_of_series(series)
-        self.stop_action.setEnabled(False)
-        self.lesson_page.show_figures(spec, figures)
-        self.statusBar().showMessage(spec.verdict(figures))
-        self.lesson_finished.emit(figures)
-
-    def _on_series_step(self, step: SeriesStep) -> None:
-        if step.measured is None:
-            self.lesson_page.show_running(step.number, step.total, run_label(step.variant, step.settings))
-            self.statusBar().showMessage(f"Lesson run {step.number} of {step.total}: {step.variant}, "
-                                         f"{step.settings.concurrency} at once…")  # fmt: skip
-            return
-        run = step.measured.run
-        limit = int((run.conditions or {}).get("max_concurrent", 0)) or None
-        self.lesson_page.sweep.add_point(step.variant, sweep_point(step.measured), limit)
-        self.timeline.set_runs([run])
-        self.strip.set_run(run)
-        self.strip.refresh()
-        self.timeline.refresh()
-        self.stats.show_run(run)
-
-    def _on_series_done(self, task: asyncio.Task[None]) -> None:
-        if task is not self._series:
-            return
-        self.stop_action.setEnabled(False)
-        if task.cancelled():
-            self.lesson_page.stopped()
-            self.lesson_finished.emit(None)
-        elif task.exception() is not None:
-            self.lesson_page.show_problem(f"The lesson stopped: {task.exception()}")
-            self.lesson_finished.emit(None)
-
-    def try_lesson(self, lesson_id: str) -> None:
-        """Load the lesson's last variant (settings and network) into the panel for free play."""
-        spec = lesson_spec(lesson_id)
-        plans = spec.plans()
-        self.settings_panel.load(plans[-1], spec.conditions)
-        self.mode_actions[plans[-1].mode].setChecked(True)
-        self.set_compare_modes([v.mode for v in spec.variants])
-        self.statusBar().showMessage(
-            f"The lesson's settings are in the panel on the left: change one, then press a mode key "
-            f"or C to compare {', '.join(v.mode for v in spec.variants)}."
-        )
 
     def start_comparison(self, modes: Sequence[str] | None = None) -> None:
         """Run the same workload in each mode (default: the ones ticked under Compare), in turn."""
@@ -404,14 +311,13 @@ class MainWindow(QMainWindow):
             return
         plans = self._plans(chosen)
         if plans is not None:
-            self.lesson = None
+            self.lessons.current = None
             self._spawn(self._start(plans, self._stop_banner("a comparison")))
 
     def _plans(self, modes: list[str]) -> list[RunSettings] | None:
         if self._closing:
             return None
-        if self._series is not None and not self._series.done():
-            self._series.cancel()  # a mode or a comparison replaces a lesson of series under way
+        self.lessons.cancel_series()  # a mode or a comparison replaces a lesson of series under way
         if self.settings_panel.uses_local_server and not self.server_ready.is_set():
             self._pending = modes
             what = MODES[modes[0]].title if len(modes) == 1 else "The comparison"
@@ -423,6 +329,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Not started: " + self.settings_panel.problem.text())
             return None
         return same_workload(settings, modes)
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
+    def start_plans(self, plans: list[RunSettings], what: str, overrides: dict[str, Any] | None = None) -> None:
+        """Start runs made elsewhere (a lesson's variants): one, or a comparison, with its banner."""
+        self._spawn(self._start(plans, self._stop_banner(what), overrides))
 
     def _stop_banner(self, what: str) -> str:
         previous = self.lab.current
@@ -457,7 +371,7 @@ class MainWindow(QMainWindow):
     def _on_run_launched(self, live: LiveRun) -> None:
         """The Lab started a run (alone, or the next of a comparison): show it as it grows."""
         live.finished_callbacks.append(self._on_run_finished)
-        self.timeline.band_names = [v.name for v in self.lesson.variants] if self.lesson is not None else []
+        self.timeline.band_names = self.lessons.variant_names()
         if len(self.lab.shown) > 1 and self.timeline.runs == self.lab.shown[:-1]:
             self.timeline.add_run(live)
         else:
@@ -468,9 +382,7 @@ class MainWindow(QMainWindow):
         step = ""
         if self.lab.comparison_running:
             step = f"Comparison {len(self.lab.shown)}/{len(self.lab.comparison_plan)}: "
-            if self.lesson is not None:
-                variant = self.lesson.variants[len(self.lab.shown) - 1].name
-                self.lesson_page.show_running(len(self.lab.shown), len(self.lab.comparison_plan), variant)
+            self.lessons.show_progress(len(self.lab.shown), len(self.lab.comparison_plan))
         self.stats.show_step_legend(any(run.settings.after_fetch for run in self.timeline.runs))
         self._show_loop_lag()
         title = MODES[settings.mode].title
@@ -482,8 +394,7 @@ class MainWindow(QMainWindow):
         self.run_started.emit(live)
 
     def stop_run(self) -> None:
-        if self._series is not None and not self._series.done():
-            self._series.cancel()  # the run under way stops as any run does
+        if self.lessons.cancel_series():  # the run under way stops as any run does
             self.statusBar().showMessage("Stopping the lesson…")
             return
         if self.lab.active:
@@ -506,8 +417,12 @@ class MainWindow(QMainWindow):
     def show_recorded(self, runs: list[FinishedRun]) -> None:
         """Runs from the history, on one axis like a comparison (a live run is stopped first)."""
         self.lab.stop()
-        self.lesson = None
+        self.lessons.current = None
         self.timeline.band_names = []
+        self.show_finished_runs(runs)
+
+    def show_finished_runs(self, runs: list[FinishedRun]) -> None:
+        """Runs that are over on the timeline, with their strip, stats, explanation and comparison."""
         self.timeline.set_runs(runs)
         self.strip.set_run(runs[-1] if runs else None, runs[-1].title if len(runs) > 1 else "")
         self.strip.refresh()
@@ -531,8 +446,9 @@ class MainWindow(QMainWindow):
         """The loop-lag strip under the timeline, for the runs on screen that watched their loop."""
         runs = self.timeline.runs
         names = [MODES[run.settings.mode].title for run in runs]
-        if self.lesson is not None and len(runs) <= len(self.lesson.variants):
-            names = [variant.name for variant in self.lesson.variants[: len(runs)]]  # "blocking", "fixed"
+        variants = self.lessons.variant_names()
+        if variants and len(runs) <= len(variants):
+            names = variants[: len(runs)]  # "blocking", "fixed"
         watched = [(run, name) for run, name in zip(runs, names, strict=True) if run.settings.watch_loop]
         self.lag_strip.set_runs([run for run, _ in watched], [name for _, name in watched])
         self.lag_strip.setVisible(bool(watched))
@@ -543,7 +459,7 @@ class MainWindow(QMainWindow):
             self.explain.show_run(runs[index])
             self.docks["explain"].raise_()
 
-    # --- what is on screen, and exports --------------------------------------------------------
+    # --- what is on screen ---------------------------------------------------------------------
 
     def finished_on_screen(self) -> list[FinishedRun]:
         """The bands on screen that are over, as FinishedRuns, top to bottom."""
@@ -554,34 +470,6 @@ class MainWindow(QMainWindow):
             elif isinstance(run, LiveRun) and not run.running:
                 runs.append(run.finished_run())
         return runs
-
-    def _update_export_actions(self) -> None:
-        ready = bool(self.finished_on_screen())
-        for action in self.export_actions.values():
-            action.setEnabled(ready)
-
-    def ask_export(self, kind: ExportKind) -> None:
-        label, suffix, name_filter = EXPORTS[kind]
-        runs = self.finished_on_screen()
-        if not runs:
-            self.statusBar().showMessage("Nothing to export yet: finish a run first.")
-            return
-        stem = "-vs-".join(run.settings.mode for run in runs)
-        path, _ = QFileDialog.getSaveFileName(self, label, str(Path.home() / f"poke-lab-{stem}{suffix}"), name_filter)
-        if path:
-            self.export_to(kind, Path(path))
-
-    def export_to(self, kind: ExportKind, path: Path) -> bool:
-        """Write what is on screen as ``kind``; a problem becomes one message, never a traceback."""
-        problem = export_runs(kind, path, self.finished_on_screen(), self.timeline)
-        if problem:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", problem, QMessageBox.StandardButton.Ok, self)
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()  # not exec(): the event loop (and any run) goes on while it is shown
-            self.statusBar().showMessage(f"Export failed: {problem}")
-            return False
-        self.statusBar().showMessage(f"Saved {path}", 5000)
-        return True
 
     # --- frames -------------------------------------------------------------------------------
 
@@ -645,19 +533,8 @@ class MainWindow(QMainWindow):
                     )
             self.statusBar().showMessage(f"Comparison done: {result}. Click a row of the table to explain that run.")
         self.comparison_finished.emit(runs)
-        if self.lesson is not None:
-            self._finish_lesson(self.lesson, runs)
-
-    def _finish_lesson(self, spec: LessonSpec, runs: list[FinishedRun]) -> None:
-        if len(runs) != len(spec.variants) or not all(is_complete(run) for run in runs):
-            self.lesson_page.stopped()
-            self.lesson_finished.emit(None)
-            return
-        figures = spec.figures(runs)
-        self.lesson_page.show_figures(spec, figures)
-        self.docks["lesson"].raise_()
-        self.statusBar().showMessage(f"{spec.verdict(figures)}  Click a row of Comparison to see a variant's code.")
-        self.lesson_finished.emit(figures)
+        if self.lessons.current is not None:
+            self.lessons.finish(self.lessons.current, runs)
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -687,9 +564,7 @@ class MainWindow(QMainWindow):
         self.banner_timer.stop()
         for card in list(self.cards):
             card.close()
-        if self._series is not None and not self._series.done():
-            self._series.cancel()
-            await asyncio.gather(self._series, return_exceptions=True)
+        await self.lessons.stop_series()
         try:
             await asyncio.wait_for(self.lab.shutdown(), CLOSE_GRACE_S)
         except TimeoutError:

@@ -88,22 +88,22 @@ def test_exports_write_what_is_on_screen_and_a_bad_path_gets_a_message(
     window: MainWindow, loop: LoopRunner, tmp_path: Path
 ) -> None:
     runs = compare(window, loop, ["threads", "asyncio"], count=8)
-    assert window.export_to(ExportKind.CSV, tmp_path / "spans.csv")
+    assert window.exports.export_to(ExportKind.CSV, tmp_path / "spans.csv")
     rows = list(csv.DictReader((tmp_path / "spans.csv").read_text(encoding="utf-8").splitlines()))
     assert len(rows) == 16 and {row["mode"] for row in rows} == {"threads", "asyncio"}
-    assert window.export_to(ExportKind.JSON, tmp_path / "report.json")
+    assert window.exports.export_to(ExportKind.JSON, tmp_path / "report.json")
     assert [r["settings"]["mode"] for r in json.loads((tmp_path / "report.json").read_text())["runs"]] == [
         "threads",
         "asyncio",
     ]
-    assert window.export_to(ExportKind.HAR, tmp_path / "runs.har")
-    assert window.export_to(ExportKind.TRACE, tmp_path / "trace.json")
-    assert window.export_to(ExportKind.PNG, tmp_path / "timeline.png")
+    assert window.exports.export_to(ExportKind.HAR, tmp_path / "runs.har")
+    assert window.exports.export_to(ExportKind.TRACE, tmp_path / "trace.json")
+    assert window.exports.export_to(ExportKind.PNG, tmp_path / "timeline.png")
     assert (tmp_path / "timeline.png").read_bytes()[:4] == b"\x89PNG"
-    assert window.export_to(ExportKind.SVG, tmp_path / "timeline.svg")
+    assert window.exports.export_to(ExportKind.SVG, tmp_path / "timeline.svg")
     svg = (tmp_path / "timeline.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and "<image" not in svg, "bars must be shapes in the SVG, not a picture of them"
-    assert not window.export_to(ExportKind.CSV, tmp_path / "no-such-folder" / "spans.csv")
+    assert not window.exports.export_to(ExportKind.CSV, tmp_path / "no-such-folder" / "spans.csv")
     assert "cannot write" in window.statusBar().currentMessage()
     assert not (tmp_path / "no-such-folder").exists()
     assert all(s.status is Status.OK for r in runs for s in r.model.spans)
@@ -171,7 +171,7 @@ def test_a_lesson_of_series_draws_each_point_and_its_figure(window: MainWindow, 
     small = make_lesson(count=16, server_limit=2, latency_ms=10, threads_up_to=4, coroutines_up_to=4)
     figures: list[object] = []
     window.lesson_finished.connect(figures.append)
-    window.run_lesson_spec(small)
+    window.lessons.run_spec(small)
     loop.until(lambda: bool(figures), 60)
     assert figures[0] is not None and window.lesson_page.sweep.isVisible()
     assert len(window.timeline.runs) == 1  # each run of the series replaces the last on the timeline

@@ -1,0 +1,149 @@
+"""The window's lessons: open one, run its variants (as a comparison, or as series of runs for the
+sweep), show its figure, and hand its settings to free play.
+
+It drives the window's own parts (the Lesson dock, the timeline, the run commands); the lessons
+themselves, their runs and their figures live in the Qt-free core (``gui.core.lessons``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from gui.core.comparison_table import is_complete
+from gui.core.finished_run import FinishedRun
+from gui.core.lessons.lesson import LessonSpec, SeriesStep, run_label, run_series
+from gui.core.lessons.sweep import point as sweep_point
+from gui.core.registry import lesson_spec
+
+if TYPE_CHECKING:
+    from gui.qt.main_window import MainWindow
+
+
+class LessonController(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.current: LessonSpec | None = None  # the lesson whose variants are running or shown
+        self.pending: str | None = None  # a lesson asked for before the local server was up
+        self.series: asyncio.Task[None] | None = None  # a lesson of series under way (the sweep)
+
+    def open(self, lesson_id: str) -> None:
+        """Show a lesson's page (its story and its Run button); nothing runs until asked."""
+        spec = lesson_spec(lesson_id)
+        self._show_page(spec)
+        self.window.statusBar().showMessage(f"Lesson: {spec.title}. Press Run the lesson when ready.", 5000)
+
+    def start(self, lesson_id: str) -> None:
+        """Run every variant of a lesson in turn, on the lesson's own network, then show its figure."""
+        self.run_spec(lesson_spec(lesson_id))
+
+    def run_spec(self, spec: LessonSpec) -> None:
+        window = self.window
+        if window.lesson_page.lesson is not spec:
+            self._show_page(spec)
+        if window.closing:
+            return
+        if not window.server_ready.is_set():
+            window.lesson_page.show_problem("The lesson starts when the local server is ready…")
+            self.pending = spec.id
+            return
+        self.current = spec
+        if spec.is_series:
+            window.lab.stop()
+            self.series = asyncio.ensure_future(self._run_series(spec))
+            self.series.add_done_callback(self._on_series_done)
+            return
+        window.start_plans(spec.plans(), f"lesson {spec.id}", spec.conditions)
+
+    def try_it(self, lesson_id: str) -> None:
+        """Load the lesson's last variant (settings and network) into the panel for free play."""
+        spec = lesson_spec(lesson_id)
+        plans = spec.plans()
+        window = self.window
+        window.settings_panel.load(plans[-1], spec.conditions)
+        window.mode_actions[plans[-1].mode].setChecked(True)
+        window.set_compare_modes([v.mode for v in spec.variants])
+        window.statusBar().showMessage(
+            f"The lesson's settings are in the panel on the left: change one, then press a mode key "
+            f"or C to compare {', '.join(v.mode for v in spec.variants)}."
+        )
+
+    def variant_names(self) -> list[str]:
+        return [v.name for v in self.current.variants] if self.current is not None else []
+
+    def show_progress(self, number: int, total: int) -> None:
+        """A variant of the current lesson (if any) just started."""
+        if self.current is not None and number <= len(self.current.variants):
+            self.window.lesson_page.show_running(number, total, self.current.variants[number - 1].name)
+
+    def finish(self, spec: LessonSpec, runs: list[FinishedRun]) -> None:
+        """A lesson's comparison ended: its figure, or why there is none."""
+        window = self.window
+        if len(runs) != len(spec.variants) or not all(is_complete(run) for run in runs):
+            window.lesson_page.stopped()
+            window.lesson_finished.emit(None)
+            return
+        figures = spec.figures(runs)
+        window.lesson_page.show_figures(spec, figures)
+        window.docks["lesson"].raise_()
+        window.statusBar().showMessage(f"{spec.verdict(figures)}  Click a row of Comparison to see a variant's code.")
+        window.lesson_finished.emit(figures)
+
+    # --- lessons of series (the sweep) ----------------------------------------------------------
+
+    def cancel_series(self) -> bool:
+        """Stop a lesson of series under way; True if there was one."""
+        if self.series is None or self.series.done():
+            return False
+        self.series.cancel()
+        return True
+
+    async def stop_series(self) -> None:
+        if self.cancel_series() and self.series is not None:
+            await asyncio.gather(self.series, return_exceptions=True)
+
+    async def _run_series(self, spec: LessonSpec) -> None:
+        """Each run measured, its point drawn as soon as it ends, its bars shown on the timeline."""
+        window = self.window
+        _, conditions = await window.server_ctl.play(spec.conditions)
+        window.stop_action.setEnabled(True)
+        series = await run_series(spec, window.server_ctl.base_url, conditions, self._on_series_step)
+        figures = spec.figures_of_series(series)
+        window.stop_action.setEnabled(False)
+        window.lesson_page.show_figures(spec, figures)
+        window.statusBar().showMessage(spec.verdict(figures))
+        window.lesson_finished.emit(figures)
+
+    def _on_series_step(self, step: SeriesStep) -> None:
+        window = self.window
+        if step.measured is None:
+            window.lesson_page.show_running(step.number, step.total, run_label(step.variant, step.settings))
+            window.statusBar().showMessage(
+                f"Lesson run {step.number} of {step.total}: {step.variant}, {step.settings.concurrency} at once…"
+            )
+            return
+        run = step.measured.run
+        limit = int((run.conditions or {}).get("max_concurrent", 0)) or None
+        window.lesson_page.sweep.add_point(step.variant, sweep_point(step.measured), limit)
+        window.show_finished_runs([run])
+
+    def _on_series_done(self, task: asyncio.Task[None]) -> None:
+        if task is not self.series:
+            return
+        window = self.window
+        window.stop_action.setEnabled(False)
+        if task.cancelled():
+            window.lesson_page.stopped()
+            window.lesson_finished.emit(None)
+        elif task.exception() is not None:
+            window.lesson_page.show_problem(f"The lesson stopped: {task.exception()}")
+            window.lesson_finished.emit(None)
+
+    def _show_page(self, spec: LessonSpec) -> None:
+        window = self.window
+        window.lesson_page.show_lesson(spec)
+        window.docks["lesson"].show()
+        window.docks["lesson"].raise_()
