@@ -68,9 +68,9 @@ class FigureBars(QWidget):
             )
             width = max(room * value / top, 2)
             painter.fillRect(QRectF(LABEL_W, y, width, BAR_H), fill)
-            painter.drawText(
-                QRectF(LABEL_W + width + 8, y, 90, BAR_H), Qt.AlignmentFlag.AlignVCenter, f"{value:.2f}{self.unit}"
-            )
+            decimals = 0 if value >= 100 else 1 if value >= 10 else 2
+            number = QRectF(LABEL_W + width + 8, y, NUMBER_W, BAR_H)
+            painter.drawText(number, Qt.AlignmentFlag.AlignVCenter, f"{value:.{decimals}f}{self.unit}")
         painter.end()
 
 
