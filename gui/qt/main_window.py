@@ -241,6 +241,10 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, lesson=spec.id: self.lessons.open(lesson))
             self.lesson_actions[spec.id] = action
+        lessons_menu.addSeparator()
+        self.run_lesson_action = lessons_menu.addAction("Run the open lesson")
+        self.run_lesson_action.setShortcut(QKeySequence("R"))
+        self.run_lesson_action.triggered.connect(self._run_open_lesson)
         view_menu = self.menuBar().addMenu("&View")
         for action in (self.fit_action, self.per_request_action):
             view_menu.addAction(action)
@@ -278,6 +282,12 @@ class MainWindow(QMainWindow):
             self.lessons.start(lesson)
         elif pending is not None:
             self.start_comparison(pending) if len(pending) > 1 else self.start_mode(pending[0])
+
+    def _run_open_lesson(self) -> None:
+        if self.lesson_page.lesson is None:
+            self.statusBar().showMessage("Open a lesson first: Lessons menu, or Ctrl+1 … Ctrl+5.", 4000)
+            return
+        self.lessons.start(self.lesson_page.lesson.id)
 
     def _apply_network(self) -> None:
         if self.lessons.current is not None and self.lab.active:

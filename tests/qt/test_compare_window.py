@@ -153,7 +153,7 @@ def test_a_lesson_runs_its_variants_as_bands_and_shows_its_figure(window: MainWi
     window.lesson_finished.connect(figures.append)
     QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # Lessons ▸ 1 (io-bound)
     assert window.lesson_page.lesson is not None and window.lesson_page.lesson.id == "io-bound"
-    window.lesson_page.run_button.click()
+    QTest.keyClick(window.timeline, Qt.Key.Key_R)  # runs the open lesson
     loop.until(lambda: bool(figures), 60)
     assert figures[0] is not None
     assert [run.settings.mode for run in window.timeline.runs] == ["sequential", "threads", "asyncio"]
