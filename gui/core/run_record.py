@@ -57,19 +57,9 @@ def record_of(run: FinishedRun) -> dict[str, Any]:
         "error": run.error,
         "lanes": list(run.model.lanes),
         # The URL and the steps are not in the export's span record; a Job needs the one, the bars the other.
-        "spans": [{**span_record(span), "url": span.url, **_steps_record(span.steps)} for span in run.model.spans],
+        "spans": [{**span_record(span), "url": span.url} for span in run.model.spans],
         **watch_records(run.model),
     }
-
-
-def _steps_record(steps: list[StepEvent]) -> dict[str, Any]:
-    if not steps:
-        return {}
-    return {"steps": [[s.step, round(s.t0, 6), round(s.t1, 6), _rounded(s.cpu_s)] for s in steps]}
-
-
-def _rounded(value: float | None) -> float | None:
-    return round(value, 6) if value is not None else None
 
 
 def settings_record(settings: RunSettings) -> dict[str, Any]:

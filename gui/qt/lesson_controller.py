@@ -29,6 +29,7 @@ class LessonController(QObject):
         self.current: LessonSpec | None = None  # the lesson whose variants are running or shown
         self.pending: str | None = None  # a lesson asked for before the local server was up
         self.series: asyncio.Task[None] | None = None  # a lesson of series under way (the sweep)
+        self._stopping: set[asyncio.Task[None]] = set()  # replaced series, until they have stopped
 
     def open(self, lesson_id: str) -> None:
         """Show a lesson's page (its story and its Run button); nothing runs until asked."""
@@ -50,13 +51,17 @@ class LessonController(QObject):
             window.lesson_page.show_problem("The lesson starts when the local server is ready…")
             self.pending = spec.id
             return
-        self.current = spec
+        self.drop_series()  # one lesson at a time: two sweeps would measure each other's threads
+        self.current = None  # the lesson being replaced must not be "finished" as this one
+        window.lesson_page.clear_figure()
         if spec.is_series:
             window.lab.stop()
+            self.current = spec
             self.series = asyncio.ensure_future(self._run_series(spec))
             self.series.add_done_callback(self._on_series_done)
             return
         window.start_plans(spec.plans(), f"lesson {spec.id}", spec.conditions)
+        self.current = spec
 
     def try_it(self, lesson_id: str) -> None:
         """Load the lesson's last variant (settings and network) into the panel for free play."""
@@ -82,6 +87,8 @@ class LessonController(QObject):
     def finish(self, spec: LessonSpec, runs: list[FinishedRun]) -> None:
         """A lesson's comparison ended: its figure, or why there is none."""
         window = self.window
+        if spec.is_series:
+            return  # a lesson of series is finished by its own task, never by a comparison
         if len(runs) != len(spec.variants) or not all(is_complete(run) for run in runs):
             window.lesson_page.stopped()
             window.lesson_finished.emit(None)
@@ -94,6 +101,10 @@ class LessonController(QObject):
 
     # --- lessons of series (the sweep) ----------------------------------------------------------
 
+    @property
+    def series_running(self) -> bool:
+        return self.series is not None and not self.series.done()
+
     def cancel_series(self) -> bool:
         """Stop a lesson of series under way; True if there was one."""
         if self.series is None or self.series.done():
@@ -101,9 +112,18 @@ class LessonController(QObject):
         self.series.cancel()
         return True
 
-    async def stop_series(self) -> None:
+    def drop_series(self) -> None:
+        """Stop a lesson of series and forget it: something else replaces it, so it reports nothing."""
         if self.cancel_series() and self.series is not None:
-            await asyncio.gather(self.series, return_exceptions=True)
+            self._stopping.add(self.series)  # a strong reference until it has wound down
+            self.series.add_done_callback(self._stopping.discard)
+        self.series = None
+
+    async def stop_series(self) -> None:
+        """On close: stop the series under way and wait for every one still winding down."""
+        self.drop_series()
+        if self._stopping:
+            await asyncio.gather(*self._stopping, return_exceptions=True)
 
     async def _run_series(self, spec: LessonSpec) -> None:
         """Each run measured, its point drawn as soon as it ends, its bars shown on the timeline."""
@@ -111,6 +131,8 @@ class LessonController(QObject):
         _, conditions = await window.server_ctl.play(spec.conditions)
         window.stop_action.setEnabled(True)
         series = await run_series(spec, window.server_ctl.base_url, conditions, self._on_series_step)
+        if asyncio.current_task() is not self.series:
+            return  # replaced meanwhile: its figure would not be this page's
         figures = spec.figures_of_series(series)
         window.stop_action.setEnabled(False)
         window.lesson_page.show_figures(spec, figures)

@@ -162,6 +162,12 @@ class LessonPage(QWidget):
         self.verdict.setText("")
         self._set_enabled(True)
 
+    def clear_figure(self) -> None:
+        """A new run of the lesson starts: the last run's figure must not stand beside it."""
+        self.bars.show_values([], "")
+        self.sweep.clear()
+        self.verdict.setText("")
+
     def show_running(self, step: int, total: int, name: str) -> None:
         self.status.setText(f"Running {step} of {total}: {name}…")
         self.verdict.setText("")
@@ -185,4 +191,5 @@ class LessonPage(QWidget):
         self.verdict.setText("")
 
     def stopped(self) -> None:
+        self.clear_figure()
         self.status.setText("Stopped before every variant ran: no figure (press Run the lesson again).")

@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         self.lessons.start(self.lesson_page.lesson.id)
 
     def _apply_network(self) -> None:
-        if self.lessons.current is not None and self.lab.active:
+        if self.lessons.series_running or (self.lessons.current is not None and self.lab.active):
             self.statusBar().showMessage("A lesson plays its own network: the panel's applies after it.", 4000)
             return
         if self.server_ctl.running and not self._closing:
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
     def _plans(self, modes: list[str]) -> list[RunSettings] | None:
         if self._closing:
             return None
-        self.lessons.cancel_series()  # a mode or a comparison replaces a lesson of series under way
+        self.lessons.drop_series()  # a mode or a comparison replaces a lesson of series under way
         if self.settings_panel.uses_local_server and not self.server_ready.is_set():
             self._pending = modes
             what = MODES[modes[0]].title if len(modes) == 1 else "The comparison"
@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
 
     def start_plans(self, plans: list[RunSettings], what: str, overrides: dict[str, Any] | None = None) -> None:
         """Start runs made elsewhere (a lesson's variants): one, or a comparison, with its banner."""
+        self.lessons.drop_series()
         self._spawn(self._start(plans, self._stop_banner(what), overrides))
 
     def _stop_banner(self, what: str) -> str:

@@ -178,3 +178,25 @@ def test_a_lesson_of_series_draws_each_point_and_its_figure(window: MainWindow, 
     points = window.lesson_page.sweep.points
     assert [p["workers"] for p in points["threads"]] == [1, 2, 4] and len(points["asyncio"]) == 3
     assert window.lesson_page.verdict.text() == small.verdict(figures[0])  # type: ignore[arg-type]
+
+
+def test_only_one_lesson_runs_at_a_time(window: MainWindow, loop: LoopRunner) -> None:
+    """A second start of a sweep, or another lesson, replaces the sweep under way (never two at once)."""
+    from gui.core.lessons.sweep import make_lesson
+
+    slow = make_lesson(count=64, server_limit=2, latency_ms=50, threads_up_to=4, coroutines_up_to=4)
+    window.lessons.run_spec(slow)
+    first = window.lessons.series
+    window.lessons.run_spec(slow)
+    second = window.lessons.series
+    assert first is not None and second is not None and first is not second
+    loop.until(first.done)
+    assert first.cancelled() and not second.done()
+    figures: list[object] = []
+    window.lesson_finished.connect(figures.append)
+    window.lessons.start("io-bound")
+    loop.until(second.done)
+    assert second.cancelled()
+    loop.until(lambda: bool(figures), 60)
+    assert figures[-1] is not None and window.lessons.current is not None
+    assert window.lessons.current.id == "io-bound"

@@ -59,6 +59,9 @@ def _run_events(pid: int, model: RunModel, title: str) -> list[dict[str, Any]]:
     return events
 
 
+STEP_NAMES = {"compute": "Computing", "block": "Blocking call", "await-in-thread": "Awaiting a thread"}
+
+
 def _span_slices(pid: int, tid: int, span: Span) -> list[dict[str, Any]]:
     """The request's slice and its children, every boundary on the microsecond grid.
 
@@ -99,6 +102,8 @@ def _inside(span: Span, start: float) -> Iterator[tuple[str, str, float, float]]
         finish = span.t.get(last)
         if begin is not None and finish is not None:
             yield name, "phase", begin, finish
+    for step in span.steps:  # the job's step after its fetch (computing, a blocking call, ...)
+        yield STEP_NAMES.get(step.step, step.step), "step", step.t0, step.t1
 
 
 def _slice(

@@ -35,7 +35,19 @@ def span_record(span: Span) -> dict[str, Any]:
             [round(f.t0, 6), round(f.t1, 6), f.reason, round(f.backoff_until, 6)] for f in span.failed_tries
         ],
         "card": span.card._asdict() if span.card is not None else None,
+        **_steps_record(span),
     }
+
+
+def _steps_record(span: Span) -> dict[str, Any]:
+    """The job's step after its fetch, [kind, from s, to s, CPU s]; absent when it took none."""
+    if not span.steps:
+        return {}
+    return {"steps": [[s.step, round(s.t0, 6), round(s.t1, 6), _rounded(s.cpu_s)] for s in span.steps]}
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 6) if value is not None else None
 
 
 def watch_records(model: RunModel) -> dict[str, Any]:

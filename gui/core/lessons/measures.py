@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from gui.core.overlap import union_s
+
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
     from gui.core.finished_run import FinishedRun
 
@@ -15,12 +17,9 @@ def speedup(baseline: FinishedRun, run: FinishedRun) -> float:
 
 
 def compute_span_s(run: FinishedRun) -> float:
-    """From the first computing step's start to the last one's end: the time the CPU work took,
-    without the process start-up or the fetches before it."""
-    steps = [step for span in run.model.spans for step in span.steps]
-    if not steps:
-        return 0.0
-    return max(s.t1 for s in steps) - min(s.t0 for s in steps)
+    """How long some computing was going on: the union of every computing step's stretch. Not the
+    process start-up, not the fetches between steps (threads would overlap those and look faster)."""
+    return union_s((step.t0, step.t1) for span in run.model.spans for step in span.steps)
 
 
 def step_totals(run: FinishedRun) -> tuple[float, float]:
