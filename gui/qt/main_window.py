@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         settings_scroll = QScrollArea()
         settings_scroll.setWidget(self.settings_panel)
         settings_scroll.setWidgetResizable(True)
-        settings_scroll.setMinimumWidth(250)
+        settings_scroll.setMinimumWidth(272)  # wide enough that the panel never scrolls sideways
         settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         center = QWidget()
         center_layout = QVBoxLayout(center)
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         stats_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         splitter.addWidget(stats_scroll)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([250, 900, 230])
+        splitter.setSizes([272, 878, 230])
         self.setCentralWidget(splitter)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
