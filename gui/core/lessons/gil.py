@@ -73,9 +73,11 @@ LESSON = LessonSpec(
         "take turns, and each computing bar splits into the time its thread really ran (dark) and the time it "
         "was ready but waiting for the GIL (pale), measured from the thread's own CPU clock. Two processes each "
         "have an interpreter and a GIL of their own, so on two cores they really compute at the same time, once "
-        "their start-up is paid. The figure compares only the computing stretch of each run."
+        "their start-up is paid. The figure compares only the computing stretch of each run. In the window, drawing "
+        "the bars takes a share of a core as well, so the processes score a little lower there than on the "
+        "command line (--headless --lesson gil)."
     ),
-    preset={"count": 60, "concurrency": WORKERS},
+    preset={"count": 100, "concurrency": WORKERS},
     conditions={"latency_ms": 0, "jitter_ms": 0, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
     variants=VARIANTS,
     figures=figures,
