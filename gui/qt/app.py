@@ -31,6 +31,7 @@ SIGNAL_CHECK_MS = 250
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the window and run until it is closed. Returns the process exit code."""
+    leave_on_signals_until_a_window()
     if args.screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a picture needs no screen
     problem = platform_problem()
@@ -58,9 +59,9 @@ def run_app(args: argparse.Namespace) -> int:
     if not args.screenshot:  # a screenshot shows exactly what its command line asks for
         restore_window(window, store)
     apply_cli_settings(window, args, explicit=explicit_options(args))
+    close_on_signals(window)
     window.show()
     window.start_server()
-    close_on_signals(window)
     log_runs_to_terminal(window)
     if compare:
         window.set_compare_modes(compare)
@@ -86,6 +87,19 @@ def run_app(args: argparse.Namespace) -> int:
             loop.run_until_complete(window.closed)
             save_window(window, store)
     return exit_code
+
+
+def leave_on_signals_until_a_window() -> None:
+    """Ctrl+C or SIGTERM while the app is still starting: leave at once, politely (no server runs yet).
+
+    ``close_on_signals`` takes over as soon as there is a window to close.
+    """
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGINT, leave)
+    signal.signal(signal.SIGTERM, leave)
 
 
 def close_on_signals(window: MainWindow) -> QTimer:

@@ -5,6 +5,7 @@ one's code is in the Explain dock (click its row in the Comparison table)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
 from gui.core.lessons.lesson import LessonFigures, LessonSpec
 from gui.core.registry import mode_spec
 from gui.core.segments import Segment
-from gui.qt.sweep_plot import SweepPlot
 from gui.qt.theme import is_dark, segment_color
+
+if TYPE_CHECKING:
+    from gui.qt.sweep_plot import SweepPlot
 
 BAR_H = 30
 LABEL_W = 130
@@ -130,9 +133,7 @@ class LessonPage(QWidget):
         self.figure_layout.setContentsMargins(8, 8, 8, 8)
         self.figure_layout.addWidget(self.status)
         self.figure_layout.addWidget(self.bars)
-        self.sweep = SweepPlot()  # a lesson of series draws its curves here instead of bars
-        self.sweep.hide()
-        self.figure_layout.addWidget(self.sweep, 1)
+        self._sweep: SweepPlot | None = None  # made when a lesson of series first needs it
         self.figure_layout.addStretch(1)
         figure_scroll = QScrollArea()  # a short dock scrolls the figure instead of squeezing it
         figure_scroll.setWidget(figure)
@@ -157,15 +158,29 @@ class LessonPage(QWidget):
         self.status.setText("Press Run the lesson: the figure appears here, measured on this machine.")
         self.bars.show_values([], "")
         self.bars.setVisible(not spec.is_series)
-        self.sweep.setVisible(spec.is_series)
-        self.sweep.clear()
+        if spec.is_series:
+            self.sweep.show()
+            self.sweep.clear()
+        elif self._sweep is not None:
+            self._sweep.hide()
         self.verdict.setText("")
         self._set_enabled(True)
+
+    @property
+    def sweep(self) -> SweepPlot:
+        """The plot a lesson of series draws; pyqtgraph is loaded only when one is first opened."""
+        if self._sweep is None:
+            from gui.qt.sweep_plot import SweepPlot
+
+            self._sweep = SweepPlot()
+            self.figure_layout.insertWidget(2, self._sweep, 1)  # under the status line and the bars
+        return self._sweep
 
     def clear_figure(self) -> None:
         """A new run of the lesson starts: the last run's figure must not stand beside it."""
         self.bars.show_values([], "")
-        self.sweep.clear()
+        if self._sweep is not None:
+            self._sweep.clear()
         self.verdict.setText("")
 
     def show_running(self, step: int, total: int, name: str) -> None:

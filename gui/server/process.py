@@ -24,6 +24,7 @@ from gui.server.app import API_PREFIX, create_app
 from gui.server.conditions import NetworkConditions
 
 LOOPBACK = "127.0.0.1"
+LISTEN_BACKLOG = 2048  # capped by the kernel's net.core.somaxconn
 
 
 class ServerStatus(Enum):
@@ -209,7 +210,9 @@ async def start_site(conditions: NetworkConditions, host: str, port: int) -> tup
     """Start the app on ``host:port`` (0 = a free port the OS picks); return the runner and port."""
     runner = web.AppRunner(create_app(conditions), access_log=None, handle_signals=False, shutdown_timeout=0.5)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    # aiohttp's default backlog (128) drops some of 512+ simultaneous connects, which then wait out
+    # the kernel's 1 s SYN retry: the sweep lesson's 1024 coroutines would measure that, not concurrency.
+    site = web.TCPSite(runner, host, port, backlog=LISTEN_BACKLOG)
     await site.start()
     server = site._server  # aiohttp exposes no public accessor for the bound socket
     assert server is not None and server.sockets  # type: ignore[attr-defined]
