@@ -142,11 +142,7 @@ def headless_main(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     runs = result.runs
-    for run in runs:
-        warning = record_finished(run, enabled=not args.no_history)
-        if warning:
-            print(f"note: {warning}", file=sys.stderr)
-            break
+    keep_in_history(runs, enabled=not args.no_history)
     written = write_files(args, runs)
     if written is None:
         return 1
@@ -195,11 +191,7 @@ def lesson_main(args: argparse.Namespace) -> int:
         print("\ninterrupted: the runs that ended are above", file=sys.stderr)
         return 130
     runs = result.runs  # a series: each variant's last run (the history is not flooded with the rest)
-    for run in runs:
-        warning = record_finished(run, enabled=not args.no_history)
-        if warning:
-            print(f"note: {warning}", file=sys.stderr)
-            break
+    keep_in_history(runs, enabled=not args.no_history)
     if result.interrupted:
         return 130
     if write_files(args, runs) is None:
@@ -217,6 +209,15 @@ def lesson_main(args: argparse.Namespace) -> int:
 
 def list_lessons() -> str:
     return "\n".join(f"{spec.id:<10} {spec.title}" for spec in LESSONS.values())
+
+
+def keep_in_history(runs: list[FinishedRun], enabled: bool) -> None:
+    """Keep each run; a history that cannot be used gets one note (not one per run)."""
+    for run in runs:
+        warning = record_finished(run, enabled)
+        if warning:
+            print(f"note: {warning}", file=sys.stderr)
+            return
 
 
 def check_output_paths(args: argparse.Namespace) -> None:

@@ -18,7 +18,7 @@ import asyncio
 import contextvars
 import threading
 import time
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 from gui.core.recorder import Recorder
@@ -76,22 +76,18 @@ class _SteppedCoroutine(Coroutine[Any, Any, Any]):
         self.lane: str | None = None
 
     def send(self, value: Any) -> Any:
+        return self._timed(self._coro.send, value)
+
+    def throw(self, *args: Any) -> Any:
+        return self._timed(self._coro.throw, *args)
+
+    def _timed(self, method: Callable[..., Any], *args: Any) -> Any:
+        """One step of the coroutine, stamped before and after: the moments it really ran."""
         tracer = self._tracer
         outer, tracer._stepping = tracer._stepping, self  # a step inside a step: only if someone nests loops
         t0 = time.perf_counter()
         try:
-            return self._coro.send(value)
-        finally:
-            t1 = time.perf_counter()
-            tracer._stepping = outer
-            tracer._step(self, t0, t1)
-
-    def throw(self, *args: Any) -> Any:
-        tracer = self._tracer
-        outer, tracer._stepping = tracer._stepping, self
-        t0 = time.perf_counter()
-        try:
-            return self._coro.throw(*args)
+            return method(*args)
         finally:
             t1 = time.perf_counter()
             tracer._stepping = outer

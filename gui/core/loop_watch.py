@@ -29,10 +29,6 @@ class Heartbeat:
         self._due = 0.0  # perf_counter() at which the pending beat should fire
         self._handle: asyncio.Handle | None = None
 
-    @property
-    def running(self) -> bool:
-        return self._handle is not None
-
     def start(self) -> None:
         if self._handle is None:
             self._schedule()

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import asdict, fields
+from dataclasses import fields
 from typing import Any
 
-from gui.core.exports import span_record
+from gui.core.exports import settings_record, span_record
 from gui.core.exports.json_report import watch_records
 from gui.core.finished_run import FinishedRun
 from gui.core.jobs import Job
@@ -60,10 +60,6 @@ def record_of(run: FinishedRun) -> dict[str, Any]:
         "spans": [{**span_record(span), "url": span.url} for span in run.model.spans],
         **watch_records(run.model),
     }
-
-
-def settings_record(settings: RunSettings) -> dict[str, Any]:
-    return {k: (v.value if isinstance(v, Selection) else v) for k, v in asdict(settings).items()}
 
 
 def run_from_record(record: dict[str, Any]) -> FinishedRun:

@@ -6,7 +6,6 @@ new one, and a path that cannot be written becomes one sentence for a message bo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +14,14 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from gui.core.exports import ExportError, reports_json, write_atomically, write_chrome_trace, write_csv, write_har
+from gui.core.exports import (
+    ExportError,
+    write_atomically,
+    write_chrome_trace,
+    write_csv,
+    write_har,
+    write_json_report,
+)
 from gui.core.finished_run import FinishedRun
 from gui.qt.timeline_view import TimelineView
 
@@ -50,7 +56,7 @@ def export_runs(kind: ExportKind, path: Path, runs: Sequence[FinishedRun], timel
         elif kind is ExportKind.CSV:
             write_csv(path, runs)
         elif kind is ExportKind.JSON:
-            write_atomically(path, json.dumps(reports_json(runs), indent=1))
+            write_json_report(path, runs)
         elif kind is ExportKind.TRACE:
             write_chrome_trace(path, runs)
         else:

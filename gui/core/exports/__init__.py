@@ -10,7 +10,7 @@ from gui.core.exports.atomic import ExportError, write_atomically
 from gui.core.exports.chrome_trace import chrome_trace, chrome_trace_of_runs, write_chrome_trace
 from gui.core.exports.csv_spans import CSV_COLUMNS, spans_csv, write_csv
 from gui.core.exports.har import har_log, write_har
-from gui.core.exports.json_report import json_report, reports_json, span_record, write_json_report
+from gui.core.exports.json_report import json_report, reports_json, settings_record, span_record, write_json_report
 
 __all__ = [
     "CSV_COLUMNS",
@@ -20,7 +20,9 @@ __all__ = [
     "chrome_trace_of_runs",
     "har_log",
     "json_report",
+    "settings_record",
     "reports_json",
+    "settings_record",
     "span_record",
     "spans_csv",
     "write_atomically",

@@ -64,11 +64,15 @@ def watch_records(model: RunModel) -> dict[str, Any]:
     return records
 
 
+def settings_record(settings: RunSettings) -> dict[str, Any]:
+    """Settings as plain JSON (enums as their values): the report's and the history's."""
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(settings).items()}
+
+
 def json_report(settings: RunSettings, summary: RunSummary, model: RunModel, extra: dict[str, Any]) -> dict[str, Any]:
     """The whole run as one JSON-ready dict; ``extra`` joins the settings (e.g. the server's conditions)."""
-    settings_dict = {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(settings).items()}
     return {
-        "settings": {**settings_dict, **extra},
+        "settings": {**settings_record(settings), **extra},
         "summary": summary.to_dict(),
         "lanes": model.lanes,
         "spans": [span_record(s) for s in model.spans],
