@@ -68,6 +68,9 @@ class Run:
         for job in self.jobs:
             recorder.phase(job.request_id, Phase.QUEUED)
         context = ModeContext(self.jobs, self.settings, recorder, self._cancel)
+        program = context.program
+        if program is not None:  # a lesson's program: it sets up the memory its workers share
+            program.begin(recorder, self._cancel, self.cancel)
         watches = RunWatches(self.settings, self.spec.on_callers_loop, self._loop, recorder)
         watches.start()
         try:
@@ -80,6 +83,8 @@ class Run:
                 raise
         finally:
             watches.stop()  # the heartbeat, the task factory and the sampler never outlive the run
+            if program is not None:
+                program.end(recorder)  # what the run's own process reads once its workers are done
             self._finish(recorder)  # whatever happened, every request ends in exactly one state
         return self.wall_s
 

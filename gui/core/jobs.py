@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 from gui.core.clients.step_runner import StepPlan
 from gui.core.dataset import Pokedex, pokedex
+from gui.core.programs.program_step import ProgramStep
+from gui.core.programs.table import program_step
 from gui.core.settings import RunSettings, Selection
 from gui.core.steps import AfterFetch, rounds_for_ms
 
@@ -17,7 +19,7 @@ class Job(NamedTuple):
     request_id: int
     pokemon: str  # the label shown on the bar before the answer arrives
     url: str
-    then: StepPlan | None = None  # the step after a successful fetch (the clients run it)
+    then: StepPlan | ProgramStep | None = None  # the step after a successful fetch (the clients run it)
 
 
 def make_jobs(settings: RunSettings, base_url: str, dex: Pokedex | None = None) -> list[Job]:
@@ -27,11 +29,16 @@ def make_jobs(settings: RunSettings, base_url: str, dex: Pokedex | None = None) 
     return [Job(i, name, f"{root}/pokemon/{name}/", then) for i, name in enumerate(names)]
 
 
-def step_plan(settings: RunSettings) -> StepPlan | None:
-    """The settings' step, its amount of work fixed here, once, so every mode and worker does the same."""
+def step_plan(settings: RunSettings) -> StepPlan | ProgramStep | None:
+    """The settings' step, its amount of work fixed here, once, so every mode and worker does the same.
+
+    A lesson's program gets a new step per run: it holds the memory that run's workers share.
+    """
     kind = AfterFetch(settings.after_fetch)
     if kind is AfterFetch.NOTHING:
         return None
+    if kind.is_program:
+        return program_step(settings)
     ms = settings.step_ms
     return StepPlan(kind, rounds_for_ms(ms) if kind is AfterFetch.COMPUTE else 0, ms / 1000)
 

@@ -7,9 +7,11 @@ function itself keeps only the arguments a learner needs to read it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
+from gui.core.programs.program_step import ProgramStep
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.settings import RunSettings
@@ -29,3 +31,14 @@ class ModeContext:
     def sync_client(self, lane: str | None = None) -> SyncPokemonClient:
         """A worker's own instrumented client (one kept-alive connection)."""
         return SyncPokemonClient(self.recorder, self.settings.timeout_s, self.policy, self.cancel, lane)
+
+    @property
+    def program(self) -> ProgramStep | None:
+        """The lesson's program every job runs after its fetch, if the run has one."""
+        then = self.jobs[0].then if self.jobs else None
+        return then if isinstance(then, ProgramStep) else None
+
+    def for_workers(self) -> dict[str, Any]:
+        """What each worker process must be handed at its start (see ProgramStep.for_workers)."""
+        program = self.program
+        return program.for_workers() if program is not None else {}

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gui.core.lessons import blocking, gil, io_bound, slivers, sweep
+from gui.core.lessons import blocking, deadlock, gil, io_bound, memory, race, slivers, sweep
 from gui.core.lessons.lesson import LessonSpec
 from gui.core.mode_context import ModeContext
 from gui.core.modes import coroutines, processes, sequential, threads
@@ -107,7 +107,17 @@ def keys_hint() -> str:
 # --- lessons: each runs some of the modes above side by side and proves one point ---------------
 
 LESSONS: dict[str, LessonSpec] = {
-    x.id: x for x in (io_bound.LESSON, gil.LESSON, blocking.LESSON, slivers.LESSON, sweep.LESSON)
+    x.id: x
+    for x in (
+        io_bound.LESSON,
+        gil.LESSON,
+        blocking.LESSON,
+        slivers.LESSON,
+        sweep.LESSON,
+        memory.LESSON,
+        race.LESSON,
+        deadlock.LESSON,
+    )
 }
 
 

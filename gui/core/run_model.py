@@ -6,6 +6,7 @@ The window feeds it a batch of events per frame (``apply``) and listens for ``ch
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -13,8 +14,11 @@ from typing import NamedTuple
 from gui.core.jobs import Job
 from gui.core.trace import (
     ATTEMPT_PHASES,
+    DeadlockEvent,
     EndEvent,
+    LockEvent,
     LoopLagEvent,
+    ObservedEvent,
     Phase,
     PhaseEvent,
     PokemonCard,
@@ -23,6 +27,7 @@ from gui.core.trace import (
     Status,
     StepEvent,
     TraceEvent,
+    UpdateEvent,
 )
 
 
@@ -52,6 +57,10 @@ class Span:
     retry_until: float | None = None  # when the latest retry's back-off ends (the next try starts)
     failed_tries: list[FailedTry] = field(default_factory=list)  # in order; the last try is in ``t``
     steps: list[StepEvent] = field(default_factory=list)  # what the job did after its fetch
+    locks: list[LockEvent] = field(default_factory=list)  # its worker's lock waits and holds, in order
+    updates: list[UpdateEvent] = field(default_factory=list)  # its read-modify-writes of shared memory
+    lost: set[int] = field(default_factory=set)  # indices into ``updates`` that another write overwrote
+    deadlocked: bool = False  # its worker was in a cycle of lock waits the run found
     card: PokemonCard | None = None
 
     @property
@@ -87,7 +96,10 @@ class RunModel:
         self.ended_order: list[int] = []  # ids in the order they ended: views draw what is new
         self.loop_lag: list[tuple[float, float]] = []  # (t, lag_ms) of each heartbeat, if the run watched its loop
         self.slivers: list[SliverEvent] = []  # when workers really ran, if the run traced it (per lane, in time order)
+        self.observed: dict[str, int] = {}  # what the run's own process read once its workers were done
+        self.deadlocks: list[DeadlockEvent] = []  # cycles the run's lock watch found in its wait-for graph
         self._lane_index: dict[str, int] = {}
+        self._updates_of: dict[str, list[tuple[Span, int]]] = {}  # key -> every update of it, as (span, index)
         self._listeners: list[Callable[[], None]] = []
 
     def connect(self, listener: Callable[[], None]) -> None:
@@ -108,6 +120,7 @@ class RunModel:
     def apply(self, events: Iterable[TraceEvent]) -> int:
         """Apply a batch of events; returns how many there were and notifies listeners once."""
         count = 0
+        updated: set[str] = set()
         for event in events:
             count += 1
             if isinstance(event, SliverEvent):
@@ -116,11 +129,25 @@ class RunModel:
             if isinstance(event, LoopLagEvent):
                 self.loop_lag.append((event.t, event.lag_ms))
                 continue
+            if isinstance(event, ObservedEvent):
+                self.observed[event.name] = event.value
+                continue
+            if isinstance(event, DeadlockEvent):
+                self.deadlocks.append(event)
+                for request_id in event.requests:
+                    self.spans[request_id].deadlocked = True
+                continue
             span = self.spans[event.request_id]
             if isinstance(event, PhaseEvent):
                 self._apply_phase(span, event)
             elif isinstance(event, StepEvent):
                 span.steps.append(event)
+            elif isinstance(event, LockEvent):
+                span.locks.append(event)
+            elif isinstance(event, UpdateEvent):
+                self._updates_of.setdefault(event.key, []).append((span, len(span.updates)))
+                span.updates.append(event)
+                updated.add(event.key)
             elif isinstance(event, RetryEvent):
                 for phase in ATTEMPT_PHASES:  # the next attempt's phases start over
                     span.t.pop(phase, None)
@@ -130,6 +157,8 @@ class RunModel:
                 span.retry_until = event.t + event.delay_s
             else:
                 self._apply_end(span, event)
+        for key in updated:
+            self._mark_lost(self._updates_of[key])
         if count:
             for listener in self._listeners:
                 listener()
@@ -162,6 +191,28 @@ class RunModel:
         span.card = event.card
         self.done += 1
         self.ended_order.append(span.request_id)
+
+    @staticmethod
+    def _mark_lost(updates: list[tuple[Span, int]]) -> None:
+        """Mark each update of one key whose increment did not survive into the latest value.
+
+        Each write puts back the value its read saw, plus one; the read saw the latest write before
+        it. Following those links back from the latest write gives the chain of updates the value
+        is made of (its length is the value); every update off that chain was overwritten: lost.
+        """
+        by_write = sorted(updates, key=lambda pair: pair[0].updates[pair[1]].t_write)
+        writes = [pair[0].updates[pair[1]].t_write for pair in by_write]
+        kept: set[int] = set()
+        position = len(by_write) - 1
+        while position >= 0 and position not in kept:
+            kept.add(position)
+            span, index = by_write[position]
+            position = bisect.bisect_left(writes, span.updates[index].t_read) - 1  # the write its read saw
+        for position, (span, index) in enumerate(by_write):
+            if position in kept:
+                span.lost.discard(index)
+            else:
+                span.lost.add(index)
 
     def _flight(self, t: float, delta: int) -> None:
         self.in_flight += delta

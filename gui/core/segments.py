@@ -28,6 +28,11 @@ class Segment(IntEnum):
     GIL_WAIT = 10  # the same work's thread, ready but waiting for the GIL
     BLOCKED = 11  # a blocking call (the thread, and a coroutine's whole loop, can do nothing else)
     IN_THREAD = 12  # a blocking call handed to a worker thread and awaited
+    LOCK_WAIT = 13  # waiting for a lock another worker holds
+    LOCK_HELD = 14  # holding a lock: every other worker that wants it waits
+    DEADLOCKED = 15  # waiting for a lock in a cycle of waits: it could never have been granted
+    UPDATING = 16  # a read-modify-write of shared memory, from the read to the write
+    LOST_UPDATE = 17  # the same, but another worker's write replaced it: the update is lost
 
 
 SEGMENT_LABELS: dict[Segment, str] = {
@@ -44,10 +49,25 @@ SEGMENT_LABELS: dict[Segment, str] = {
     Segment.GIL_WAIT: "waiting for the GIL",
     Segment.BLOCKED: "blocking call",
     Segment.IN_THREAD: "awaiting a thread",
+    Segment.LOCK_WAIT: "waiting for the lock",
+    Segment.LOCK_HELD: "holding the lock",
+    Segment.DEADLOCKED: "deadlocked",
+    Segment.UPDATING: "read → write",
+    Segment.LOST_UPDATE: "update lost",
 }
 
 # Segments only some lessons produce: the legend lists them only when a run on screen has them.
-STEP_SEGMENTS = (Segment.COMPUTING, Segment.GIL_WAIT, Segment.BLOCKED, Segment.IN_THREAD)
+STEP_SEGMENTS = (
+    Segment.COMPUTING,
+    Segment.GIL_WAIT,
+    Segment.BLOCKED,
+    Segment.IN_THREAD,
+    Segment.LOCK_WAIT,
+    Segment.LOCK_HELD,
+    Segment.DEADLOCKED,
+    Segment.UPDATING,
+    Segment.LOST_UPDATE,
+)
 
 # (segment, phase where it starts, phase where it ends)
 _PHASES: tuple[tuple[Segment, Phase, Phase], ...] = (
@@ -78,7 +98,8 @@ def span_pieces(span: Span, now: float, with_queue: bool) -> list[Piece]:
             pieces.append(Piece(Segment.QUEUED, queued, queue_end))
     if start is None:
         return pieces
-    if span.status is Status.CANCELLED or span.status.is_failure:
+    program = bool(span.locks or span.updates)  # a lesson's program ran: its pieces tell how the request ended
+    if (span.status is Status.CANCELLED or span.status.is_failure) and not program:
         kind = Segment.CANCELLED if span.status is Status.CANCELLED else Segment.FAILED
         pieces.append(Piece(kind, start, end if end is not None else now))
         return pieces
@@ -101,7 +122,45 @@ def span_pieces(span: Span, now: float, with_queue: bool) -> list[Piece]:
             continue
         if finish > begin:
             pieces.append(Piece(segment, begin, finish))
+    if program:
+        return _with_program(pieces, span, now)
     return _with_steps(pieces, span.steps) if span.steps else pieces
+
+
+def _with_program(pieces: list[Piece], span: Span, now: float) -> list[Piece]:
+    """A lesson program's lock waits and holds, or its reads-to-writes, in place of the bar's tail.
+
+    Nested locks do not overlap on the bar: while a worker waits for a second lock, it is drawn
+    waiting; while it holds any, holding. A wait that never got its lock is drawn deadlocked when
+    the run found it in a cycle.
+    """
+    first = min([e.t for e in span.locks[:1]] + [u.t_read for u in span.updates[:1]])
+    kept = [p if p.t1 <= first else p._replace(t1=first) for p in pieces if p.t0 < first]
+    if not span.locks:
+        for index, update in enumerate(span.updates):
+            kind = Segment.LOST_UPDATE if index in span.lost else Segment.UPDATING
+            kept.append(Piece(kind, update.t_read, max(update.t_write, update.t_read)))
+        return kept
+    held, waiting, since = 0, False, first
+    for event in span.locks:
+        if event.t > since and (waiting or held):
+            kept.append(Piece(Segment.LOCK_WAIT if waiting else Segment.LOCK_HELD, since, event.t))
+        if event.action == "wait":
+            waiting = True
+        elif event.action == "acquired":
+            waiting, held = False, held + 1
+        elif event.action == "released":
+            held -= 1
+        else:  # gave up
+            if span.deadlocked and kept and kept[-1].segment is Segment.LOCK_WAIT:
+                kept[-1] = kept[-1]._replace(segment=Segment.DEADLOCKED)
+            waiting = False
+        since = event.t
+    if waiting and span.end is None:  # still waiting: the wait grows until now
+        kept.append(Piece(Segment.DEADLOCKED if span.deadlocked else Segment.LOCK_WAIT, since, max(now, since)))
+    elif held and span.end is None:
+        kept.append(Piece(Segment.LOCK_HELD, since, max(now, since)))
+    return kept
 
 
 def _with_steps(pieces: list[Piece], steps: list[StepEvent]) -> list[Piece]:

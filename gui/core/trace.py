@@ -126,7 +126,61 @@ class SliverEvent(NamedTuple):
     ran_s: float
 
 
-TraceEvent = PhaseEvent | RetryEvent | EndEvent | StepEvent | LoopLagEvent | SliverEvent
+class LockEvent(NamedTuple):
+    """A request's worker waited for, took, let go of, or gave up on a lock (see gui.core.traced_lock).
+
+    ``holder`` is set on "wait": the request whose worker held the lock when the wait began, so a
+    wait can name who it waited for, and a wait-for graph can be drawn from these events alone.
+    """
+
+    request_id: int
+    lock: str  # the lock's name, as a learner reads it: "Pokédex", "PC box"
+    action: str  # "wait", "acquired", "released", "gave_up"
+    t: float
+    holder: int | None = None
+
+
+class UpdateEvent(NamedTuple):
+    """A read-modify-write of shared memory: the value read, and the value written back."""
+
+    request_id: int
+    key: str  # what was counted: "caught", or a type of the Pokédex's counts
+    t_read: float
+    read: int
+    t_write: float
+    written: int
+    pid: int  # the process whose memory it was
+
+
+class ObservedEvent(NamedTuple):
+    """A value the run's own process read once the workers were done (what the parent sees)."""
+
+    t: float
+    name: str  # "caught", "dex:water"
+    value: int
+
+
+class DeadlockEvent(NamedTuple):
+    """A cycle in the wait-for graph: each request waits for a lock the next one holds."""
+
+    t: float  # when the watch found it
+    formed_t: float  # when its last wait began: the moment the cycle closed
+    requests: tuple[int, ...]  # in cycle order: requests[i] waits for requests[i + 1] (and the last for the first)
+    locks: tuple[str, ...]  # locks[i]: the lock requests[i] waits for
+
+
+TraceEvent = (
+    PhaseEvent
+    | RetryEvent
+    | EndEvent
+    | StepEvent
+    | LoopLagEvent
+    | SliverEvent
+    | LockEvent
+    | UpdateEvent
+    | ObservedEvent
+    | DeadlockEvent
+)
 
 
 class EventSink(Protocol):

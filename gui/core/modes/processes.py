@@ -65,7 +65,13 @@ def _run_pool(ctx: ModeContext) -> None:
     )
     forwarder.start()
     s = ctx.settings
-    options = {"t0": ctx.recorder.t0, "timeout_s": s.timeout_s, "retries": s.retries, "backoff_s": s.backoff_s}
+    options: dict[str, Any] = {
+        "t0": ctx.recorder.t0,
+        "timeout_s": s.timeout_s,
+        "retries": s.retries,
+        "backoff_s": s.backoff_s,
+    }
+    options["inherit"] = ctx.for_workers()  # e.g. a shared-memory counter: it can only travel at a worker's start
     try:
         fetch_with_process_pool(ctx.jobs, s.concurrency, options, events, ctx.cancel)
         if not ctx.cancel.cancelled:
@@ -97,6 +103,7 @@ def _forward_events(
 # --- runs inside each worker process ----------------------------------------------------------
 
 _client: SyncPokemonClient | None = None
+inherited: dict[str, Any] = {}  # what the parent handed this worker at its start (a lesson's shared memory)
 
 
 class _QueueSink:
@@ -111,6 +118,7 @@ def start_worker(events: Queue[TraceEvent], options: dict[str, Any]) -> None:
     """Pool initializer: one client per process, stamping times on the parent's clock."""
     global _client
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+    inherited.update(options.get("inherit", {}))
     recorder = Recorder(_QueueSink(events), options["t0"])
     policy = RetryPolicy(options["retries"], options["backoff_s"])
     _client = SyncPokemonClient(recorder, options["timeout_s"], policy, CancelToken(), lane=f"pid {os.getpid()}")

@@ -1,0 +1,93 @@
+"""Lesson: two locks taken in opposite orders deadlock; one global order cannot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.programs.table import SWITCH_INTERVAL_S
+from gui.core.steps import AfterFetch
+from gui.core.trace import Status
+
+if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+    from gui.core.finished_run import FinishedRun
+
+HOLD_MS = 3  # the work done holding the first lock
+
+VARIANTS = (
+    Variant(
+        "opposite",
+        "threads",
+        {"after_fetch": AfterFetch.LOCKS_OPPOSITE.value},
+        "even workers: Pokédex, then PC box; odd workers: the other way round",
+    ),
+    Variant(
+        "ordered",
+        "threads",
+        {"after_fetch": AfterFetch.LOCKS_ORDERED.value},
+        "every worker: Pokédex, then PC box",
+    ),
+)
+
+
+def figure_of(run: FinishedRun) -> dict[str, Any]:
+    model = run.model
+    found = model.deadlocks[0] if model.deadlocks else None
+    lanes = [model.spans[r].lane for r in found.requests] if found else []
+    return {
+        "deadlock_detected": found is not None,
+        "detected_after_s": round(found.t - found.formed_t, 4) if found else None,
+        "cycle": lanes,
+        "cycle_locks": list(found.locks) if found else [],
+        "finished": sum(span.status is Status.OK for span in model.spans),
+        "stuck": sum(span.deadlocked for span in model.spans),
+        "wall_s": round(run.wall_s, 3),
+    }
+
+
+def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
+    return LessonFigures({"switch_interval_ms": SWITCH_INTERVAL_S * 1000}, [figure_of(run) for run in runs])
+
+
+def verdict(figures: LessonFigures) -> str:
+    opposite, ordered = figures.variants
+    if opposite["deadlock_detected"]:
+        cycle = " → ".join(opposite["cycle"] + opposite["cycle"][:1])
+        first = (
+            f"Opposite orders deadlocked: {cycle} each waited for a lock the next one held. The watch found the "
+            f"cycle {opposite['detected_after_s'] * 1000:.0f} ms after it closed and stopped the run."
+        )
+    else:
+        first = "Opposite orders did not deadlock this time: the hazard was there, the timing missed it."
+    second = (
+        f"One global order: no deadlock, all {ordered['finished']} Pokémon filed."
+        if not ordered["deadlock_detected"]
+        else "One global order deadlocked, which cannot happen: a bug in the lesson."
+    )
+    return f"{first} {second}"
+
+
+LESSON = LessonSpec(
+    id="deadlock",
+    title="Deadlock: two locks, opposite orders",
+    narrative=(
+        "Each worker thread files its Pokémon in two shared records, the Pokédex and the PC box, each with a "
+        "lock. The even workers take the Pokédex's lock and then the PC box's; the odd ones take the PC box's "
+        "and then the Pokédex's. Sooner or later an even worker holds the Pokédex and waits for the PC box "
+        "while an odd one holds the PC box and waits for the Pokédex: each waits for the other, forever. The "
+        "app records every lock wait and hold, draws who waits for whom, and finds the cycle in that wait-for "
+        "graph; then it stops the run, and the stuck workers give up (they wait in short slices, so they can). "
+        "Taking the locks in one global order, the Pokédex always first, makes such a cycle impossible. As in "
+        f"the race lesson, threads hand the GIL over every {SWITCH_INTERVAL_S * 1000:g} ms so the bad timing "
+        "comes early."
+    ),
+    preset={"count": 151, "concurrency": 10, "step_ms": HOLD_MS},
+    conditions={"latency_ms": 30, "jitter_ms": 10, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    variants=VARIANTS,
+    figures=figures,
+    plot_key="finished",
+    plot_label="Pokémon filed before the run ended",
+    plot_unit="",
+    verdict=verdict,
+)

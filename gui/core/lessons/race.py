@@ -1,0 +1,90 @@
+"""Lesson: a race condition loses updates; a lock saves them, at a cost in waiting."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.programs.table import SWITCH_INTERVAL_S
+from gui.core.steps import AfterFetch
+
+if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+    from gui.core.finished_run import FinishedRun
+
+WORK_MS = 1  # the work between the read and the write
+
+VARIANTS = (
+    Variant("unsafe", "threads", {"after_fetch": AfterFetch.TALLY.value}, "read, work, write: no lock"),
+    Variant("locked", "threads", {"after_fetch": AfterFetch.TALLY_LOCKED.value}, "the same under threading.Lock"),
+)
+
+
+def lost_updates(run: FinishedRun) -> int:
+    """Updates made minus what the Pokédex holds at the end, over every type."""
+    made = Counter(u.key for span in run.model.spans for u in span.updates)
+    return sum(n - run.model.observed.get(f"dex:{key}", 0) for key, n in made.items())
+
+
+def lock_wait_s(run: FinishedRun) -> float:
+    """Every worker's time waiting for a lock, added up."""
+    total = 0.0
+    for span in run.model.spans:
+        began = None
+        for event in span.locks:
+            if event.action == "wait":
+                began = event.t
+            elif began is not None:
+                total += event.t - began
+                began = None
+    return total
+
+
+def figure_of(run: FinishedRun) -> dict[str, Any]:
+    spans = run.model.spans
+    return {
+        "lost_updates": lost_updates(run),
+        "lost_updates_seen": sum(len(span.lost) for span in spans),  # overwritten writes found on the bars
+        "updates": sum(len(span.updates) for span in spans),
+        "lock_wait_s": round(lock_wait_s(run), 4),
+        "wall_s": round(run.wall_s, 3),
+    }
+
+
+def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
+    return LessonFigures({"switch_interval_ms": SWITCH_INTERVAL_S * 1000}, [figure_of(run) for run in runs])
+
+
+def verdict(figures: LessonFigures) -> str:
+    unsafe, locked = figures.variants
+    return (
+        f"Without a lock, {unsafe['lost_updates']} of {unsafe['updates']} updates were lost: another thread wrote "
+        f"between a read and its write. With the lock, {locked['lost_updates']} were lost, and the threads spent "
+        f"{locked['lock_wait_s']:.2f} s in all waiting for it."
+    )
+
+
+LESSON = LessonSpec(
+    id="race",
+    title="A race condition, and the lock that ends it",
+    narrative=(
+        "Ten worker threads fetch the first 151 Pokémon and count them per type in one shared Pokédex. Each "
+        "count is a read, some real work (the Pokémon's matchups, about a millisecond of Python), and a write of "
+        "the value read plus one. A thread can be paused between its read and its write; if another thread "
+        "updates the same type meanwhile, the first one's write puts back an old number and that update is "
+        "lost: the red pieces below. To make this happen often enough to see every run, this lesson lets "
+        f"threads hand the GIL over every {SWITCH_INTERVAL_S * 1000:g} ms instead of every 5 ms "
+        "(sys.setswitchinterval, as on a busy machine); at 5 ms the same race is there, only rarer. The locked "
+        "variant holds a threading.Lock from the read to the write: nothing is lost, and each bar shows what "
+        "that costs, its waits for the lock and its time holding it. Hover over a wait to see who held the lock."
+    ),
+    preset={"count": 151, "concurrency": 10, "step_ms": WORK_MS},
+    conditions={"latency_ms": 30, "jitter_ms": 10, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    variants=VARIANTS,
+    figures=figures,
+    plot_key="lost_updates",
+    plot_label="updates lost",
+    plot_unit="",
+    verdict=verdict,
+)
