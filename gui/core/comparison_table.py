@@ -58,8 +58,11 @@ def comparison_rows(runs: Sequence[FinishedRun]) -> list[ComparisonRow]:
 
 
 def is_complete(run: FinishedRun) -> bool:
-    """Every request ended by itself: a stopped run's short wall time would be no speed at all."""
-    return run.summary.cancelled == 0 and run.error is None
+    """Every request ended by itself: a stopped run's short wall time would be no speed at all.
+
+    A run that stopped itself (a deadlock) is complete: that is how it ends, every time.
+    """
+    return (run.summary.cancelled == 0 or run.model.stopped_itself) and run.error is None
 
 
 def fastest_and_slowest(runs: Sequence[FinishedRun]) -> tuple[FinishedRun, FinishedRun] | None:

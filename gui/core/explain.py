@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import gui
 from gui.core.comparison_table import ms_text, percent_text, seconds_text
 from gui.core.finished_run import FinishedRun
+from gui.core.programs.table import PROGRAMS
 from gui.core.registry import ModeSpec, mode_spec
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings
@@ -66,6 +67,9 @@ def code_of_run(settings: RunSettings) -> list[CodeBlock]:
     if step in _STEP_CODE:
         function, marker = _STEP_CODE[step]
         blocks.append(_code_block(function, marker))
+    elif step in PROGRAMS:
+        program = PROGRAMS[step]
+        blocks += [_code_block(function, program.marker) for function in program.textbook]
     return blocks
 
 

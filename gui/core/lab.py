@@ -123,7 +123,8 @@ class Lab:
             live = self._launch(settings, base_url, network, conditions)
             assert live.task is not None
             await asyncio.wait([live.task])  # not ``await task``: a stopped run must not end us here
-            if live.task.cancelled() or live.model.total != live.model.done or live.summary().cancelled:
+            stopped = live.summary().cancelled and not live.model.stopped_itself
+            if live.task.cancelled() or live.model.total != live.model.done or stopped:
                 return  # stopped: the rest of the comparison does not start
 
     def _launch(

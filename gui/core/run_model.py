@@ -114,6 +114,12 @@ class RunModel:
         return len(self.spans)
 
     @property
+    def stopped_itself(self) -> bool:
+        """The run's own watch stopped it (it found a deadlock): its cancelled requests are how it
+        ended, not a sign that someone pressed Stop."""
+        return bool(self.deadlocks)
+
+    @property
     def finished(self) -> bool:
         return self.done == len(self.spans)
 

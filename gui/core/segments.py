@@ -69,6 +69,19 @@ STEP_SEGMENTS = (
     Segment.LOST_UPDATE,
 )
 
+# The step segments each kind of step can draw (the legend shows these only when a run has them).
+SEGMENTS_OF_STEP: dict[str, tuple[Segment, ...]] = {
+    AfterFetch.COMPUTE: (Segment.COMPUTING, Segment.GIL_WAIT),
+    AfterFetch.BLOCK: (Segment.BLOCKED,),
+    AfterFetch.AWAIT_IN_THREAD: (Segment.IN_THREAD,),
+    AfterFetch.CATCH: (Segment.UPDATING,),
+    AfterFetch.CATCH_SHARED: (Segment.UPDATING,),
+    AfterFetch.TALLY: (Segment.UPDATING, Segment.LOST_UPDATE),
+    AfterFetch.TALLY_LOCKED: (Segment.LOCK_WAIT, Segment.LOCK_HELD),
+    AfterFetch.LOCKS_OPPOSITE: (Segment.LOCK_WAIT, Segment.LOCK_HELD, Segment.DEADLOCKED),
+    AfterFetch.LOCKS_ORDERED: (Segment.LOCK_WAIT, Segment.LOCK_HELD, Segment.DEADLOCKED),
+}
+
 # (segment, phase where it starts, phase where it ends)
 _PHASES: tuple[tuple[Segment, Phase, Phase], ...] = (
     (Segment.CONNECTING, Phase.STARTED, Phase.CONNECTED),

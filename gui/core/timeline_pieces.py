@@ -15,7 +15,7 @@ from gui.core.run_model import RunModel, Span
 from gui.core.segments import Segment, span_pieces
 from gui.core.settings import RunSettings
 from gui.core.stats import RunSummary
-from gui.core.trace import PHASE_ORDER
+from gui.core.trace import PHASE_ORDER, DeadlockEvent
 
 
 class ShownRun(Protocol):
@@ -99,15 +99,43 @@ def band_title(run: ShownRun) -> str:
         return f"{head} · running {run.elapsed_s():.2f} s"
     summary = run.summary_now()
     text = f"{head} · {summary.wall_s:.2f} s"
-    if summary.cancelled:
+    if run.model.stopped_itself:
+        text += f" · deadlocked: stopped with {summary.requests - summary.cancelled} of {summary.requests} done"
+    elif summary.cancelled:
         text += f" · stopped, {summary.requests - summary.cancelled} of {summary.requests} done"
     elif summary.efficiency is not None:
         text += f" · efficiency {summary.efficiency:.0%}"
+    if "caught" in run.model.observed:
+        text += f" · the parent's count: {run.model.observed['caught']}"
     return text
 
 
-def tooltip_text(span: Span, total: int) -> str:
-    """Every timing of one request, its tries, and how it ended (shown on hover)."""
+def lane_labels(model: RunModel, lanes: Iterable[str]) -> list[str]:
+    """Each lane's name, and, where workers counted what they caught, how many this one caught."""
+    caught: dict[str, int] = {}
+    for span in model.spans:
+        if span.lane is not None and any(u.key == "caught" for u in span.updates):
+            caught[span.lane] = caught.get(span.lane, 0) + 1
+    return [f"{lane} · {caught[lane]}" if lane in caught else lane for lane in lanes]
+
+
+def wait_edges(model: RunModel, found: DeadlockEvent) -> list[tuple[Span, Span, str]]:
+    """A deadlock's cycle as (waiter, holder of the lock it waits for, that lock), edge by edge."""
+    ring = [model.spans[r] for r in found.requests]
+    return [(ring[i], ring[(i + 1) % len(ring)], found.locks[i]) for i in range(len(ring))]
+
+
+def waits_since(span: Span, lock: str) -> float:
+    """When ``span`` began its last wait for ``lock`` (its start, if it never waited for it)."""
+    waits = [e.t for e in span.locks if e.lock == lock and e.action == "wait"]
+    return waits[-1] if waits else (span.start or 0.0)
+
+
+def tooltip_text(span: Span, total: int, lane_of: Callable[[int], str | None] | None = None) -> str:
+    """Every timing of one request, its tries, and how it ended (shown on hover).
+
+    ``lane_of`` names the worker of another request of the run: who held a lock this one waited for.
+    """
     status = span.status.value.replace("_", " ")
     http = f" (HTTP {span.http_status})" if span.http_status else ""
     lines = [f"<b>{span.pokemon}</b> — {status}{http} · request {span.request_id + 1} of {total:,}"]
@@ -131,6 +159,36 @@ def tooltip_text(span: Span, total: int) -> str:
         lines.append(f"{span.bytes:,} bytes")
     if span.retries:
         lines.append(f"retries: {span.retries}")
+    lines += program_lines(span, lane_of or (lambda request_id: None))
     if span.error:
         lines.append(f"error: {span.error}")
     return "<br>".join(lines)
+
+
+def program_lines(span: Span, lane_of: Callable[[int], str | None]) -> list[str]:
+    """What a lesson's program did on this request: its lock waits (and who held the lock), its
+    holds, and its reads and writes of shared memory (and which were lost)."""
+    lines = []
+    waits: dict[str, tuple[float, int | None]] = {}
+    taken: dict[str, float] = {}
+    for event in span.locks:
+        if event.action == "wait":
+            waits[event.lock] = (event.t, event.holder)
+            continue
+        began, holder = waits.pop(event.lock, (event.t, None))
+        by = f", held by {lane_of(holder) or f'request {holder + 1}'}" if holder is not None else ""
+        if event.action == "acquired":
+            taken[event.lock] = event.t
+            lines.append(f"waited {(event.t - began) * 1000:.1f} ms for the {event.lock} lock{by}")
+        elif event.action == "released":
+            lines.append(f"held the {event.lock} lock {(event.t - taken.pop(event.lock, event.t)) * 1000:.1f} ms")
+        else:
+            why = "deadlocked" if span.deadlocked else "the run stopped"
+            lines.append(f"<b>gave up</b> on the {event.lock} lock after {(event.t - began) * 1000:.1f} ms{by} ({why})")
+    for lock, (began, holder) in waits.items():  # still waiting
+        by = f", held by {lane_of(holder) or f'request {holder + 1}'}" if holder is not None else ""
+        lines.append(f"waiting for the {lock} lock since {began * 1000:.1f} ms{by}")
+    for index, update in enumerate(span.updates):
+        lost = " — <b>lost</b>: another write replaced it" if index in span.lost else ""
+        lines.append(f"{update.key}: read {update.read}, wrote {update.written}{lost}")
+    return lines

@@ -25,7 +25,7 @@ from gui.qt.timeline_geometry import TimelineGeometry
 
 LABEL_MIN_LANE_H = 11.0
 MIN_PIECE_PX = 0.75
-HATCHED = (Segment.FAILED, Segment.CANCELLED, Segment.RETRYING)
+HATCHED = (Segment.FAILED, Segment.CANCELLED, Segment.RETRYING, Segment.DEADLOCKED, Segment.LOST_UPDATE)
 TICK_SHARE_OF_BAR = 0.45  # sliver ticks fill the bottom of a bar: its colours stay readable above them
 TICK_ALPHAS = (70, 150, 235)  # ran a little of the moment, about half of it, (nearly) all of it
 

@@ -62,17 +62,18 @@ class FigureBars(QWidget):
         font.setBold(True)
         painter.setFont(font)
         fill = segment_color(Segment.WAITING, is_dark(palette))
-        room = self.width() - LABEL_W - NUMBER_W
+        label_w = max([LABEL_W] + [painter.fontMetrics().horizontalAdvance(name) + 16 for name, _ in self.rows])
+        room = self.width() - label_w - NUMBER_W
         for row, (name, value) in enumerate(self.rows):
             y = 26 + row * (BAR_H + 8)
             painter.setPen(palette.text().color())
             painter.drawText(
-                QRectF(0, y, LABEL_W - 10, BAR_H), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name
+                QRectF(0, y, label_w - 10, BAR_H), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name
             )
             width = max(room * value / top, 2)
-            painter.fillRect(QRectF(LABEL_W, y, width, BAR_H), fill)
-            decimals = 0 if value >= 100 else 1 if value >= 10 else 2
-            number = QRectF(LABEL_W + width + 8, y, NUMBER_W, BAR_H)
+            painter.fillRect(QRectF(label_w, y, width, BAR_H), fill)
+            decimals = 0 if value >= 100 or value.is_integer() else 1 if value >= 10 else 2  # counts stay whole
+            number = QRectF(label_w + width + 8, y, NUMBER_W, BAR_H)
             painter.drawText(number, Qt.AlignmentFlag.AlignVCenter, f"{value:.{decimals}f}{self.unit}")
         painter.end()
 
@@ -190,7 +191,7 @@ class LessonPage(QWidget):
     def show_figures(self, spec: LessonSpec, figures: LessonFigures) -> None:
         """The figure of a finished lesson run: its bars and its verdict, with this run's numbers."""
         rows = [
-            (v.name, float(figure.get(spec.plot_key, 0.0)))
+            (v.name, float(figure.get(spec.plot_key) or 0.0))
             for v, figure in zip(spec.variants, figures.variants, strict=True)
             if spec.plot_key in figure
         ]

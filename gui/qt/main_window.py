@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
         if self.lab.comparison_running:
             step = f"Comparison {len(self.lab.shown)}/{len(self.lab.comparison_plan)}: "
             self.lessons.show_progress(len(self.lab.shown), len(self.lab.comparison_plan))
-        self.stats.show_step_legend(any(run.settings.after_fetch for run in self.timeline.runs))
+        self.stats.show_step_legend(run.settings.after_fetch for run in self.timeline.runs)
         self._show_loop_lag()
         title = MODES[settings.mode].title
         self.statusBar().showMessage(
@@ -441,7 +441,7 @@ class MainWindow(QMainWindow):
         self.stats.show_run(runs[-1] if runs else None)
         self.explain.show_run(runs[0] if runs else None)
         self.compare_table.show_runs(runs if len(runs) > 1 else [])
-        self.stats.show_step_legend(any(run.settings.after_fetch for run in runs))
+        self.stats.show_step_legend(run.settings.after_fetch for run in runs)
         self._show_loop_lag()
         if len(runs) > 1:
             self.docks["compare"].raise_()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from gui.core.segments import SEGMENT_LABELS, STEP_SEGMENTS, Segment
+from gui.core.segments import SEGMENT_LABELS, SEGMENTS_OF_STEP, STEP_SEGMENTS, Segment
 from gui.core.timeline_pieces import ShownRun
-from gui.qt.theme import NOW_LINE_HEX, is_dark, segment_color
+from gui.qt.theme import DEADLOCK_HEX, NOW_LINE_HEX, is_dark, segment_color
 
 ROWS = ("Elapsed", "Done", "In flight", "Peak", "Eff. concurrency", "Throughput", "p50 / p95", "Errors", "Ideal / eff.")
 
@@ -47,7 +49,9 @@ class StatsPanel(QWidget):
         for segment in Segment:
             legend.addRow(Swatch(segment), QLabel(SEGMENT_LABELS[segment]))
         legend.addRow(Swatch(None, NOW_LINE_HEX), QLabel("now"))
-        self.show_step_legend(False)
+        self.deadlock_arrow = QLabel("⟶  waits for a lock held by (a deadlock's cycle)")
+        legend.addRow(Swatch(None, DEADLOCK_HEX), self.deadlock_arrow)
+        self.show_step_legend(())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 8, 4)
         layout.addWidget(stats_box)
@@ -55,10 +59,12 @@ class StatsPanel(QWidget):
         layout.addStretch(1)
         self.setMinimumWidth(220)
 
-    def show_step_legend(self, shown: bool) -> None:
-        """The colours of job steps (computing, the GIL, blocking calls) only where a run has them."""
+    def show_step_legend(self, steps: Iterable[str]) -> None:
+        """The colours of job steps (computing, the GIL, locks...) only of the steps the runs shown took."""
+        shown = {segment for step in steps for segment in SEGMENTS_OF_STEP.get(step, ())}
         for segment in STEP_SEGMENTS:
-            self._legend.setRowVisible(list(Segment).index(segment), shown)
+            self._legend.setRowVisible(list(Segment).index(segment), segment in shown)
+        self._legend.setRowVisible(self._legend.rowCount() - 1, Segment.DEADLOCKED in shown)
 
     def show_run(self, live: ShownRun | None) -> None:
         if live is None:

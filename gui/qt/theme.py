@@ -22,7 +22,16 @@ _SEGMENT_HEX: dict[Segment, str] = {
     Segment.GIL_WAIT: "#d9a6c2",  # pale wine: the same work, waiting its turn for the GIL
     Segment.BLOCKED: "#332288",  # indigo: a blocking call holds the thread
     Segment.IN_THREAD: "#88ccee",  # cyan: the same call, waited for in a thread
+    # Paul Tol's palettes, colour-blind safe like Okabe-Ito, for the shared-memory lessons:
+    Segment.LOCK_WAIT: "#ddcc77",  # sand: standing still, waiting for a lock
+    Segment.LOCK_HELD: "#117733",  # dark green: working, and keeping everyone else out
+    Segment.DEADLOCKED: "#ee3377",  # magenta, hatched: a wait that could never end
+    Segment.UPDATING: "#44aa99",  # teal: from a read of shared memory to its write
+    Segment.LOST_UPDATE: "#cc3311",  # red, hatched: that write was overwritten
 }
+
+DEADLOCK_HEX = "#ee3377"  # the arrows of a deadlock's cycle, in its bars' colour
+LOST_HEX = "#cc3311"  # the markers over lost writes, in their pieces' colour
 
 NOW_LINE_HEX = "#56b4e9"  # sky blue: distinct from every phase colour
 LIMIT_LINE_HEX = "#d55e00"

@@ -4,15 +4,17 @@ line and the banner. Each is a plain function of a painter and the layout."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 
-from gui.qt.theme import NOW_LINE_HEX
+from gui.qt.theme import DEADLOCK_HEX, LOST_HEX, NOW_LINE_HEX
 from gui.qt.time_window import tick_step
 from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeometry
 
 LABEL_MIN_LANE_H = 11.0
+ARROW_BOW_PX = 26.0
 
 
 def ticks(geo: TimelineGeometry) -> list[float]:
@@ -116,3 +118,60 @@ def paint_banner(painter: QPainter, geo: TimelineGeometry, text: str) -> None:
 def paint_placeholder(painter: QPainter, geo: TimelineGeometry, palette: QPalette, text: str) -> None:
     painter.setPen(palette.placeholderText().color())
     painter.drawText(geo.plot, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class WaitArrow(NamedTuple):
+    """One edge of a deadlock's cycle: the waiter's bar, the bar of the one holding the lock it wants."""
+
+    waiter: QPointF
+    holder: QPointF
+    lock: str
+
+
+def paint_wait_arrows(painter: QPainter, arrows: Sequence[WaitArrow], left: float) -> None:
+    """A deadlock's cycle as arrows between rows, each bowed to its own side, so two workers that
+    wait for each other draw a closed loop, and each labelled with the lock it waits for."""
+    color = QColor(DEADLOCK_HEX)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for arrow in arrows:
+        start, end = arrow.waiter, arrow.holder
+        bow = ARROW_BOW_PX if end.y() >= start.y() else -ARROW_BOW_PX
+        control = QPointF(start.x() + bow, (start.y() + end.y()) / 2)
+        path = QPainterPath(start)
+        path.quadTo(control, end)
+        painter.setPen(QPen(color, 2.2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        direction = end - control  # the curve arrives along this line
+        length = max((direction.x() ** 2 + direction.y() ** 2) ** 0.5, 1e-6)
+        ux, uy = direction.x() / length, direction.y() / length
+        head = QPolygonF(
+            [
+                end,
+                QPointF(end.x() - 9 * ux + 4.5 * uy, end.y() - 9 * uy - 4.5 * ux),
+                QPointF(end.x() - 9 * ux - 4.5 * uy, end.y() - 9 * uy + 4.5 * ux),
+            ]
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawPolygon(head)
+        painter.setPen(color)
+        middle = path.pointAtPercent(0.5)
+        text_w = painter.fontMetrics().horizontalAdvance(arrow.lock)
+        x = middle.x() + 4 if bow > 0 or middle.x() - 4 - text_w < left else middle.x() - 4 - text_w
+        painter.drawText(QPointF(x, middle.y()), arrow.lock)
+    painter.restore()
+
+
+def paint_lost_marks(painter: QPainter, tops: Sequence[QPointF], lane_h: float) -> None:
+    """A red triangle pointing down at each lost write, at the top of its row."""
+    if not tops:
+        return
+    size = max(min(lane_h * 0.45, 9.0), 4.0)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("white"), 1))
+    painter.setBrush(QColor(LOST_HEX))
+    for top in tops:
+        x, y = top.x(), top.y() + 1
+        painter.drawPolygon(QPolygonF([QPointF(x - size / 2, y), QPointF(x + size / 2, y), QPointF(x, y + size)]))

@@ -18,7 +18,16 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from gui.core.registry import keys_hint
 from gui.core.run_model import Span
 from gui.core.segments import Segment
-from gui.core.timeline_pieces import ShownRun, band_title, flatten, sorted_lanes, tooltip_text
+from gui.core.timeline_pieces import (
+    ShownRun,
+    band_title,
+    flatten,
+    lane_labels,
+    sorted_lanes,
+    tooltip_text,
+    wait_edges,
+    waits_since,
+)
 from gui.core.trace import Phase, Status
 from gui.qt import timeline_decor as decor
 from gui.qt.bar_layer import BarLayer, BarPainter, paint_slivers
@@ -202,6 +211,8 @@ class TimelineView(QWidget):
                     self._paint_running(painter, geo, band, run, dark)
                     decor.paint_now_line(painter, geo, band, run.elapsed_s())
             self._paint_slivers(painter, geo, dark)
+            self._paint_deadlocks(painter, geo)
+            self._paint_lost_updates(painter, geo)
             if len(self.runs) > 1:
                 decor.paint_band_titles(painter, geo, palette, self.band_titles())
         decor.paint_axis(painter, geo, palette, self.width(), "requests" if self.per_request else "workers")
@@ -236,7 +247,7 @@ class TimelineView(QWidget):
 
     def _paint_gutter(self, painter: QPainter, geo: TimelineGeometry) -> None:
         labels = [
-            [s.pokemon for s in run.model.spans] if self.per_request else self._lanes[band]
+            [s.pokemon for s in run.model.spans] if self.per_request else lane_labels(run.model, self._lanes[band])
             for band, run in enumerate(self.runs)
         ]
         decor.paint_row_labels(painter, geo, self.palette(), self._label_font, labels)
@@ -261,6 +272,43 @@ class TimelineView(QWidget):
         for band, run in enumerate(self.runs):
             if run.model.slivers:
                 paint_slivers(painter, geo, band, run.model.slivers, self._row_of_lane[band], dark)
+        painter.restore()
+
+    def _paint_deadlocks(self, painter: QPainter, geo: TimelineGeometry) -> None:
+        """Each deadlock's cycle: an arrow from every waiter, where its wait began, to the holder's row."""
+        painter.save()
+        painter.setClipRect(geo.plot)
+        for band, run in enumerate(self.runs):
+            arrows = []
+            for found in run.model.deadlocks:
+                for waiter, holder, lock in wait_edges(run.model, found):
+                    row_w, row_h = self.row_finder(band)(waiter), self.row_finder(band)(holder)
+                    if row_w < 0 or row_h < 0:
+                        continue
+                    x = geo.x_of(waits_since(waiter, lock))
+                    arrows.append(
+                        decor.WaitArrow(
+                            QPointF(x, geo.row_top(band, row_w) + geo.lane_h / 2),
+                            QPointF(x, geo.row_top(band, row_h) + geo.lane_h / 2),
+                            lock,
+                        )
+                    )
+            decor.paint_wait_arrows(painter, arrows, geo.plot.left())
+        painter.restore()
+
+    def _paint_lost_updates(self, painter: QPainter, geo: TimelineGeometry) -> None:
+        """A marker over every lost write: a millisecond's red piece is too thin to point at."""
+        painter.save()
+        painter.setClipRect(geo.plot)
+        for band, run in enumerate(self.runs):
+            row_of = self.row_finder(band)
+            marks = [
+                QPointF(geo.x_of(span.updates[i].t_write), geo.row_top(band, row))
+                for span in run.model.spans
+                if span.lost and (row := row_of(span)) >= 0
+                for i in span.lost
+            ]
+            decor.paint_lost_marks(painter, marks, geo.lane_h)
         painter.restore()
 
     def _paint_waiting_rows(
@@ -293,7 +341,8 @@ class TimelineView(QWidget):
     # --- interaction ------------------------------------------------------------------------
 
     def tooltip_for(self, band: int, span: Span) -> str:
-        return tooltip_text(span, self.runs[band].model.total)
+        spans = self.runs[band].model.spans
+        return tooltip_text(span, len(spans), lambda request_id: spans[request_id].lane)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
