@@ -106,11 +106,17 @@ class TracedLock:
         holder = self.book.waits(request_id, self.name, since)
         recorder.emit(LockEvent(request_id, self.name, "wait", since, holder))
         cancel = self.book.cancel
-        while not self._lock.acquire(timeout=WAIT_SLICE_S):
-            if cancel is not None and cancel.cancelled:
-                self.book.stops_waiting(request_id)
-                recorder.emit(LockEvent(request_id, self.name, "gave_up", recorder.now()))
-                raise GaveUp(f"gave up waiting for the {self.name} lock: the run was stopped")
+        while True:
+            got = self._lock.acquire(timeout=WAIT_SLICE_S)
+            if cancel is None or not cancel.cancelled:
+                if got:
+                    break
+                continue
+            if got:  # a stopping run grants no lock: every waiter of a deadlock gives up, none slips through
+                self._lock.release()
+            self.book.stops_waiting(request_id)
+            recorder.emit(LockEvent(request_id, self.name, "gave_up", recorder.now()))
+            raise GaveUp(f"gave up waiting for the {self.name} lock: the run was stopped")
         self.book.takes(request_id, self.name)
         recorder.emit(LockEvent(request_id, self.name, "acquired", recorder.now()))
 
