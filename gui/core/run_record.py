@@ -23,8 +23,11 @@ from gui.core.settings import RunSettings, Selection
 from gui.core.stats import RunSummary
 from gui.core.trace import (
     PHASE_ORDER,
+    DeadlockEvent,
     EndEvent,
+    LockEvent,
     LoopLagEvent,
+    ObservedEvent,
     Outcome,
     Phase,
     PhaseEvent,
@@ -34,6 +37,7 @@ from gui.core.trace import (
     Status,
     StepEvent,
     TraceEvent,
+    UpdateEvent,
 )
 
 RECORD_VERSION = 1  # bump when the shape changes in a way an older reader cannot follow
@@ -129,19 +133,33 @@ def _events_of(span: dict[str, Any]) -> Iterator[tuple[tuple[float, int], TraceE
     for step, t0, t1, cpu_s in span.get("steps", []):
         cpu = None if cpu_s is None else float(cpu_s)
         yield (float(t1), _PHASE), StepEvent(rid, str(step), float(t0), float(t1), cpu)
+    for lock, action, t, holder in span.get("locks", []):
+        yield (
+            (float(t), _PHASE),
+            LockEvent(rid, str(lock), str(action), float(t), None if holder is None else int(holder)),
+        )
+    for key, t_read, read, t_write, written, pid in span.get("updates", []):
+        update = UpdateEvent(rid, str(key), float(t_read), int(read), float(t_write), int(written), int(pid))
+        yield (float(t_write), _PHASE), update
     if Phase.ENDED in times:
         outcome = Outcome(Status(span["status"]), span["http_status"], span["error"], span["bytes"], span["retries"])
         yield (times[Phase.ENDED], _END_FIRST), EndEvent(rid, times[Phase.ENDED], outcome, _card(span["card"]))
 
 
 def _replay_watches(model: RunModel, record: dict[str, Any]) -> None:
-    """The heartbeat's lags and the slivers, as ``watch_records`` wrote them (absent: none recorded)."""
+    """The heartbeat's lags, the slivers, what the parent read, the deadlocks, as ``watch_records``
+    wrote them (absent: none recorded)."""
     lags = [LoopLagEvent(float(t), float(lag_ms)) for t, lag_ms in record.get("loop_lag", [])]
     slivers = [
         SliverEvent(None if lane is None else str(lane), float(t0), float(t1), float(ran_s))
         for lane, t0, t1, ran_s in record.get("slivers", [])
     ]
-    model.apply([*lags, *slivers])
+    observed = [ObservedEvent(0.0, str(name), int(value)) for name, value in record.get("observed", {}).items()]
+    deadlocks = [
+        DeadlockEvent(float(t), float(formed), tuple(int(r) for r in requests), tuple(str(lock) for lock in locks))
+        for t, formed, requests, locks in record.get("deadlocks", [])
+    ]
+    model.apply([*lags, *slivers, *observed, *deadlocks])
 
 
 def _card(values: dict[str, Any] | None) -> PokemonCard | None:

@@ -130,7 +130,7 @@ class WaitArrow(NamedTuple):
 
 def paint_wait_arrows(painter: QPainter, arrows: Sequence[WaitArrow], left: float) -> None:
     """A deadlock's cycle as arrows between rows, each bowed to its own side, so two workers that
-    wait for each other draw a closed loop, and each labelled with the lock it waits for."""
+    wait for each other draw a closed loop; each waiter's row says which lock it waits for."""
     color = QColor(DEADLOCK_HEX)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -157,10 +157,10 @@ def paint_wait_arrows(painter: QPainter, arrows: Sequence[WaitArrow], left: floa
         painter.setBrush(color)
         painter.drawPolygon(head)
         painter.setPen(color)
-        middle = path.pointAtPercent(0.5)
-        text_w = painter.fontMetrics().horizontalAdvance(arrow.lock)
-        x = middle.x() + 4 if bow > 0 or middle.x() - 4 - text_w < left else middle.x() - 4 - text_w
-        painter.drawText(QPointF(x, middle.y()), arrow.lock)
+        text = f"waits for {arrow.lock}"
+        text_w = painter.fontMetrics().horizontalAdvance(text)
+        x = start.x() + ARROW_BOW_PX + 4 if start.x() - ARROW_BOW_PX - 4 - text_w < left else start.x() - 4 - text_w
+        painter.drawText(QPointF(x, start.y() + painter.fontMetrics().ascent() / 2 - 1), text)
     painter.restore()
 
 

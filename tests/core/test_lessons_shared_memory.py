@@ -126,3 +126,18 @@ def test_each_lesson_shows_its_figure_20_times_in_a_row_and_leaves_nothing_behin
 
 def _open_fds() -> int:
     return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+
+
+def test_a_lesson_run_comes_back_from_the_history_with_its_locks_writes_and_deadlock(server: LocalServer) -> None:
+    import json
+
+    from gui.core.run_record import record_of, run_from_record
+
+    race, _ = run_lesson(server, "race")
+    deadlock, _ = run_lesson(server, "deadlock")
+    for run in (race[0], race[1], deadlock[0]):
+        rebuilt = run_from_record(json.loads(json.dumps(record_of(run))))
+        assert record_of(rebuilt) == record_of(run)
+        assert [s.lost for s in rebuilt.model.spans] == [s.lost for s in run.model.spans]
+        assert [s.deadlocked for s in rebuilt.model.spans] == [s.deadlocked for s in run.model.spans]
+        assert rebuilt.model.observed == run.model.observed

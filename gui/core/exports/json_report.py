@@ -36,7 +36,21 @@ def span_record(span: Span) -> dict[str, Any]:
         ],
         "card": span.card._asdict() if span.card is not None else None,
         **_steps_record(span),
+        **_program_record(span),
     }
+
+
+def _program_record(span: Span) -> dict[str, Any]:
+    """A lesson program's records, only where it left some: ``locks`` as [lock, action, t, holder
+    request], ``updates`` as [key, read at, value read, written at, value written, pid]."""
+    records: dict[str, Any] = {}
+    if span.locks:
+        records["locks"] = [[e.lock, e.action, round(e.t, 6), e.holder] for e in span.locks]
+    if span.updates:
+        records["updates"] = [
+            [u.key, round(u.t_read, 6), u.read, round(u.t_write, 6), u.written, u.pid] for u in span.updates
+        ]
+    return records
 
 
 def _steps_record(span: Span) -> dict[str, Any]:
@@ -54,13 +68,21 @@ def watch_records(model: RunModel) -> dict[str, Any]:
     """What a run's watches recorded (see gui.core.watches), only where there is some.
 
     ``loop_lag``: ``[t, lag_ms]`` per heartbeat. ``slivers``: ``[lane, t0, t1, ran_s]`` per moment a
-    worker really ran (lane null for a task of the run that works for no lane).
+    worker really ran (lane null for a task of the run that works for no lane). ``observed``: what
+    the run's process read once its workers were done. ``deadlocks``: ``[found at, formed at,
+    [requests], [locks they wait for]]`` per cycle of lock waits.
     """
     records: dict[str, Any] = {}
     if model.loop_lag:
         records["loop_lag"] = [[round(t, 6), round(lag_ms, 3)] for t, lag_ms in model.loop_lag]
     if model.slivers:
         records["slivers"] = [[s.lane, round(s.t0, 6), round(s.t1, 6), round(s.ran_s, 6)] for s in model.slivers]
+    if model.observed:
+        records["observed"] = dict(model.observed)
+    if model.deadlocks:
+        records["deadlocks"] = [
+            [round(d.t, 6), round(d.formed_t, 6), list(d.requests), list(d.locks)] for d in model.deadlocks
+        ]
     return records
 
 
