@@ -91,7 +91,7 @@ class LessonPage(QWidget):
         title_font.setBold(True)
         self.title.setFont(title_font)
         self.title.setWordWrap(True)
-        self.narrative = QLabel("Choose a lesson in the Lessons menu (or press Ctrl+1 … Ctrl+9).")
+        self.narrative = QLabel("Choose a lesson in the Lessons menu (its shortcuts are Ctrl and the lesson's number).")
         self.narrative.setWordWrap(True)
         self.narrative.setTextFormat(Qt.TextFormat.PlainText)
         self.variants = QLabel()

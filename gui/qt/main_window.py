@@ -61,6 +61,9 @@ EXPLAIN_MIN_H = 270
 SAME_SPEED = 1.05  # runs closer than this are "about the same", not "1.0× faster"
 
 
+LESSON_KEYS = f"Ctrl+1 … Ctrl+{min(len(LESSONS), 10) % 10}"  # the Lessons menu's shortcuts, for hints
+
+
 class MainWindow(QMainWindow):
     run_started = Signal(object)  # the LiveRun that just started
     run_finished = Signal(object)  # the LiveRun that just ended
@@ -238,7 +241,8 @@ class MainWindow(QMainWindow):
         self.lesson_actions: dict[str, QAction] = {}
         for number, spec in enumerate(LESSONS.values(), start=1):
             action = lessons_menu.addAction(f"{number}. {spec.title}")
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            if number <= 10:  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
+                action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))
             action.triggered.connect(lambda _=False, lesson=spec.id: self.lessons.open(lesson))
             self.lesson_actions[spec.id] = action
         lessons_menu.addSeparator()
@@ -285,7 +289,7 @@ class MainWindow(QMainWindow):
 
     def _run_open_lesson(self) -> None:
         if self.lesson_page.lesson is None:
-            self.statusBar().showMessage("Open a lesson first: Lessons menu, or Ctrl+1 … Ctrl+5.", 4000)
+            self.statusBar().showMessage(f"Open a lesson first: Lessons menu, or {LESSON_KEYS}.", 4000)
             return
         self.lessons.start(self.lesson_page.lesson.id)
 
