@@ -64,7 +64,7 @@ class Run:
         self.state = RunState.RUNNING
         self.t0 = time.perf_counter()
         self.started_at = time.time()
-        recorder = Recorder(self.sink, self.t0)
+        recorder = Recorder(self.sink, self.t0, len(self.jobs))
         for job in self.jobs:
             recorder.phase(job.request_id, Phase.QUEUED)
         context = ModeContext(self.jobs, self.settings, recorder, self._cancel)
@@ -89,8 +89,8 @@ class Run:
         return self.wall_s
 
     def _finish(self, recorder: Recorder) -> None:
-        for job in self.jobs:
-            if job.request_id not in recorder.ended:
-                recorder.end(job.request_id, Outcome(Status.CANCELLED))
+        for request_id in range(recorder.requests):  # the jobs, and every request found mid-run
+            if request_id not in recorder.ended:
+                recorder.end(request_id, Outcome(Status.CANCELLED))
         self.wall_s = recorder.now()
         self.state = RunState.FINISHED

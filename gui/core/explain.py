@@ -171,7 +171,8 @@ def _waves(run: FinishedRun, finished: int) -> str:
     s, m, c = run.settings, run.summary, run.conditions
     assert m.ideal_s is not None and c is not None
     at_once = _at_once(s, c)
-    waves = math.ceil(finished / at_once)
+    depth = 1 + max((span.depth for span in run.model.spans if span.is_request), default=0)  # chains: one wave a link
+    waves = max(math.ceil(finished / at_once), depth)
     each = ms_text(m.ideal_s / waves * 1000)
     text = f"{waves:,} waits of {each}, one after another" if at_once == 1 else f"{waves:,} waves of {each}"
     bandwidth = _number(c, "bandwidth_kbps")

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from gui.core.trace import (
+    BarrierEvent,
     EndEvent,
     EventSink,
     LoopLagEvent,
@@ -14,6 +15,7 @@ from gui.core.trace import (
     Phase,
     PhaseEvent,
     PokemonCard,
+    RequestEvent,
     RetryEvent,
     SliverEvent,
     StepEvent,
@@ -62,10 +64,11 @@ class Recorder:
     every request ends in exactly one state, whatever interrupted the run.
     """
 
-    def __init__(self, sink: EventSink, t0: float) -> None:
+    def __init__(self, sink: EventSink, t0: float, requests: int = 0) -> None:
         self.sink = sink
         self.t0 = t0
         self.ended: set[int] = set()
+        self.requests = requests  # made so far: the run's jobs, then requests found mid-run (ids in order)
         self._lane_watchers: tuple[Callable[[str], None], ...] = ()
         self._lock = threading.Lock()
 
@@ -80,6 +83,23 @@ class Recorder:
                     return
                 self.ended.add(event.request_id)
         self.sink.emit(event)
+
+    def new_request(self, label: str, url: str, initiator: int | None, awaits: int | None = None) -> int:
+        """A request found mid-run (or an await of a shared future): its id, its bar queued from now.
+
+        The id and the event are made under one lock, so events of new requests reach the model in
+        the order of their ids, whichever thread made them.
+        """
+        with self._lock:
+            request_id = self.requests
+            self.requests += 1
+            t = self.now()
+            self.sink.emit(RequestEvent(request_id, label, url, t, initiator, awaits))
+            self.sink.emit(PhaseEvent(request_id, Phase.QUEUED, t))
+        return request_id
+
+    def barrier(self, label: str) -> None:
+        self.sink.emit(BarrierEvent(self.now(), label))
 
     def phase(self, request_id: int, phase: Phase, lane: str | None = None) -> None:
         self.sink.emit(PhaseEvent(request_id, phase, self.now(), lane))

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from gui.core.jobs import Job
 from gui.core.trace import (
     ATTEMPT_PHASES,
+    BarrierEvent,
     DeadlockEvent,
     EndEvent,
     LockEvent,
@@ -22,6 +23,7 @@ from gui.core.trace import (
     Phase,
     PhaseEvent,
     PokemonCard,
+    RequestEvent,
     RetryEvent,
     SliverEvent,
     Status,
@@ -61,6 +63,15 @@ class Span:
     updates: list[UpdateEvent] = field(default_factory=list)  # its read-modify-writes of shared memory
     lost: set[int] = field(default_factory=set)  # indices into ``updates`` that another write overwrote
     deadlocked: bool = False  # its worker was in a cycle of lock waits the run found
+    initiator: int | None = None  # found mid-run: the request whose answer led to it
+    awaits: int | None = None  # not a request: a wait on a shared future, resolved by this request
+    depth: int = 0  # requests before it in its chain (0: a job of the run)
+
+    @property
+    def is_request(self) -> bool:
+        """A request sent to the server (an await of a future is drawn, but sends nothing)."""
+        return self.awaits is None
+
     card: PokemonCard | None = None
 
     @property
@@ -98,6 +109,9 @@ class RunModel:
         self.slivers: list[SliverEvent] = []  # when workers really ran, if the run traced it (per lane, in time order)
         self.observed: dict[str, int] = {}  # what the run's own process read once its workers were done
         self.deadlocks: list[DeadlockEvent] = []  # cycles the run's lock watch found in its wait-for graph
+        self.barriers: list[BarrierEvent] = []  # moments a stage ended and the next could start
+        self.jobs = len(self.spans)  # requests made before the run; the rest were found mid-run
+        self._rows: list[int] | None = None  # request ids in "one row per request" order, made when asked
         self._lane_index: dict[str, int] = {}
         self._updates_of: dict[str, list[tuple[Span, int]]] = {}  # key -> every update of it, as (span, index)
         self._listeners: list[Callable[[], None]] = []
@@ -138,6 +152,12 @@ class RunModel:
             if isinstance(event, ObservedEvent):
                 self.observed[event.name] = event.value
                 continue
+            if isinstance(event, RequestEvent):
+                self._add_request(event)
+                continue
+            if isinstance(event, BarrierEvent):
+                self.barriers.append(event)
+                continue
             if isinstance(event, DeadlockEvent):
                 self.deadlocks.append(event)
                 for request_id in event.requests:
@@ -170,6 +190,35 @@ class RunModel:
                 listener()
         return count
 
+    def _add_request(self, event: RequestEvent) -> None:
+        if event.request_id != len(self.spans):
+            raise ValueError(f"request {event.request_id} made out of order (expected {len(self.spans)})")
+        depth = self.spans[event.initiator].depth + 1 if event.initiator is not None else 0
+        self.spans.append(
+            Span(event.request_id, event.label, event.url, initiator=event.initiator, awaits=event.awaits, depth=depth)
+        )
+        self._rows = None
+
+    def rows(self) -> list[int]:
+        """Request ids in the order "one row per request" draws them: each job, then the requests
+        its answers led to, depth first, so a chain's requests stay together."""
+        if self._rows is None:
+            children: dict[int, list[int]] = {}
+            for span in self.spans[self.jobs :]:
+                if span.initiator is not None:
+                    children.setdefault(span.initiator, []).append(span.request_id)
+            order: list[int] = []
+            stack = [s.request_id for s in reversed(self.spans) if s.initiator is None]
+            while stack:
+                request_id = stack.pop()
+                order.append(request_id)
+                stack.extend(reversed(children.get(request_id, [])))
+            self._rows = order
+        return self._rows
+
+    def row_of_request(self) -> dict[int, int]:
+        return {request_id: row for row, request_id in enumerate(self.rows())}
+
     def _apply_phase(self, span: Span, event: PhaseEvent) -> None:
         span.t[event.phase] = event.t
         if event.phase is Phase.STARTED:
@@ -179,14 +228,16 @@ class RunModel:
                 self._lane_index[event.lane] = len(self.lanes)
                 self.lanes.append(event.lane)
             self.running[span.request_id] = None
-            self._flight(event.t, +1)
+            if span.is_request:  # an await holds no request in flight
+                self._flight(event.t, +1)
 
     def _apply_end(self, span: Span, event: EndEvent) -> None:
         if span.ended:
             return
         if span.status is Status.RUNNING:
             self.running.pop(span.request_id, None)
-            self._flight(event.t, -1)
+            if span.is_request:
+                self._flight(event.t, -1)
         outcome = event.outcome
         span.t[Phase.ENDED] = event.t
         span.status = outcome.status

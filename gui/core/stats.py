@@ -79,17 +79,25 @@ def level_steps(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:
 
 
 def ideal_lower_bound_s(
-    requests: int, concurrency: int, network: KnownNetwork, body_bytes: float, step_s: float = 0.0, cores: int = 0
+    requests: int,
+    concurrency: int,
+    network: KnownNetwork,
+    body_bytes: float,
+    step_s: float = 0.0,
+    cores: int = 0,
+    depth: int = 1,
 ) -> float:
     """ceil(N / C) waves, each at least one latency plus one body at the bandwidth, plus the job's
-    step after its fetch. CPU work can run on at most ``cores`` at once (0: the step needs no core)."""
+    step after its fetch. CPU work can run on at most ``cores`` at once (0: the step needs no core).
+    Requests found in answers come after them: a chain ``depth`` requests long takes ``depth``
+    waves however wide the limit."""
     if network.server_max:
         concurrency = min(concurrency, network.server_max)
 
     per_request = network.latency_ms / 1000.0
     if network.bandwidth_kbps:
         per_request += body_bytes / (network.bandwidth_kbps * 1024)
-    waves = math.ceil(requests / concurrency) * (per_request + step_s)
+    waves = max(math.ceil(requests / concurrency), depth) * (per_request + step_s)
     if not cores:
         return waves
     # The waits overlap across every worker, but CPU work runs on at most ``cores`` at once.
@@ -103,7 +111,7 @@ def error_label(span: Span) -> str:
 
 
 def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: KnownNetwork | None) -> RunSummary:
-    spans = model.spans
+    spans = [s for s in model.spans if s.is_request]  # an await of a shared future sends nothing
     finished = [s for s in spans if s.ended and s.status is not Status.CANCELLED]
     durations = sorted(d for s in finished if (d := s.duration_s) is not None)
     busy_s = sum(d for s in spans if (d := s.duration_s) is not None)
@@ -115,7 +123,8 @@ def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: Kn
     if network and finished:
         step_s = settings.step_ms / 1000 if settings.after_fetch else 0.0
         cores = (os.cpu_count() or 1) if settings.after_fetch == "compute" else 0
-        ideal = ideal_lower_bound_s(len(finished), settings.workers, network, body, step_s, cores) or None
+        depth = 1 + max(s.depth for s in finished)
+        ideal = ideal_lower_bound_s(len(finished), settings.workers, network, body, step_s, cores, depth) or None
     ms = [d * 1000 for d in durations]
     return RunSummary(
         requests=len(spans),

@@ -169,6 +169,29 @@ class DeadlockEvent(NamedTuple):
     locks: tuple[str, ...]  # locks[i]: the lock requests[i] waits for
 
 
+class RequestEvent(NamedTuple):
+    """A request found mid-run (a URL in an answer), or a wait on a shared future: its bar starts now.
+
+    ``initiator`` is the request whose answer led to it, as in a browser's waterfall. An await
+    (``awaits`` set) is no request of its own: it waits for the answer of request ``awaits``,
+    which resolves the future, and ends as that future did (done, failed, or its own cancel).
+    """
+
+    request_id: int
+    label: str
+    url: str
+    t: float
+    initiator: int | None
+    awaits: int | None = None
+
+
+class BarrierEvent(NamedTuple):
+    """Every request of a stage has ended; the next stage starts only now."""
+
+    t: float
+    label: str  # what is in: "all Pokémon", "all species"
+
+
 TraceEvent = (
     PhaseEvent
     | RetryEvent
@@ -180,6 +203,8 @@ TraceEvent = (
     | UpdateEvent
     | ObservedEvent
     | DeadlockEvent
+    | RequestEvent
+    | BarrierEvent
 )
 
 
