@@ -20,6 +20,7 @@ class Job(NamedTuple):
     pokemon: str  # the label shown on the bar before the answer arrives
     url: str
     then: StepPlan | ProgramStep | None = None  # the step after a successful fetch (the clients run it)
+    kind: str = "pokemon"  # "pokemon": its answer is a card; "resource": any answer, its links followed
 
 
 def make_jobs(settings: RunSettings, base_url: str, dex: Pokedex | None = None) -> list[Job]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from gui.core.clients.outcomes import describe, end_or_retry, judge_answer
+from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer
 from gui.core.jobs import Job
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
@@ -44,31 +44,32 @@ class AsyncPokemonClient:
         self.recorder = recorder
         self.policy = policy
 
-    async def fetch(self, job: Job, lane: str) -> None:
-        """Fetch one Pokémon on ``lane`` (the coroutine doing it), retrying as the policy allows."""
+    async def fetch(self, job: Job, lane: str | None) -> Answer:
+        """Fetch one Pokémon (or resource) on ``lane`` (the coroutine doing it), retrying as the
+        policy allows; returns the last try's answer, with what came out of it."""
         self.recorder.phase(job.request_id, Phase.STARTED, lane)
         attempt = 0
         try:
             while True:
                 answer = await self._attempt(job)
-                if job.then is not None and answer[1] is not None:  # fetched a Pokémon: now its step
+                if job.then is not None and isinstance(answer[1], PokemonCard):  # fetched a Pokémon: now its step
                     await job.then.run_async(self.recorder, job.request_id, answer[1])
                 delay = end_or_retry(self.recorder, self.policy, job.request_id, attempt, answer)
                 if delay is None:
-                    return
+                    return answer
                 await asyncio.sleep(delay)
                 attempt += 1
         except asyncio.CancelledError:
             self.recorder.end(job.request_id, Outcome(Status.CANCELLED, retries=attempt))
             raise
 
-    async def _attempt(self, job: Job) -> tuple[Outcome, PokemonCard | None, str | None]:
+    async def _attempt(self, job: Job) -> Answer:
         try:
             async with self.session.get(job.url, trace_request_ctx=job.request_id) as response:
                 body = await response.read()
                 self.recorder.phase(job.request_id, Phase.RECEIVED)
                 outcome, card = judge_answer(
-                    self.recorder, job.request_id, response.status, response.reason or "", body
+                    self.recorder, job.request_id, response.status, response.reason or "", body, job.kind
                 )
                 return outcome, card, response.headers.get("Retry-After")
         except TimeoutError as error:  # aiohttp's timeouts subclass the built-in since 3.10

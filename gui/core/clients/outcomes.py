@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from gui.core.pokemon_json import InvalidPokemon, parse_card
+from typing import Any, TypeAlias
+
+from gui.core.pokemon_json import InvalidPokemon, Resource, parse_card, parse_resource
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.trace import Outcome, Phase, PokemonCard, Status
 
+Parsed: TypeAlias = PokemonCard | Resource | None  # a job's card, or a linked resource (Job.kind "resource")
+Answer: TypeAlias = tuple[Outcome, Any, str | None]  # how a try ended, what came out of it (Parsed), Retry-After
 
-def outcome_of_answer(http_status: int, reason: str, body: bytes) -> tuple[Outcome, PokemonCard | None]:
-    """Judge a complete HTTP answer: an HTTP error, a card, or a body that is not a Pokémon."""
+
+def outcome_of_answer(
+    http_status: int, reason: str, body: bytes, kind: str = "pokemon", request_id: int = -1
+) -> tuple[Outcome, Any]:
+    """Judge a complete HTTP answer: an HTTP error, a card (or a resource), or a body that is not one."""
     if http_status >= 400:
         return Outcome(Status.HTTP_ERROR, http_status, f"HTTP {http_status} {reason}".strip(), len(body)), None
     try:
-        card = parse_card(body)
+        card: Parsed = parse_card(body) if kind == "pokemon" else parse_resource(body, request_id)
     except InvalidPokemon as problem:
         return Outcome(Status.INVALID_RESPONSE, http_status, str(problem), len(body)), None
     return Outcome(Status.OK, http_status, None, len(body)), card
 
 
 def judge_answer(
-    recorder: Recorder, request_id: int, http_status: int, reason: str, body: bytes
-) -> tuple[Outcome, PokemonCard | None]:
-    """``outcome_of_answer``, stamping "parsed" once a card came out of the body."""
-    outcome, card = outcome_of_answer(http_status, reason, body)
+    recorder: Recorder, request_id: int, http_status: int, reason: str, body: bytes, kind: str = "pokemon"
+) -> tuple[Outcome, Any]:
+    """``outcome_of_answer``, stamping "parsed" once a card (or resource) came out of the body."""
+    outcome, card = outcome_of_answer(http_status, reason, body, kind, request_id)
     if card is not None:
         recorder.phase(request_id, Phase.PARSED)
     return outcome, card
@@ -34,12 +41,13 @@ def end_or_retry(
     policy: RetryPolicy,
     request_id: int,
     attempt: int,
-    answer: tuple[Outcome, PokemonCard | None, str | None],
+    answer: Answer,
 ) -> float | None:
     """After attempt number ``attempt``: end the request (None) or record a retry (its delay in s)."""
-    outcome, card, retry_after = answer
+    outcome, parsed, retry_after = answer
     delay = policy.delay_s(attempt, outcome.status, outcome.http_status, retry_after)
     if delay is None:
+        card = parsed.card if isinstance(parsed, Resource) else parsed
         recorder.end(request_id, outcome._replace(retries=attempt), card)
     else:
         recorder.retry(request_id, outcome.error or outcome.status, delay)

@@ -10,7 +10,7 @@ from typing import Any
 import certifi
 import httpx
 
-from gui.core.clients.outcomes import describe, end_or_retry, judge_answer
+from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer
 from gui.core.jobs import Job
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
@@ -70,23 +70,27 @@ class SyncPokemonClient:
     def close(self) -> None:
         self.http.close()
 
-    def fetch(self, job: Job) -> None:
-        """Fetch one Pokémon, retrying as the policy allows, and record how it ended."""
+    def fetch(self, job: Job) -> Answer:
+        """Fetch one Pokémon (or resource), retrying as the policy allows, and record how it ended.
+
+        Returns the last try's answer: its outcome and what came out of it (a card, a resource).
+        """
         self.recorder.phase(job.request_id, Phase.STARTED, self.lane or threading.current_thread().name)
         attempt = 0
         while True:
             answer = self._attempt(job)
-            if job.then is not None and answer[1] is not None:  # fetched a Pokémon: now its step
+            if job.then is not None and isinstance(answer[1], PokemonCard):  # fetched a Pokémon: now its step
                 job.then.run(self.recorder, job.request_id, answer[1])
             delay = end_or_retry(self.recorder, self.policy, job.request_id, attempt, answer)
             if delay is None:
-                return
+                return answer
             if self.cancel.wait(delay):
-                self.recorder.end(job.request_id, Outcome(Status.CANCELLED, retries=attempt))
-                return
+                cancelled = Outcome(Status.CANCELLED, retries=attempt)
+                self.recorder.end(job.request_id, cancelled)
+                return cancelled, None, None
             attempt += 1
 
-    def _attempt(self, job: Job) -> tuple[Outcome, PokemonCard | None, str | None]:
+    def _attempt(self, job: Job) -> Answer:
         try:
             response = self.http.get(job.url, extensions={"trace": _PhaseTracer(self.recorder, job.request_id)})
         except httpx.TimeoutException as error:
@@ -94,6 +98,6 @@ class SyncPokemonClient:
         except (httpx.HTTPError, httpx.InvalidURL) as error:  # refused, reset, cut mid-body, unsendable
             return Outcome(Status.CONNECTION_ERROR, error=describe(error)), None, None
         outcome, card = judge_answer(
-            self.recorder, job.request_id, response.status_code, response.reason_phrase, response.content
+            self.recorder, job.request_id, response.status_code, response.reason_phrase, response.content, job.kind
         )
         return outcome, card, response.headers.get("Retry-After")
