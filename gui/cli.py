@@ -1,22 +1,32 @@
-"""The command line: the window by default, or ``--serve`` / ``--headless`` / ``--screenshot``."""
+"""The command line: the window by default, or ``--serve`` / ``--headless`` / ``--screenshot``.
+
+Exit statuses are in ``gui/exit_status.py`` (and the README).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from importlib import metadata
 from pathlib import Path
 
-from gui.headless import add_run_arguments, headless_main
-from gui.server.cli import add_condition_arguments, serve_main
+from gui.exit_status import ExitStatus
+from gui.headless import add_run_arguments, check_output_paths, headless_main
+from gui.server.cli import OneLineParser, add_condition_arguments, port_number, serve_main
+
+DISTRIBUTION = "poke-concurrency-lab"
+SCREENSHOT_SUFFIXES = (".png",)
 
 DEFAULT_LATENCY_MS = 150.0  # enough for concurrency to show, short enough to stay lively
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="poke-lab",
         description="Poké Concurrency Lab: watch sequential, threaded, asyncio and multi-process "
         "HTTP requests on a live timeline.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--serve", action="store_true", help="only run the local PokéAPI server in the foreground")
     what.add_argument("--headless", action="store_true", help="one run with no window; print a summary")
@@ -29,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--history", action="store_true", help="list the kept runs (--json for JSON) and exit")
     what.add_argument("--list-lessons", action="store_true", help="list the lessons' ids and titles and exit")
     parser.add_argument("--no-history", action="store_true", help="keep no record of this session's runs")
-    parser.add_argument("--port", type=int, default=8000, help="with --serve: TCP port on 127.0.0.1 (0 = any free)")
+    parser.add_argument(
+        "--port", type=port_number, default=8000, help="with --serve: TCP port on 127.0.0.1 (0 = any free)"
+    )
     parser.add_argument("--start", action="store_true", help="window: start --mode as soon as the server is up")
     parser.add_argument("--per-request", action="store_true", help="window: one timeline row per request")
     parser.add_argument(
@@ -43,8 +55,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def installed_version() -> str:
+    """The version pip installed (importlib.metadata), so it can never disagree with pyproject."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "(not installed: run pip install .)"
+
+
+def check_screenshot_path(path: Path) -> None:
+    """Before the window opens: a PNG in a folder that exists, or one line saying what is wrong."""
+    if path.suffix.lower() not in SCREENSHOT_SUFFIXES:
+        raise ValueError(f"--screenshot {path}: only PNG is supported; give a name ending in .png")
+    folder = path.expanduser().parent
+    if not folder.is_dir():
+        raise ValueError(f"--screenshot {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise ValueError(f"--screenshot {path}: that is a folder; give a file name")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.screenshot is not None:
+        try:
+            check_screenshot_path(args.screenshot)
+            check_output_paths(args)
+        except ValueError as problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return ExitStatus.USAGE
     if args.serve:
         return serve_main(args)
     if args.headless:

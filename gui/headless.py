@@ -32,6 +32,7 @@ from gui.core.settings import (
     make_settings,
 )
 from gui.core.trace import BatchSink
+from gui.exit_status import ExitStatus
 from gui.history_cli import record_finished
 from gui.server import LocalServer, NetworkConditions
 from gui.server.cli import conditions_from_args
@@ -135,17 +136,17 @@ def headless_main(args: argparse.Namespace) -> int:
         check_output_paths(args)
     except (SettingsError, ValueError) as problem:
         print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return ExitStatus.USAGE
     try:
         result = run_headless_comparison(plan, conditions)
     except ServerError as problem:
         print(f"error: {problem}", file=sys.stderr)
-        return 1
+        return ExitStatus.COULD_NOT_RUN
     runs = result.runs
     keep_in_history(runs, enabled=not args.no_history)
     written = write_files(args, runs)
     if written is None:
-        return 1
+        return ExitStatus.COULD_NOT_RUN
     if args.json:
         report = reports_json(runs)
         print(json.dumps({"runs": [report]} if args.compare and len(runs) == 1 else report, indent=None))
@@ -155,7 +156,23 @@ def headless_main(args: argparse.Namespace) -> int:
             print("\n" + comparison_text(runs))
         for line in written:
             print(line)
-    return 130 if result.interrupted else 0
+    return outcome_status(runs, result.interrupted)
+
+
+def outcome_status(runs: list[FinishedRun], interrupted: bool) -> ExitStatus:
+    """0 only when every request of every run succeeded; failed requests get a status and a line.
+
+    A run where nothing was listening must not look like a success with a throughput figure.
+    """
+    if interrupted:
+        return ExitStatus.INTERRUPTED
+    failed = sum(run.summary.failed for run in runs)
+    if failed:
+        total = sum(run.summary.requests for run in runs)
+        kinds = sorted({kind for run in runs for kind in run.summary.errors})
+        print(f"error: {failed:,} of {total:,} requests failed ({', '.join(kinds)})", file=sys.stderr)
+        return ExitStatus.REQUESTS_FAILED
+    return ExitStatus.OK
 
 
 def lesson_main(args: argparse.Namespace) -> int:
@@ -164,13 +181,13 @@ def lesson_main(args: argparse.Namespace) -> int:
         spec = lesson_spec(args.lesson)
     except KeyError as problem:
         print(f"error: {problem.args[0]}", file=sys.stderr)
-        return 2
+        return ExitStatus.USAGE
     conditions = NetworkConditions().updated({**spec.conditions, "seed": args.seed})
     try:
         check_output_paths(args)
     except SettingsError as problem:
         print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return ExitStatus.USAGE
     from gui.core.lessons.lesson import MeasuredRun, SeriesStep, run_series, series_report, series_text, step_text
 
     def progress(step: SeriesStep) -> None:  # a line per run: its start, then its numbers once it ended
@@ -186,16 +203,16 @@ def lesson_main(args: argparse.Namespace) -> int:
             result = run_headless_comparison(spec.plans(), conditions)
     except ServerError as problem:
         print(f"error: {problem}", file=sys.stderr)
-        return 1
+        return ExitStatus.COULD_NOT_RUN
     except KeyboardInterrupt:  # Ctrl+C in a series: the run under way stopped, the server with it
         print("\ninterrupted: the runs that ended are above", file=sys.stderr)
-        return 130
+        return ExitStatus.INTERRUPTED
     runs = result.runs  # a series: each variant's last run (the history is not flooded with the rest)
     keep_in_history(runs, enabled=not args.no_history)
     if result.interrupted:
-        return 130
+        return ExitStatus.INTERRUPTED
     if write_files(args, runs) is None:
-        return 1
+        return ExitStatus.COULD_NOT_RUN
     reports = [reports_json([run]) for run in runs]
     report = series_report(spec, series, reports) if series is not None else lesson_report(spec, runs, reports)
     if args.json:
@@ -204,7 +221,7 @@ def lesson_main(args: argparse.Namespace) -> int:
         print(f"{spec.title}\n\n{spec.narrative}\n")
         print(series_text(spec, series) if series is not None else "\n\n".join(text_report(r) for r in runs))
         print(f"\n{report['verdict']}")
-    return 0
+    return outcome_status(runs, interrupted=False)
 
 
 def list_lessons() -> str:

@@ -5,7 +5,9 @@ kept so anyone can rebuild it (for example after a PokéAPI data update)::
 
     python resources/build_dataset.py [path/to/pokeapi-csv]
 
-By default it reads ``../shared/pokeapi-csv`` next to the checkout.
+By default it reads ``../shared/pokeapi-csv`` next to the checkout. Tables that folder lacks
+(growth rates, shapes, habitats) are read from ``resources/pokeapi-csv/``, copied from the same
+PokéAPI source.
 """
 
 from __future__ import annotations
@@ -21,10 +23,25 @@ ENGLISH = 9
 HERE = Path(__file__).resolve().parent
 DEFAULT_SOURCE = HERE.parent.parent / "shared" / "pokeapi-csv"
 OUTPUT = HERE / "data" / "pokemon.json"
+EXTRA_TABLES = HERE / "pokeapi-csv"
+
+# PokéAPI resources that a served URL links to, with the CSV table that numbers them. The server
+# answers /api/v2/<resource>/ from these, and every url it emits ends in the numeric id.
+NAMED_TABLES = {
+    "type": "types.csv",
+    "ability": "abilities.csv",
+    "stat": "stats.csv",
+    "pokemon-color": "pokemon_colors.csv",
+    "generation": "generations.csv",
+    "growth-rate": "growth_rates.csv",
+    "pokemon-shape": "pokemon_shapes.csv",
+    "pokemon-habitat": "pokemon_habitats.csv",
+}
 
 
 def _rows(source: Path, name: str) -> list[dict[str, str]]:
-    with open(source / name, newline="", encoding="utf-8") as handle:
+    path = source / name if (source / name).exists() else EXTRA_TABLES / name
+    with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -43,6 +60,9 @@ def build(source: Path) -> dict[str, object]:
     ability_names = _names(source, "abilities.csv")
     colors = _names(source, "pokemon_colors.csv")
     generations = _names(source, "generations.csv")
+    growth_rates = _names(source, "growth_rates.csv")
+    shapes = _names(source, "pokemon_shapes.csv")
+    habitats = _names(source, "pokemon_habitats.csv")
 
     types: dict[int, list[list[object]]] = defaultdict(list)
     for r in _rows(source, "pokemon_types.csv"):
@@ -82,6 +102,11 @@ def build(source: Path) -> dict[str, object]:
                 "base_happiness": _int_or_none(r["base_happiness"]),
                 "gender_rate": _int_or_none(r["gender_rate"]),
                 "hatch_counter": _int_or_none(r["hatch_counter"]),
+                "has_gender_differences": r["has_gender_differences"] == "1",
+                "forms_switchable": r["forms_switchable"] == "1",
+                "growth_rate": growth_rates[int(r["growth_rate_id"])],
+                "shape": shapes[int(r["shape_id"])] if r["shape_id"] else None,
+                "habitat": habitats[int(r["habitat_id"])] if r["habitat_id"] else None,
             }
         )
 
@@ -107,6 +132,11 @@ def build(source: Path) -> dict[str, object]:
         "source": "PokéAPI CSV tables (BSD-3-Clause), see LICENSE-pokeapi.md",
         "pokemon": pokemon,
         "species": species,
+        "tables": {resource: sorted(_names(source, table).items()) for resource, table in NAMED_TABLES.items()},
+        "introduced_in": {  # the generation that brought each type and ability
+            resource: sorted((int(r["id"]), int(r["generation_id"])) for r in _rows(source, table))
+            for resource, table in (("type", "types.csv"), ("ability", "abilities.csv"))
+        },
     }
 
 

@@ -7,13 +7,29 @@ lookup is a dict access. Both the local server and the window use it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
-DATASET_PATH = RESOURCES_DIR / "data" / "pokemon.json"
+
+def data_folder() -> Traversable:
+    """The bundled data: package data ``gui.resources`` once installed, ``resources/`` in a checkout.
+
+    pyproject maps the repository's top-level ``resources/`` into the package as ``gui.resources``
+    (wheels and editable installs); a checkout that was never installed has only the folder itself.
+    """
+    try:
+        return resources.files("gui.resources") / "data"
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "resources" / "data"
+
+
+DATASET_PATH = data_folder() / "pokemon.json"
+MAX_ID_DIGITS = 9  # every id PokéAPI uses fits; a longer "number" is simply not found
 
 
 @dataclass(frozen=True)
@@ -26,6 +42,10 @@ class Pokedex:
     _pokemon_by_name: dict[str, dict[str, Any]]
     _species_by_id: dict[int, dict[str, Any]]
     _species_by_name: dict[str, dict[str, Any]]
+    # PokéAPI's numbering of the resources a Pokémon links to: resource -> ((id, name), ...)
+    tables: Mapping[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    # resource -> id -> the id of the generation that introduced it (types and abilities)
+    introduced_in: Mapping[str, Mapping[int, int]] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Pokedex:
@@ -38,6 +58,8 @@ class Pokedex:
             _pokemon_by_name={p["name"]: p for p in pokemon},
             _species_by_id={s["id"]: s for s in species},
             _species_by_name={s["name"]: s for s in species},
+            tables={name: tuple((int(i), str(n)) for i, n in rows) for name, rows in data.get("tables", {}).items()},
+            introduced_in={name: dict(rows) for name, rows in data.get("introduced_in", {}).items()},
         )
 
     def find_pokemon(self, key: int | str) -> dict[str, Any] | None:
@@ -66,12 +88,12 @@ def _find(
     if isinstance(key, int):
         return by_id.get(key)
     text = key.strip().lower()
-    if text.isdigit():
-        return by_id.get(int(text))
+    if text.isdecimal():  # "²" and "٣" are digits too, and int() of 5,000 digits raises
+        return by_id.get(int(text)) if text.isascii() and len(text) <= MAX_ID_DIGITS else None
     return by_name.get(text)
 
 
-def load_pokedex(path: Path = DATASET_PATH) -> Pokedex:
+def load_pokedex(path: Path | Traversable = DATASET_PATH) -> Pokedex:
     """Read the dataset file (uncached: tests and tools that want a fresh copy)."""
     return Pokedex.from_dict(json.loads(path.read_text(encoding="utf-8")))
 

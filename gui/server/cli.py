@@ -1,14 +1,40 @@
-"""Command-line options for network conditions, shared by ``--serve`` and ``--headless``."""
+"""Command-line options for network conditions, shared by ``--serve`` and ``--headless``.
+
+Also the command line's conventions, shared by every entry point: a bad value is one line on
+stderr and exit status 2 (argparse's), never a traceback or a screenful of usage.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
-from typing import cast
+from typing import NoReturn, cast
 
+from gui.core.dataset import pokedex
+from gui.exit_status import ExitStatus
 from gui.server.conditions import JITTER_KINDS, JitterKind, NetworkConditions
 from gui.server.process import serve_forever
+
+MAX_PORT = 65_535
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line: the problem, and where to read more."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitStatus.USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def port_number(text: str) -> int:
+    """A TCP port for ``--port``: checked here, so a port of 99999 is a sentence, not an OverflowError."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_PORT}, got {text!r}") from None
+    if not 0 <= port <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_PORT}, got {port}")
+    return port
 
 
 def add_condition_arguments(parser: argparse.ArgumentParser, latency_ms: float = 0.0) -> None:
@@ -44,25 +70,30 @@ def conditions_from_args(args: argparse.Namespace) -> NetworkConditions:
 
 
 def serve_main(args: argparse.Namespace) -> int:
-    """Run the server in the foreground until Ctrl+C."""
+    """Run the server in the foreground until Ctrl+C; 0 when stopped, 1 when it could not serve."""
     try:
         conditions = conditions_from_args(args)
     except ValueError as problem:
         print(f"error: {problem}", file=sys.stderr)
-        return 2
+        return ExitStatus.USAGE
+    try:
+        pokedex()  # before binding: a missing dataset must not be blamed on the port
+    except OSError as problem:
+        print(f"error: the bundled dataset cannot be read: {problem}", file=sys.stderr)
+        return ExitStatus.COULD_NOT_RUN
     try:
         asyncio.run(serve_forever(conditions, args.port))
     except KeyboardInterrupt:
         print("\nstopped", flush=True)
     except OSError as problem:
         print(f"error: cannot serve on port {args.port}: {problem.strerror or problem}", file=sys.stderr)
-        return 1
-    return 0
+        return ExitStatus.COULD_NOT_RUN
+    return ExitStatus.OK
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m gui.server", description="Run the local PokéAPI server.")
-    parser.add_argument("--port", type=int, default=8000, help="TCP port on 127.0.0.1 (0 = any free port)")
+    parser = OneLineParser(prog="python -m gui.server", description="Run the local PokéAPI server.")
+    parser.add_argument("--port", type=port_number, default=8000, help="TCP port on 127.0.0.1 (0 = any free port)")
     add_condition_arguments(parser)
     return parser
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
@@ -89,35 +90,60 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "max_concurrent": (0, 100_000),
     "padding_kb": (0, 10_000),
     "retry_after_s": (0, 3600),
+    "seed": (-(2**63), 2**63 - 1),  # any seed a user types; bounded so a 5,000-digit one is refused
 }
+_WHOLE = frozenset({"max_concurrent", "retry_after_s", "seed"})  # a count, a header's seconds, a seed
 
 
 def _problems(c: NetworkConditions) -> list[str]:
+    """One readable sentence per bad value (NaN and infinities fail every range check)."""
     problems = []
     for name, (low, high) in _BOUNDS.items():
         value = getattr(c, name)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            problems.append(f"{name} must be a number from {low:g} to {high:g}, got {value!r}")
+        kinds = (int,) if name in _WHOLE else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+            what = "a whole number" if name in _WHOLE else "a number"
+            span = f" from {low:g} to {high:g}" if name != "seed" else ""
+            problems.append(f"{name} must be {what}{span}, got {_shown(value)}")
     if c.jitter not in JITTER_KINDS:
-        problems.append(f"jitter must be one of {', '.join(JITTER_KINDS)}, got {c.jitter!r}")
-    if isinstance(c.seed, bool) or not isinstance(c.seed, int):
-        problems.append(f"seed must be a whole number, got {c.seed!r}")
+        problems.append(f"jitter must be one of {', '.join(JITTER_KINDS)}, got {_shown(c.jitter)}")
     return problems
 
 
+def _shown(value: Any) -> str:
+    """A value as the user sent it, cut short: a 5,000-digit number is not repeated back whole."""
+    if isinstance(value, int) and abs(value) >= 10**40:
+        return "a number of more than 40 digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _coerce(name: str, value: Any, current: Any) -> Any:
-    """Accept JSON/CLI-ish values ("150", 150, 150.0) for numeric fields."""
-    if isinstance(current, bool) or isinstance(value, bool):
+    """Accept JSON/CLI-ish values ("150", 150, 150.0) for numeric fields.
+
+    Anything that is not cleanly a number of the field's kind is passed through unchanged, so
+    that :func:`_problems` names it (2.5 for a count, Infinity, "abc").
+    """
+    if isinstance(current, bool) or isinstance(value, bool) or not isinstance(current, (int, float)):
         return value
-    if isinstance(current, int) and isinstance(value, (int, float, str)):
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        return int(number) if number == int(number) else number
-    if isinstance(current, float) and isinstance(value, (int, str)):
-        try:
-            return float(value)
-        except ValueError:
-            return value
+    if isinstance(value, str):
+        value = _number(value)
+    if isinstance(current, int) and isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(current, float) and isinstance(value, int) and abs(value) < 10**300:
+        return float(value)
     return value
+
+
+def _number(text: str) -> Any:
+    """``text`` as an int or a float, or ``text`` itself when it is neither (or absurdly long)."""
+    if len(text) > 100:
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text

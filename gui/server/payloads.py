@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gui.core.dataset import Pokedex
+from gui.server.catalog import SPECIES_LINKS, Catalog
 
 _SPRITE_KEYS = (
     "back_default",
@@ -28,8 +29,14 @@ def named(api: str, resource: str, name: str, id_: int) -> dict[str, str]:
     return {"name": name, "url": f"{api}/{resource}/{id_}/"}
 
 
-def pokemon_detail(api: str, dex: Pokedex, p: dict[str, Any]) -> dict[str, Any]:
-    species = dex.find_species(p["species"])
+def unnamed(api: str, resource: str, id_: int) -> dict[str, str]:
+    """An ``APIResource`` (a list entry of a resource that has no name, like an evolution chain)."""
+    return {"url": f"{api}/{resource}/{id_}/"}
+
+
+def pokemon_detail(api: str, catalog: Catalog, p: dict[str, Any]) -> dict[str, Any]:
+    """A ``PokemonDetail``; every linked resource's url ends in PokéAPI's id for it."""
+    species = catalog.dex.find_species(p["species"])
     species_name = species["name"] if species else p["name"]
     return {
         "id": p["id"],
@@ -40,7 +47,7 @@ def pokemon_detail(api: str, dex: Pokedex, p: dict[str, Any]) -> dict[str, Any]:
         "order": p["order"],
         "weight": p["weight"],
         "abilities": [
-            {"ability": {"name": name, "url": f"{api}/ability/{name}/"}, "is_hidden": hidden, "slot": slot}
+            {"ability": catalog.named(api, "ability", name), "is_hidden": hidden, "slot": slot}
             for name, hidden, slot in p["abilities"]
         ],
         "past_abilities": [],
@@ -53,19 +60,26 @@ def pokemon_detail(api: str, dex: Pokedex, p: dict[str, Any]) -> dict[str, Any]:
         "sprites": {key: None for key in _SPRITE_KEYS},
         "cries": {"latest": None, "legacy": None},
         "stats": [
-            {"base_stat": base, "effort": effort, "stat": {"name": name, "url": f"{api}/stat/{name}/"}}
+            {"base_stat": base, "effort": effort, "stat": catalog.named(api, "stat", name)}
             for name, base, effort in p["stats"]
         ],
         "past_stats": [],
-        "types": [{"slot": slot, "type": {"name": name, "url": f"{api}/type/{name}/"}} for slot, name in p["types"]],
+        "types": [{"slot": slot, "type": catalog.named(api, "type", name)} for slot, name in p["types"]],
         "past_types": [],
     }
 
 
-def species_detail(api: str, dex: Pokedex, s: dict[str, Any]) -> dict[str, Any]:
+def species_detail(api: str, catalog: Catalog, s: dict[str, Any]) -> dict[str, Any]:
+    """A ``PokemonSpeciesDetail``; habitat is null where PokéAPI has none (every species after gen 3)."""
+    dex = catalog.dex
     parent = dex.find_species(s["evolves_from"]) if s["evolves_from"] else None
-    english = {"name": "en", "url": f"{api}/language/9/"}
+    english = catalog.named(api, "language", "en")
     varieties = [p for p in dex.pokemon if p["species"] == s["id"]]
+
+    def link(key: str) -> dict[str, str] | None:
+        name = s.get(key)
+        return catalog.named(api, SPECIES_LINKS[key], name) if name else None
+
     return {
         "id": s["id"],
         "name": s["name"],
@@ -77,8 +91,10 @@ def species_detail(api: str, dex: Pokedex, s: dict[str, Any]) -> dict[str, Any]:
         "is_legendary": s["is_legendary"],
         "is_mythical": s["is_mythical"],
         "hatch_counter": s["hatch_counter"],
-        "color": {"name": s["color"], "url": f"{api}/pokemon-color/{s['color']}/"},
-        "generation": {"name": s["generation"], "url": f"{api}/generation/{s['generation']}/"},
+        "has_gender_differences": s["has_gender_differences"],
+        "forms_switchable": s["forms_switchable"],
+        "color": link("color"),
+        "generation": link("generation"),
         "evolves_from_species": named(api, "pokemon-species", parent["name"], parent["id"]) if parent else None,
         "evolution_chain": {"url": f"{api}/evolution-chain/{s['evolution_chain']}/"},
         "genera": [{"genus": s["genus"], "language": english}] if s["genus"] else [],
@@ -88,9 +104,9 @@ def species_detail(api: str, dex: Pokedex, s: dict[str, Any]) -> dict[str, Any]:
         "form_descriptions": [],
         "pal_park_encounters": [],
         "pokedex_numbers": [],
-        "growth_rate": None,
-        "habitat": None,
-        "shape": None,
+        "growth_rate": link("growth_rate"),
+        "habitat": link("habitat"),
+        "shape": link("shape"),
         "varieties": [
             {"is_default": p["is_default"], "pokemon": named(api, "pokemon", p["name"], p["id"])} for p in varieties
         ],
@@ -115,8 +131,8 @@ def evolution_chain_detail(api: str, dex: Pokedex, chain_id: int) -> dict[str, A
     return {"id": chain_id, "baby_trigger_item": None, "chain": link(roots[0])}
 
 
-def paginated(api: str, resource: str, items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
-    """A ``PaginatedList``: count, next, previous and this page's named results."""
+def paginated(api: str, resource: str, items: list[tuple[int, str | None]], limit: int, offset: int) -> dict[str, Any]:
+    """A ``PaginatedList``: count, next, previous and this page's results (``{"url"}`` alone when unnamed)."""
     count = len(items)
     base = f"{api}/{resource}/"
     next_url = f"{base}?offset={offset + limit}&limit={limit}" if offset + limit < count else None
@@ -125,5 +141,8 @@ def paginated(api: str, resource: str, items: list[dict[str, Any]], limit: int, 
         "count": count,
         "next": next_url,
         "previous": previous_url,
-        "results": [named(api, resource, p["name"], p["id"]) for p in items[offset : offset + limit]],
+        "results": [
+            named(api, resource, name, id_) if name is not None else unnamed(api, resource, id_)
+            for id_, name in items[offset : offset + limit]
+        ],
     }
