@@ -36,7 +36,7 @@ from gui.core.engine import Run, RunState
 from gui.core.lab import LiveRun
 from gui.core.run_model import RunModel
 from gui.core.settings import make_settings
-from gui.core.trace import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status, TraceEvent
+from gui.core.trace import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status
 from gui.qt.main_window import MainWindow
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView
@@ -46,11 +46,11 @@ FPS = 60
 LANES = 100
 
 
-def synthetic_events(count: int, lanes: int, latency_s: float = 0.1, seed: int = 1) -> list[TraceEvent]:
+def synthetic_events(count: int, lanes: int, latency_s: float = 0.1, seed: int = 1) -> list[PhaseEvent | EndEvent]:
     """A plausible run: ``lanes`` workers taking requests in turn, ~latency each, with jitter."""
     rng = random.Random(seed)
     free_at = [0.0] * lanes
-    events: list[TraceEvent] = []
+    events: list[PhaseEvent | EndEvent] = []
     for request_id in range(count):
         lane = min(range(lanes), key=free_at.__getitem__)
         start = free_at[lane]

@@ -73,14 +73,15 @@ def code_of_run(settings: RunSettings) -> list[CodeBlock]:
     return blocks
 
 
-def _code_block(function: Callable[..., Any], waits_at: str) -> CodeBlock:
+def _code_block(function: Callable[..., Any], waits_at: str | tuple[str, ...]) -> CodeBlock:
+    marks = (waits_at,) if isinstance(waits_at, str) else waits_at
     lines, first_line = inspect.getsourcelines(function)
     return CodeBlock(
         qualname=function.__qualname__,
         file=_repo_relative(inspect.getsourcefile(function) or inspect.getfile(function)),
         first_line=first_line,
         source="".join(lines),
-        wait_lines=tuple(i for i, line in enumerate(lines) if waits_at in line),
+        wait_lines=tuple(i for i, line in enumerate(lines) if any(mark in line for mark in marks)),
     )
 
 

@@ -11,10 +11,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gui.core.lessons import blocking, deadlock, gil, io_bound, memory, race, slivers, sweep
+from gui.core.lessons import blocking, deadlock, futures, gil, io_bound, memory, pipeline, race, slivers, sweep
 from gui.core.lessons.lesson import LessonSpec
 from gui.core.mode_context import ModeContext
-from gui.core.modes import coroutines, processes, sequential, threads
+from gui.core.modes import coroutines, evolutions, processes, sequential, threads
+from gui.core.segments import Segment
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,14 @@ class ModeSpec:
     summary: str  # one line: what the technique does
     why: str  # what a learner should notice in its timeline (the explain panel's second half)
     textbook: tuple[Callable[..., Any], ...]  # the functions a learner reads, shown in the code panel
-    waits_at: str  # text of the line where a worker waits, marked in the code panel
+    waits_at: str | tuple[str, ...]  # text of the line(s) where a worker waits, marked in the code panel
     run: Callable[[ModeContext], Awaitable[None]]  # how the engine runs it
     worker: tuple[str, str] = ("worker", "workers")  # what one unit of its concurrency is called
     one_at_a_time: bool = False  # ignores the concurrency setting
     on_callers_loop: bool = False  # runs on the caller's event loop: stopped by cancelling its task
     slow_to_start: bool = False  # each worker is a new interpreter: a start-up the ideal does not count
+    hidden: bool = False  # a lesson's own program: no button, not in --mode or Compare
+    draws: tuple[Segment, ...] = ()  # colours only this mode's bars have (the legend shows them with it)
 
 
 MODES: dict[str, ModeSpec] = {
@@ -84,10 +87,76 @@ MODES: dict[str, ModeSpec] = {
             worker=("worker process", "worker processes"),
             slow_to_start=True,
         ),
+        # --- the futures and pipeline lessons' programs: they follow links to species and chains ---
+        ModeSpec(
+            name="chains",
+            title="Each chain by itself",
+            key="",
+            summary="Coroutines follow each Pokémon to its species and its evolution chain",
+            why="Each chain's requests come one after another, but the chains overlap under the limit.",
+            textbook=(evolutions.each_chain_by_itself,),
+            waits_at="await fetch(",
+            run=evolutions.run_each_chain,
+            worker=("slot", "slots"),
+            on_callers_loop=True,
+            hidden=True,
+        ),
+        ModeSpec(
+            name="chains-shared",
+            title="Shared futures",
+            key="",
+            summary="The first coroutine that needs a chain fetches it; the others await its future",
+            why="A chain many Pokémon share is fetched once; every other reader awaits the same future.",
+            textbook=(evolutions.chains_through_shared_futures,),
+            waits_at=("fetch.wait(", "set_result(", "set_exception("),
+            run=evolutions.run_shared_futures,
+            worker=("slot", "slots"),
+            draws=(Segment.AWAITING,),
+            on_callers_loop=True,
+            hidden=True,
+        ),
+        ModeSpec(
+            name="chains-staged",
+            title="Stage by stage",
+            key="",
+            summary="Every Pokémon, then every species, then every chain, with a barrier between",
+            why="Each stage waits for its slowest request before the next stage can start.",
+            textbook=(evolutions.stage_by_stage,),
+            waits_at=("await asyncio.gather(", "fetch.barrier("),
+            run=evolutions.run_stage_by_stage,
+            worker=("slot", "slots"),
+            on_callers_loop=True,
+            hidden=True,
+        ),
+        ModeSpec(
+            name="chains-threads",
+            title="Each chain in a thread",
+            key="",
+            summary="Worker threads follow each Pokémon to its species and its evolution chain",
+            why="Each thread follows one chain at a time; shared chains are fetched again and again.",
+            textbook=(evolutions.each_chain_in_threads,),
+            waits_at="fetch(",
+            run=evolutions.run_each_chain_in_threads,
+            worker=("worker thread", "worker threads"),
+            hidden=True,
+        ),
+        ModeSpec(
+            name="chains-shared-threads",
+            title="Shared futures in threads",
+            key="",
+            summary="The first thread that needs a chain fetches it; the others block on its future",
+            why="A chain many Pokémon share is fetched once; the other threads block on its future.",
+            textbook=(evolutions.chains_shared_in_threads,),
+            waits_at=("fetch.wait(", "set_result(", "set_exception("),
+            run=evolutions.run_shared_in_threads,
+            draws=(Segment.AWAITING,),
+            worker=("worker thread", "worker threads"),
+            hidden=True,
+        ),
     )
 }
 
-MODE_NAMES: tuple[str, ...] = tuple(MODES)
+MODE_NAMES: tuple[str, ...] = tuple(name for name, spec in MODES.items() if not spec.hidden)  # buttons, --mode
 
 
 def mode_spec(name: str) -> ModeSpec:
@@ -100,7 +169,7 @@ def mode_spec(name: str) -> ModeSpec:
 
 def keys_hint() -> str:
     """ "1-4" for the status bar and the empty timeline."""
-    keys = [spec.key for spec in MODES.values()]
+    keys = [MODES[name].key for name in MODE_NAMES]
     return f"{keys[0]}-{keys[-1]}" if len(keys) > 1 else keys[0]
 
 
@@ -117,6 +186,8 @@ LESSONS: dict[str, LessonSpec] = {
         memory.LESSON,
         race.LESSON,
         deadlock.LESSON,
+        futures.LESSON,
+        pipeline.LESSON,
     )
 }
 

@@ -112,6 +112,7 @@ class RunModel:
         self.barriers: list[BarrierEvent] = []  # moments a stage ended and the next could start
         self.jobs = len(self.spans)  # requests made before the run; the rest were found mid-run
         self._rows: list[int] | None = None  # request ids in "one row per request" order, made when asked
+        self._row_index: dict[int, int] | None = None
         self._lane_index: dict[str, int] = {}
         self._updates_of: dict[str, list[tuple[Span, int]]] = {}  # key -> every update of it, as (span, index)
         self._listeners: list[Callable[[], None]] = []
@@ -197,7 +198,7 @@ class RunModel:
         self.spans.append(
             Span(event.request_id, event.label, event.url, initiator=event.initiator, awaits=event.awaits, depth=depth)
         )
-        self._rows = None
+        self._rows = self._row_index = None
 
     def rows(self) -> list[int]:
         """Request ids in the order "one row per request" draws them: each job, then the requests
@@ -217,7 +218,10 @@ class RunModel:
         return self._rows
 
     def row_of_request(self) -> dict[int, int]:
-        return {request_id: row for row, request_id in enumerate(self.rows())}
+        """Request id -> its row in "one row per request" (the identity until requests are found mid-run)."""
+        if self._row_index is None:
+            self._row_index = {request_id: row for row, request_id in enumerate(self.rows())}
+        return self._row_index
 
     def _apply_phase(self, span: Span, event: PhaseEvent) -> None:
         span.t[event.phase] = event.t

@@ -33,6 +33,7 @@ class Segment(IntEnum):
     DEADLOCKED = 15  # waiting for a lock in a cycle of waits: it could never have been granted
     UPDATING = 16  # a read-modify-write of shared memory, from the read to the write
     LOST_UPDATE = 17  # the same, but another worker's write replaced it: the update is lost
+    AWAITING = 18  # not a request: waiting for a future another request resolves
 
 
 SEGMENT_LABELS: dict[Segment, str] = {
@@ -54,6 +55,7 @@ SEGMENT_LABELS: dict[Segment, str] = {
     Segment.DEADLOCKED: "deadlocked",
     Segment.UPDATING: "read → write",
     Segment.LOST_UPDATE: "update lost",
+    Segment.AWAITING: "awaiting a shared future",
 }
 
 # Segments only some lessons produce: the legend lists them only when a run on screen has them.
@@ -67,6 +69,7 @@ STEP_SEGMENTS = (
     Segment.DEADLOCKED,
     Segment.UPDATING,
     Segment.LOST_UPDATE,
+    Segment.AWAITING,
 )
 
 # The step segments each kind of step can draw (the legend shows these only when a run has them).
@@ -111,6 +114,8 @@ def span_pieces(span: Span, now: float, with_queue: bool) -> list[Piece]:
             pieces.append(Piece(Segment.QUEUED, queued, queue_end))
     if start is None:
         return pieces
+    if span.awaits is not None and start is not None and span.status in (Status.RUNNING, Status.OK):
+        return [*pieces, Piece(Segment.AWAITING, start, end if end is not None else max(now, start))]
     program = bool(span.locks or span.updates)  # a lesson's program ran: its pieces tell how the request ended
     if (span.status is Status.CANCELLED or span.status.is_failure) and not program:
         kind = Segment.CANCELLED if span.status is Status.CANCELLED else Segment.FAILED

@@ -115,10 +115,10 @@ def _in_range(value: object, low: float, high: float) -> bool:
 
 
 def _problems(s: RunSettings) -> list[str]:
-    from gui.core.registry import MODE_NAMES
+    from gui.core.registry import MODE_NAMES, MODES
 
     problems = []
-    if s.mode not in MODE_NAMES:
+    if s.mode not in MODES:  # a lesson's own program is a mode too, without a button
         problems.append(f"mode must be one of {', '.join(MODE_NAMES)}, got {s.mode!r}")
     if not isinstance(s.count, int) or not _in_range(s.count, 1, MAX_REQUESTS):
         problems.append(f"number of requests must be a whole number from 1 to {MAX_REQUESTS:,}, got {s.count!r}")

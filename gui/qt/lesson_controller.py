@@ -60,6 +60,9 @@ class LessonController(QObject):
             self.series = asyncio.ensure_future(self._run_series(spec))
             self.series.add_done_callback(self._on_series_done)
             return
+        if spec.rows == "requests":  # chains of requests read best one request a row, each under its initiator
+            window.per_request_action.setChecked(True)
+            window.timeline.set_per_request(True)
         window.start_plans(spec.plans(), f"lesson {spec.id}", spec.conditions)
         self.current = spec
 
@@ -69,6 +72,12 @@ class LessonController(QObject):
         plans = spec.plans()
         window = self.window
         window.settings_panel.load(plans[-1], spec.conditions)
+        if plans[-1].mode not in window.mode_actions:  # the lesson's own programs have no button
+            window.statusBar().showMessage(
+                "The lesson's network is in the panel on the left. Its programs follow links, so they run "
+                "from Run the lesson only; the mode keys run the same network with plain requests."
+            )
+            return
         window.mode_actions[plans[-1].mode].setChecked(True)
         window.set_compare_modes([v.mode for v in spec.variants])
         window.statusBar().showMessage(

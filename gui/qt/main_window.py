@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
         group = QActionGroup(self)
         self.mode_actions: dict[str, QAction] = {}
-        for spec in MODES.values():
+        for spec in (MODES[name] for name in MODE_NAMES):  # the lessons' own programs get no button
             action = QAction(f"{spec.key}  {spec.title}", self)
             action.setShortcut(QKeySequence(spec.key))
             action.setToolTip(f"{spec.summary} (key {spec.key})")
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.compare_menu = QMenu(self)
         self.compare_choices: dict[str, QAction] = {}
-        for spec in MODES.values():
+        for spec in (MODES[name] for name in MODE_NAMES):
             choice = self.compare_menu.addAction(spec.title)
             choice.setCheckable(True)
             choice.setChecked(True)
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         if self.lab.comparison_running:
             step = f"Comparison {len(self.lab.shown)}/{len(self.lab.comparison_plan)}: "
             self.lessons.show_progress(len(self.lab.shown), len(self.lab.comparison_plan))
-        self.stats.show_step_legend(run.settings.after_fetch for run in self.timeline.runs)
+        self.stats.show_step_legend(run.settings for run in self.timeline.runs)
         self._show_loop_lag()
         title = MODES[settings.mode].title
         self.statusBar().showMessage(
@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
         self.stats.show_run(runs[-1] if runs else None)
         self.explain.show_run(runs[0] if runs else None)
         self.compare_table.show_runs(runs if len(runs) > 1 else [])
-        self.stats.show_step_legend(run.settings.after_fetch for run in runs)
+        self.stats.show_step_legend(run.settings for run in runs)
         self._show_loop_lag()
         if len(runs) > 1:
             self.docks["compare"].raise_()

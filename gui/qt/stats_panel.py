@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from gui.core.registry import mode_spec
 from gui.core.segments import SEGMENT_LABELS, SEGMENTS_OF_STEP, STEP_SEGMENTS, Segment
+from gui.core.settings import RunSettings
 from gui.core.timeline_pieces import ShownRun
 from gui.qt.theme import DEADLOCK_HEX, NOW_LINE_HEX, is_dark, segment_color
 
@@ -51,7 +53,7 @@ class StatsPanel(QWidget):
         legend.addRow(Swatch(None, NOW_LINE_HEX), QLabel("now"))
         self.deadlock_arrow = QLabel("⟶  waits for a lock held by (a deadlock's cycle)")
         legend.addRow(Swatch(None, DEADLOCK_HEX), self.deadlock_arrow)
-        self.show_step_legend(())
+        self.show_step_legend([])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 8, 4)
         layout.addWidget(stats_box)
@@ -59,9 +61,11 @@ class StatsPanel(QWidget):
         layout.addStretch(1)
         self.setMinimumWidth(220)
 
-    def show_step_legend(self, steps: Iterable[str]) -> None:
-        """The colours of job steps (computing, the GIL, locks...) only of the steps the runs shown took."""
-        shown = {segment for step in steps for segment in SEGMENTS_OF_STEP.get(step, ())}
+    def show_step_legend(self, runs: Iterable[RunSettings]) -> None:
+        """The colours of job steps (computing, the GIL, locks, futures...) only of the runs shown."""
+        shown = set()
+        for settings in runs:
+            shown |= {*SEGMENTS_OF_STEP.get(settings.after_fetch, ()), *mode_spec(settings.mode).draws}
         for segment in STEP_SEGMENTS:
             self._legend.setRowVisible(list(Segment).index(segment), segment in shown)
         self._legend.setRowVisible(self._legend.rowCount() - 1, Segment.DEADLOCKED in shown)

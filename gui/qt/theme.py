@@ -28,10 +28,13 @@ _SEGMENT_HEX: dict[Segment, str] = {
     Segment.DEADLOCKED: "#ee3377",  # magenta, hatched: a wait that could never end
     Segment.UPDATING: "#44aa99",  # teal: from a read of shared memory to its write
     Segment.LOST_UPDATE: "#cc3311",  # red, hatched: that write was overwritten
+    Segment.AWAITING: "#aa4499",  # purple: a reader of a shared future, until it is resolved
 }
 
 DEADLOCK_HEX = "#ee3377"  # the arrows of a deadlock's cycle, in its bars' colour
 LOST_HEX = "#cc3311"  # the markers over lost writes, in their pieces' colour
+LINK_HEX = "#7f7f7f"  # a request's link to the request whose answer led to it
+BARRIER_HEX = "#332288"  # a stage's end: nothing of the next stage starts before it
 
 NOW_LINE_HEX = "#56b4e9"  # sky blue: distinct from every phase colour
 LIMIT_LINE_HEX = "#d55e00"

@@ -9,7 +9,8 @@ from typing import NamedTuple
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 
-from gui.qt.theme import DEADLOCK_HEX, LOST_HEX, NOW_LINE_HEX
+from gui.core.segments import Segment
+from gui.qt.theme import BARRIER_HEX, DEADLOCK_HEX, LINK_HEX, LOST_HEX, NOW_LINE_HEX, segment_color
 from gui.qt.time_window import tick_step
 from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeometry
 
@@ -175,3 +176,43 @@ def paint_lost_marks(painter: QPainter, tops: Sequence[QPointF], lane_h: float) 
     for top in tops:
         x, y = top.x(), top.y() + 1
         painter.drawPolygon(QPolygonF([QPointF(x - size / 2, y), QPointF(x + size / 2, y), QPointF(x, y + size)]))
+
+
+def paint_links(
+    painter: QPainter,
+    links: Sequence[tuple[float, float, float]],
+    resolved: Sequence[tuple[float, float, float]],
+    lane_h: float,
+) -> None:
+    """Initiator links as a waterfall draws them: from the row of the request whose answer named a
+    link, straight down (or up) to the new request's row, at the moment it was made. A future's
+    readers get a dashed line from the request that resolved it, at the moment it did."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    dot = max(min(lane_h * 0.3, 3.0), 1.2)
+    pen = QPen(QColor(LINK_HEX), 1)
+    painter.setPen(pen)
+    for x, y0, y1 in links:
+        painter.drawLine(QPointF(x, y0), QPointF(x, y1))
+    painter.setBrush(QColor(LINK_HEX))
+    for x, _, y1 in links:
+        painter.drawEllipse(QPointF(x, y1), dot, dot)
+    color = segment_color(Segment.AWAITING, False)
+    dashed = QPen(color, 1.2, Qt.PenStyle.DashLine)
+    painter.setPen(dashed)
+    for x, y0, y1 in resolved:
+        painter.drawLine(QPointF(x, y0), QPointF(x, y1))
+
+
+def paint_barrier(painter: QPainter, geo: TimelineGeometry, band: int, t: float, label: str, dark: bool) -> None:
+    """A vertical line across one band where a stage ended, labelled at its top."""
+    box = geo.bands[band]
+    x = geo.x_of(t)
+    color = QColor(BARRIER_HEX)
+    if dark:
+        color = color.lighter(230)
+    painter.setPen(QPen(color, 2, Qt.PenStyle.DashLine))
+    bottom = box.top + max(box.rows, 1) * geo.lane_h
+    painter.drawLine(QPointF(x, box.top), QPointF(x, bottom))
+    metrics = painter.fontMetrics()
+    painter.setPen(color)
+    painter.drawText(QPointF(x + 4, box.top + metrics.ascent() + 2), f"barrier: {label}")

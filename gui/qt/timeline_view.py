@@ -147,7 +147,10 @@ class TimelineView(QWidget):
 
     def row_finder(self, band: int) -> Callable[[Span], int]:
         if self.per_request:
-            return lambda span: span.request_id
+            if self.runs[band].model.jobs == self.runs[band].model.total:
+                return lambda span: span.request_id  # nothing found mid-run: rows in request order
+            row_of = self.runs[band].model.row_of_request()
+            return lambda span: row_of[span.request_id]
         rows = self._row_of_lane[band]
         return lambda span: rows.get(span.lane, -1) if span.lane is not None else -1
 
@@ -171,7 +174,8 @@ class TimelineView(QWidget):
         tolerance = HOVER_SLOP_PX * self.time_window.span_s / geo.plot.width()
         spans = run.model.spans
         if self.per_request:
-            candidates = [spans[row]] if 0 <= row < len(spans) else []
+            order = run.model.rows()
+            candidates = [spans[order[row]]] if 0 <= row < len(spans) else []
         else:
             lanes = self._lanes[band]
             lane = lanes[row] if 0 <= row < len(lanes) else None
@@ -212,6 +216,8 @@ class TimelineView(QWidget):
                     decor.paint_now_line(painter, geo, band, run.elapsed_s())
             self._paint_slivers(painter, geo, dark)
             self._paint_deadlocks(painter, geo)
+            self._paint_links(painter, geo)
+            self._paint_barriers(painter, geo, dark)
             self._paint_lost_updates(painter, geo)
             if len(self.runs) > 1:
                 decor.paint_band_titles(painter, geo, palette, self.band_titles())
@@ -247,7 +253,9 @@ class TimelineView(QWidget):
 
     def _paint_gutter(self, painter: QPainter, geo: TimelineGeometry) -> None:
         labels = [
-            [s.pokemon for s in run.model.spans] if self.per_request else lane_labels(run.model, self._lanes[band])
+            [run.model.spans[i].pokemon for i in run.model.rows()]
+            if self.per_request
+            else lane_labels(run.model, self._lanes[band])
             for band, run in enumerate(self.runs)
         ]
         decor.paint_row_labels(painter, geo, self.palette(), self._label_font, labels)
@@ -296,6 +304,41 @@ class TimelineView(QWidget):
             decor.paint_wait_arrows(painter, arrows, geo.plot.left())
         painter.restore()
 
+    def _paint_links(self, painter: QPainter, geo: TimelineGeometry) -> None:
+        """One row per request: each request found mid-run hangs from the request that found it, and
+        each await of a shared future from the request that resolved it (dashed)."""
+        if not self.per_request:
+            return  # rows per worker: the links would cross every lane; hovering names the initiator
+        painter.save()
+        painter.setClipRect(geo.plot)
+        for band, run in enumerate(self.runs):
+            model = run.model
+            if model.jobs == model.total:
+                continue
+            row_of = self.row_finder(band)
+            middle = geo.lane_h / 2
+            links, resolved = [], []
+            for span in model.spans[model.jobs :]:
+                made = span.t.get(Phase.QUEUED)
+                if span.initiator is not None and made is not None:
+                    y0 = geo.row_top(band, row_of(model.spans[span.initiator])) + middle
+                    links.append((geo.x_of(made), y0, geo.row_top(band, row_of(span)) + middle))
+                if span.awaits is not None and span.end is not None:
+                    source = model.spans[span.awaits]
+                    y0 = geo.row_top(band, row_of(source)) + middle
+                    resolved.append((geo.x_of(span.end), y0, geo.row_top(band, row_of(span)) + middle))
+            decor.paint_links(painter, links, resolved, geo.lane_h)
+        painter.restore()
+
+    def _paint_barriers(self, painter: QPainter, geo: TimelineGeometry, dark: bool) -> None:
+        """A stage's end, across its band: nothing of the next stage started before this line."""
+        painter.save()
+        painter.setClipRect(geo.plot)
+        for band, run in enumerate(self.runs):
+            for barrier in run.model.barriers:
+                decor.paint_barrier(painter, geo, band, barrier.t, barrier.label, dark)
+        painter.restore()
+
     def _paint_lost_updates(self, painter: QPainter, geo: TimelineGeometry) -> None:
         """A marker over every lost write: a millisecond's red piece is too thin to point at."""
         painter.save()
@@ -320,20 +363,28 @@ class TimelineView(QWidget):
         waiting requests cost a handful of rectangles, not 10,000.
         """
         spans = run.model.spans
-        waiting = [s.request_id for s in spans if s.status is Status.QUEUED]
-        if not waiting:
-            return
-        x0 = int(geo.x_of(min(spans[i].t.get(Phase.QUEUED, 0.0) for i in waiting)))
+        row_of = self.row_finder(band)
         x1 = int(geo.x_of(run.elapsed_s()))
         rects = []
-        first = previous = waiting[0]
-        for request_id in [*waiting[1:], -2]:
-            if request_id != previous + 1:  # a run of consecutive rows ends here
-                top = int(geo.row_top(band, first))
-                height = max(int(geo.row_top(band, previous + 1)) - top, 1)
-                rects.append(QRect(x0, top, max(x1 - x0, 1), height))
-                first = request_id
-            previous = request_id
+        queued = [s for s in spans[: run.model.jobs] if s.status is Status.QUEUED]
+        if queued:
+            waiting = sorted(row_of(s) for s in queued)
+            x0 = int(geo.x_of(min(s.t.get(Phase.QUEUED, 0.0) for s in queued)))
+            first = previous = waiting[0]
+            for row in [*waiting[1:], -2]:
+                if row != previous + 1:  # a run of consecutive rows ends here
+                    top = int(geo.row_top(band, first))
+                    height = max(int(geo.row_top(band, previous + 1)) - top, 1)
+                    rects.append(QRect(x0, top, max(x1 - x0, 1), height))
+                    first = row
+                previous = row
+        for span in spans[run.model.jobs :]:  # found mid-run: each queued since it was found
+            if span.status is Status.QUEUED:
+                x0 = int(geo.x_of(span.t.get(Phase.QUEUED, 0.0)))
+                top = int(geo.row_top(band, row_of(span)))
+                rects.append(QRect(x0, top, max(x1 - x0, 1), max(int(geo.lane_h), 1)))
+        if not rects:
+            return
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(segment_color(Segment.QUEUED, dark))
         painter.drawRects(rects)

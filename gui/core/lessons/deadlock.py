@@ -83,7 +83,14 @@ LESSON = LessonSpec(
         "comes early."
     ),
     preset={"count": 151, "concurrency": 10, "step_ms": HOLD_MS},
-    conditions={"latency_ms": 30, "jitter_ms": 10, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    conditions={
+        "latency_ms": 30,
+        "jitter_ms": 10,
+        "jitter": "uniform",
+        "error_rate": 0,
+        "bandwidth_kbps": 0,
+        "max_concurrent": 0,
+    },
     variants=VARIANTS,
     figures=figures,
     plot_key="finished",

@@ -129,6 +129,7 @@ class LessonSpec:
         default=None, kw_only=True
     )
     plot_unit: str = field(default="×", kw_only=True)  # after each bar's number: "×", " ms"
+    rows: str = field(default="workers", kw_only=True)  # the timeline's rows for it: "workers" or "requests"
 
     @property
     def is_series(self) -> bool:

@@ -80,7 +80,14 @@ LESSON = LessonSpec(
         "that costs, its waits for the lock and its time holding it. Hover over a wait to see who held the lock."
     ),
     preset={"count": 151, "concurrency": 10, "step_ms": WORK_MS},
-    conditions={"latency_ms": 30, "jitter_ms": 10, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    conditions={
+        "latency_ms": 30,
+        "jitter_ms": 10,
+        "jitter": "uniform",
+        "error_rate": 0,
+        "bandwidth_kbps": 0,
+        "max_concurrent": 0,
+    },
     variants=VARIANTS,
     figures=figures,
     plot_key="lost_updates",

@@ -24,11 +24,7 @@ async def fetch_with_coroutines(
     todo: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         todo.put_nowait(job)
-    async with aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=limit),
-        timeout=aiohttp.ClientTimeout(total=timeout_s),
-        trace_configs=[phase_trace_config(recorder)],
-    ) as session:
+    async with traced_session(limit, timeout_s, recorder) as session:
         client = AsyncPokemonClient(session, recorder, policy)
 
         async def worker(name: str) -> None:
@@ -37,6 +33,15 @@ async def fetch_with_coroutines(
                 await client.fetch(job, lane=name)  # the loop runs other workers meanwhile
 
         await asyncio.gather(*(worker(f"task {i}") for i in range(min(limit, len(jobs)))))
+
+
+def traced_session(limit: int, timeout_s: float, recorder: Recorder) -> aiohttp.ClientSession:
+    """One run's session: at most ``limit`` connections, a timeout per request, phases traced."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=limit),
+        timeout=aiohttp.ClientTimeout(total=timeout_s),
+        trace_configs=[phase_trace_config(recorder)],
+    )
 
 
 async def run(ctx: ModeContext) -> None:

@@ -1,0 +1,89 @@
+"""Lesson: one promise, many futures. A chain many Pokémon share is fetched once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.trace import Status
+
+if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+    from gui.core.finished_run import FinishedRun
+
+VARIANTS = (
+    Variant("naive", "chains", caption="coroutines: each fetches its own Pokémon's species and chain"),
+    Variant("shared", "chains-shared", caption="coroutines: the first to need a chain resolves its future"),
+    Variant("naive-threads", "chains-threads", caption="threads: each fetches its own Pokémon's chain"),
+    Variant("shared-threads", "chains-shared-threads", caption="threads: concurrent.futures.Future per chain"),
+)
+
+
+def figure_of(run: FinishedRun) -> dict[str, Any]:
+    spans = run.model.spans
+    sent = [s for s in spans if s.is_request]
+    awaits = [s for s in spans if not s.is_request]
+    return {
+        "requests_sent": len(sent),
+        "distinct_resources": len({s.url for s in sent}),
+        "future_readers": len(awaits),  # awaits of a future another request resolved
+        "readers_failed": sum(s.status.is_failure for s in awaits),
+        "failed": sum(s.status.is_failure for s in sent),
+        "ok": sum(s.status is Status.OK for s in sent),
+        "wall_s": round(run.wall_s, 3),
+    }
+
+
+def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
+    per_variant = [figure_of(run) for run in runs]
+    naive, shared, naive_threads, shared_threads = per_variant
+    lesson = {
+        "requests_saved": naive["requests_sent"] - shared["requests_sent"],
+        "time_saved_s": round(naive["wall_s"] - shared["wall_s"], 3),
+        "time_saved_threads_s": round(naive_threads["wall_s"] - shared_threads["wall_s"], 3),
+    }
+    return LessonFigures(lesson, per_variant)
+
+
+def verdict(figures: LessonFigures) -> str:
+    naive, shared, _, shared_threads = figures.variants
+    saved = figures.lesson
+    return (
+        f"Each chain by itself sent {naive['requests_sent']} requests for {naive['distinct_resources']} "
+        f"resources. With one future per chain, {shared['requests_sent']} requests for "
+        f"{shared['distinct_resources']}: {shared['future_readers']} readers awaited a chain another coroutine "
+        f"was fetching, {saved['time_saved_s']:.2f} s sooner in all ({saved['time_saved_threads_s']:.2f} s with "
+        f"threads, {shared_threads['requests_sent']} requests)."
+    )
+
+
+LESSON = LessonSpec(
+    id="futures",
+    title="Futures: one promise, many readers",
+    narrative=(
+        "Each Pokémon's answer links to its species, and the species to an evolution chain; bulbasaur, "
+        "ivysaur and venusaur all link to chain 1. Followed naively, every Pokémon fetches its own copy of "
+        "its chain, so a shared chain is fetched again and again. A future is a read-only placeholder for a "
+        "result not known yet, and a promise is the one place that writes it: the first coroutine that needs "
+        "chain k makes a future with loop.create_future(), fetches the chain and calls set_result (or "
+        "set_exception, which every reader then sees). Every other coroutine awaits that same future, a "
+        "purple bar linked to the request that resolves it, so the chain is fetched once. The threads do the "
+        "same with concurrent.futures.Future, made under a lock and set by hand, as executors do."
+    ),
+    preset={"count": 151, "concurrency": 10},
+    conditions={
+        "latency_ms": 30,
+        "jitter_ms": 10,
+        "jitter": "uniform",
+        "error_rate": 0,
+        "bandwidth_kbps": 0,
+        "max_concurrent": 0,
+    },
+    variants=VARIANTS,
+    figures=figures,
+    plot_key="requests_sent",
+    plot_label="requests sent for the same chains",
+    plot_unit="",
+    verdict=verdict,
+    rows="requests",
+)

@@ -1,0 +1,76 @@
+"""Lesson: Liskov's promise pipelines. Each chain goes on by itself instead of stage by stage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+
+if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+    from gui.core.finished_run import FinishedRun
+
+AT_ONCE = 50
+RATIO_NEEDED = 0.85
+
+VARIANTS = (
+    Variant("staged", "chains-staged", caption="every Pokémon, barrier, every species, barrier, every chain"),
+    Variant("pipelined", "chains", caption="each chain goes on as soon as its previous answer is in"),
+)
+
+
+def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
+    staged, pipelined = runs
+    per_variant = [
+        {
+            "wall_s": round(run.wall_s, 3),
+            "requests": sum(s.is_request for s in run.model.spans),
+            "barriers_s": [round(b.t, 3) for b in run.model.barriers],
+        }
+        for run in runs
+    ]
+    ratio = pipelined.wall_s / staged.wall_s if staged.wall_s > 0 else 0.0
+    return LessonFigures({"pipelined_over_staged": round(ratio, 3), "needed_at_most": RATIO_NEEDED}, per_variant)
+
+
+def verdict(figures: LessonFigures) -> str:
+    staged, pipelined = figures.variants
+    ratio = figures.lesson["pipelined_over_staged"]
+    return (
+        f"Stage by stage took {staged['wall_s']:.2f} s: each barrier waited for the stage's slowest answer. "
+        f"Pipelined, the same {pipelined['requests']} requests under the same limit took {pipelined['wall_s']:.2f} s, "
+        f"{ratio:.2f} of the time: a slow answer held up only its own chain."
+    )
+
+
+LESSON = LessonSpec(
+    id="pipeline",
+    title="Pipelines: a chain goes on by itself",
+    narrative=(
+        "Each Pokémon leads to its species, and the species to its evolution chain: three requests in a row. "
+        "Stage by stage, the program gathers every Pokémon, then every species, then every chain, and each "
+        "gather is a barrier (the dashed lines): the next stage starts only when the slowest answer of this "
+        f"one is in. The network here has a long tail, as real ones do: most answers are quick and a few are "
+        f"very slow, so every stage waits for its straggler. Pipelined, as Barbara Liskov's promise pipelines "
+        f"do it, each Pokémon's chain goes on by itself as soon as its previous answer is in, under the same "
+        f"limit of {AT_ONCE} requests at once, so a slow answer holds up only its own chain. The links show "
+        "which answer each request came from."
+    ),
+    preset={"count": 151, "concurrency": AT_ONCE},
+    conditions={
+        "latency_ms": 30,
+        "jitter_ms": 20,
+        "jitter": "long-tail",
+        "seed": 7,
+        "error_rate": 0,
+        "bandwidth_kbps": 0,
+        "max_concurrent": 0,
+    },
+    variants=VARIANTS,
+    figures=figures,
+    plot_key="wall_s",
+    plot_label="wall time, in seconds",
+    plot_unit=" s",
+    verdict=verdict,
+    rows="requests",
+)
