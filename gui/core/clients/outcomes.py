@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
+from gui.core.clients.body_cap import MAX_REDIRECTS, BodyTooLarge
 from gui.core.pokemon_json import InvalidPokemon, parse_card
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.trace import Outcome, Phase, PokemonCard, Status
+
+Answer: TypeAlias = tuple[Outcome, PokemonCard | None, str | None]  # how an attempt ended, its card, Retry-After
 
 
 def outcome_of_answer(http_status: int, reason: str, body: bytes) -> tuple[Outcome, PokemonCard | None]:
@@ -16,6 +21,8 @@ def outcome_of_answer(http_status: int, reason: str, body: bytes) -> tuple[Outco
         card = parse_card(body)
     except InvalidPokemon as problem:
         return Outcome(Status.INVALID_RESPONSE, http_status, str(problem), len(body)), None
+    except (RecursionError, OverflowError, MemoryError) as problem:  # nested 100,000 deep; "id": 1e999
+        return Outcome(Status.INVALID_RESPONSE, http_status, f"not a Pokémon: {describe(problem)}", len(body)), None
     return Outcome(Status.OK, http_status, None, len(body)), card
 
 
@@ -29,12 +36,23 @@ def judge_answer(
     return outcome, card
 
 
+def too_large(problem: BodyTooLarge, http_status: int) -> Outcome:
+    """An answer cut off at the cap: an invalid response that says why (an HTTP error stays one)."""
+    if http_status >= 400:
+        return Outcome(Status.HTTP_ERROR, http_status, f"HTTP {http_status}; {problem}", problem.seen_bytes)
+    return Outcome(Status.INVALID_RESPONSE, http_status, str(problem), problem.seen_bytes)
+
+
+def redirect_loop() -> Outcome:
+    return Outcome(Status.INVALID_RESPONSE, error=f"redirect loop: more than {MAX_REDIRECTS} redirects")
+
+
 def end_or_retry(
     recorder: Recorder,
     policy: RetryPolicy,
     request_id: int,
     attempt: int,
-    answer: tuple[Outcome, PokemonCard | None, str | None],
+    answer: Answer,
 ) -> float | None:
     """After attempt number ``attempt``: end the request (None) or record a retry (its delay in s)."""
     outcome, card, retry_after = answer

@@ -19,7 +19,7 @@ from gui.core.retry import RetryPolicy
 
 
 async def fetch_with_coroutines(
-    jobs: list[Job], limit: int, timeout_s: float, policy: RetryPolicy, recorder: Recorder
+    jobs: list[Job], limit: int, timeout_s: float, policy: RetryPolicy, recorder: Recorder, max_body_kb: int
 ) -> None:
     todo: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
@@ -29,7 +29,7 @@ async def fetch_with_coroutines(
         timeout=aiohttp.ClientTimeout(total=timeout_s),
         trace_configs=[phase_trace_config(recorder)],
     ) as session:
-        client = AsyncPokemonClient(session, recorder, policy)
+        client = AsyncPokemonClient(session, recorder, policy, max_body_kb)
 
         async def worker(name: str) -> None:
             while not todo.empty():
@@ -42,4 +42,4 @@ async def fetch_with_coroutines(
 async def run(ctx: ModeContext) -> None:
     """The engine's way in: on the caller's own event loop (the window's, under qasync)."""
     s = ctx.settings
-    await fetch_with_coroutines(ctx.jobs, s.concurrency, s.timeout_s, ctx.policy, ctx.recorder)
+    await fetch_with_coroutines(ctx.jobs, s.concurrency, s.timeout_s, ctx.policy, ctx.recorder, s.max_body_kb)
