@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gui.core.clients.body_cap import DEFAULT_MAX_BODY_KB
 from gui.core.comparison import parse_modes, same_workload
 from gui.core.comparison_table import comparison_rows
 from gui.core.engine import Run
@@ -59,6 +60,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--pokemon", default="", help="comma-separated names to fetch instead (sets -n)")
     group.add_argument("--timeout-s", type=float, default=10.0, help="per-request timeout")
     group.add_argument("--retries", type=int, default=0, help="retries per request (backoff, Retry-After)")
+    group.add_argument(
+        "--max-body-kb",
+        type=int,
+        default=DEFAULT_MAX_BODY_KB,
+        help=f"cap on each answer's body, decompressed (default {DEFAULT_MAX_BODY_KB:,} KB); bigger is 'too large'",
+    )
     group.add_argument("--base-url", default="", help="a PokéAPI-compatible base URL instead of the local server")
     group.add_argument(
         "--compare",
@@ -82,6 +89,7 @@ def settings_from_args(args: argparse.Namespace) -> RunSettings:
         "timeout_s": args.timeout_s,
         "retries": args.retries,
         "base_url": args.base_url,
+        "max_body_kb": args.max_body_kb,
     }
     if args.pokemon:
         values["names"] = args.pokemon.split(",")

@@ -30,7 +30,8 @@ class ModeContext:
 
     def sync_client(self, lane: str | None = None) -> SyncPokemonClient:
         """A worker's own instrumented client (one kept-alive connection)."""
-        return SyncPokemonClient(self.recorder, self.settings.timeout_s, self.policy, self.cancel, lane)
+        s = self.settings
+        return SyncPokemonClient(self.recorder, s.timeout_s, self.policy, self.cancel, lane, s.max_body_kb)
 
     @property
     def program(self) -> ProgramStep | None:

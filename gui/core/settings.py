@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlparse
 
+from gui.core.clients.body_cap import DEFAULT_MAX_BODY_KB
+
 MAX_REQUESTS = 10_000
 MAX_CONCURRENCY = 1_024  # the sweep lesson doubles coroutines up to 1024
 MAX_RETRIES = 10
+MAX_BODY_KB_LIMIT = 1_048_576  # a cap above 1 GB per response would not protect anything
 REAL_POKEAPI_URL = "https://pokeapi.co/api/v2"
 POLITE_REAL_API_LIMIT = 10  # the real PokéAPI is a free service: never hammer it
 
@@ -41,6 +44,7 @@ class RunSettings:
     step_ms: float = 0.0  # how long that step takes: CPU work on one core, or a blocking call
     watch_loop: bool = False  # a heartbeat on the event loop measures how late it answers (gui.core.loop_watch)
     trace_slivers: bool = False  # record when each worker really runs: coroutine steps, or threads' CPU clocks
+    max_body_kb: int = DEFAULT_MAX_BODY_KB  # a longer answer (once decoded) ends as "too large", unread
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -130,6 +134,10 @@ def _problems(s: RunSettings) -> list[str]:
         problems.append(f"timeout must be from 0.1 to 600 seconds, got {s.timeout_s!r}")
     if not isinstance(s.retries, int) or not _in_range(s.retries, 0, MAX_RETRIES):
         problems.append(f"retries must be a whole number from 0 to {MAX_RETRIES}, got {s.retries!r}")
+    if not isinstance(s.max_body_kb, int) or not _in_range(s.max_body_kb, 1, MAX_BODY_KB_LIMIT):
+        problems.append(
+            f"the largest answer must be a whole number of KB from 1 to {MAX_BODY_KB_LIMIT:,}, got {s.max_body_kb!r}"
+        )
     if not _in_range(s.backoff_s, 0, 60):
         problems.append(f"backoff must be from 0 to 60 seconds, got {s.backoff_s!r}")
     from gui.core.steps import AfterFetch

@@ -26,7 +26,8 @@ from gui.qt.platform_check import platform_problem
 from gui.qt.theme import apply_theme
 from gui.server.cli import conditions_from_args
 
-SIGNAL_CHECK_MS = 250
+SIGNAL_CHECK_MS = 100
+LEFTOVER_TASKS_S = 0.5  # after the window closed, tasks still pending get this long to finish cancelled
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -86,7 +87,22 @@ def run_app(args: argparse.Namespace) -> int:
         else:
             loop.run_until_complete(window.closed)
             save_window(window, store)
+        finish_leftover_tasks(loop)
     return exit_code
+
+
+def finish_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is still pending and let it finish, so closing the loop destroys no pending task.
+
+    Left alone, such a task (a run whose worker still sits in a blocking step) would print "Task was
+    destroyed but it is pending!" as the loop closes.
+    """
+    leftover = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if not leftover:
+        return
+    for task in leftover:
+        task.cancel()
+    loop.run_until_complete(asyncio.wait(leftover, timeout=LEFTOVER_TASKS_S))
 
 
 def leave_on_signals_until_a_window() -> None:
@@ -106,16 +122,23 @@ def close_on_signals(window: MainWindow) -> QTimer:
     """Ctrl+C or SIGTERM in the terminal closes the window the polite way (run, workers, server).
 
     Python only runs signal handlers when the interpreter gets control; while Qt waits for
-    events it does not, so a light timer hands control back a few times a second.
+    events it does not, so a light timer hands control back ten times a second. The handler only
+    notes the wish: it may interrupt any line (of Qt, of the loop, of the close itself), so the
+    closing is done by the timer, from the event loop, where closing is always safe.
     """
+    asked: list[int] = []
 
     def request_close(signum: int, frame: object) -> None:
-        window.close()
+        asked.append(signum)
+
+    def close_if_asked() -> None:
+        if asked:
+            window.close()
 
     signal.signal(signal.SIGINT, request_close)
     signal.signal(signal.SIGTERM, request_close)
     heartbeat = QTimer(window)
-    heartbeat.timeout.connect(lambda: None)
+    heartbeat.timeout.connect(close_if_asked)
     heartbeat.start(SIGNAL_CHECK_MS)
     return heartbeat
 

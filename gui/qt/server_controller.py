@@ -16,6 +16,7 @@ from gui.server import LocalServer, NetworkConditions
 from gui.server.process import ServerError, ServerStatus
 
 NETWORK_APPLY_MS = 200
+STOP_GRACE_S = 0.5  # on quit the server gets this long to leave politely, then it is terminated
 
 
 class ServerController(QObject):
@@ -77,4 +78,4 @@ class ServerController(QObject):
 
     async def stop(self) -> None:
         self.apply_timer.stop()
-        await self.server.stop_async()
+        await self.server.stop_async(STOP_GRACE_S)

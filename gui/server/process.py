@@ -9,12 +9,16 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import multiprocessing.connection
+import signal
+import socket
 import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from enum import Enum
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from aiohttp import web
@@ -61,8 +65,13 @@ class LocalServer:
         self.requested_port = port
         self.port: int | None = None
         self.state = ServerStatus.NEW
-        self._process: multiprocessing.process.BaseProcess | None = None
+        self._process: BaseProcess | None = None
         self._conn: Connection | None = None
+        # start() and stop() may run at once on two threads (quitting while the server starts): the
+        # lock keeps state, child and pipe consistent; the wake-up socket ends start()'s wait early.
+        self._lock = threading.Lock()
+        self._wake: socket.socket | None = None
+        self._start_over = threading.Event()
 
     @property
     def url(self) -> str:
@@ -77,33 +86,59 @@ class LocalServer:
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process else None
+        process = self._process
+        return process.pid if process else None
 
     def start(self, timeout_s: float = 30.0) -> str:
-        """Spawn the child and wait until it listens; returns ``base_url``."""
-        if self.state is not ServerStatus.NEW:
-            raise ServerError(f"this server handle is {self.state.value}; make a new one")
-        context = multiprocessing.get_context("spawn")  # fork is unsafe once Qt has threads
-        parent_conn, child_conn = context.Pipe()
-        self._conn = parent_conn
-        self._process = context.Process(
-            target=serve_in_child,
-            args=(child_conn, self.conditions.to_dict(), self.requested_port),
-            name="poke-lab-server",
-            daemon=True,
-        )
-        self.state = ServerStatus.STARTING
-        self._process.start()
+        """Spawn the child and wait until it listens; returns ``base_url``.
+
+        A ``stop()`` from another thread meanwhile ends the wait at once: start() then raises.
+        """
+        try:
+            return self._start(timeout_s)
+        finally:
+            self._start_over.set()
+
+    def _start(self, timeout_s: float) -> str:
+        with self._lock:
+            if self.state is not ServerStatus.NEW:
+                raise ServerError(f"this server handle is {self.state.value}; make a new one")
+            context = multiprocessing.get_context("spawn")  # fork is unsafe once Qt has threads
+            parent_conn, child_conn = context.Pipe()
+            self._conn = parent_conn
+            self._process = process = context.Process(
+                target=serve_in_child,
+                args=(child_conn, self.conditions.to_dict(), self.requested_port),
+                name="poke-lab-server",
+                daemon=True,
+            )
+            self._wake, wake_reader = socket.socketpair()
+            self.state = ServerStatus.STARTING
+            try:
+                process.start()
+            except OSError as error:  # no process to wait for: undo, and say why
+                self._conn, self._process, self.state = None, None, ServerStatus.STOPPED
+                for end in (parent_conn, child_conn, self._wake, wake_reader):
+                    end.close()
+                self._wake = None
+                raise ServerError(f"the local server did not start: {error}") from error
         child_conn.close()
         try:
-            message = parent_conn.recv() if parent_conn.poll(timeout_s) else _Failed("no answer in time")
-        except (EOFError, OSError, ValueError):  # stop() was called from another thread meanwhile
-            message = _Failed("it was stopped while starting")
-        if isinstance(message, _Ready) and self.state is ServerStatus.STARTING:
-            self.port = message.port
-            self.state = ServerStatus.RUNNING
-            return self.base_url
-        self.stop()
+            message = _first_word(parent_conn, process, wake_reader, timeout_s)
+        finally:
+            with self._lock:
+                wake_reader.close()
+                if self._wake is not None:
+                    self._wake.close()
+                    self._wake = None
+        with self._lock:
+            if self.state is not ServerStatus.STARTING:
+                message = _Failed("it was stopped while starting")
+            elif isinstance(message, _Ready):
+                self.port = message.port
+                self.state = ServerStatus.RUNNING
+                return self.base_url
+        self._release(polite=False, timeout_s=1.0)
         raise ServerError(f"the local server did not start: {message.message}")
 
     async def start_async(self, timeout_s: float = 30.0) -> str:
@@ -111,26 +146,43 @@ class LocalServer:
         return await run_blocking("server-start", lambda: self.start(timeout_s))
 
     def stop(self, timeout_s: float = 5.0) -> None:
-        """Stop the child: ask politely through the pipe, then terminate if it lingers."""
-        if self._conn is not None:
-            try:
-                self._conn.send("stop")
-            except (OSError, ValueError):
-                pass
-            self._conn.close()
-            self._conn = None
-        if self._process is not None:
-            self._process.join(timeout_s)
-            if self._process.is_alive():
-                self._process.terminate()
-                self._process.join(timeout_s)
-            self._process.close()
-            self._process = None
-        self.state = ServerStatus.STOPPED
-        self.port = None
+        """Stop the child: ask politely through the pipe, then terminate if it lingers.
 
-    async def stop_async(self) -> None:
-        await run_blocking("server-stop", self.stop)
+        Safe from any thread, at any moment, any number of times: while it starts, the start is
+        abandoned and the half-started child terminated.
+        """
+        with self._lock:
+            starting = self.state is ServerStatus.STARTING
+            polite = self.state is ServerStatus.RUNNING
+            self.state = ServerStatus.STOPPED
+            if self._wake is not None:
+                try:
+                    self._wake.send(b"!")
+                except OSError:
+                    pass
+        if starting:
+            self._start_over.wait(timeout_s)  # start() itself ends the child it was waiting for
+        self._release(polite, timeout_s)
+
+    async def stop_async(self, timeout_s: float = 5.0) -> None:
+        await run_blocking("server-stop", lambda: self.stop(timeout_s))
+
+    def _release(self, polite: bool, timeout_s: float) -> None:
+        """Take the child and its pipe (only one caller gets them) and end the child."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+            process, self._process = self._process, None
+            self.state = ServerStatus.STOPPED
+            self.port = None
+        if conn is not None:
+            if polite:
+                try:
+                    conn.send("stop")
+                except (OSError, ValueError):
+                    polite = False
+            conn.close()
+        if process is not None:
+            _end_process(process, timeout_s if polite else 0.0)
 
     async def set_conditions_async(self, **changes: Any) -> NetworkConditions:
         return await run_blocking("server-admin", lambda: self.set_conditions(**changes))
@@ -175,8 +227,35 @@ class LocalServer:
         self.stop()
 
 
+def _first_word(conn: Connection, process: BaseProcess, wake: socket.socket, timeout_s: float) -> _Ready | _Failed:
+    """Wait for the child's "ready", its death, a stop() (through ``wake``) or the timeout."""
+    ready = multiprocessing.connection.wait([conn, process.sentinel, wake], timeout_s)
+    if wake in ready:
+        return _Failed("it was stopped while starting")
+    if conn not in ready:
+        return _Failed("it exited before listening" if ready else "no answer in time")
+    try:
+        message = conn.recv()
+    except (EOFError, OSError):
+        return _Failed("it exited before listening")
+    return message if isinstance(message, (_Ready, _Failed)) else _Failed(f"it said {message!r}")
+
+
+def _end_process(process: BaseProcess, grace_s: float) -> None:
+    """Wait ``grace_s`` for the child to leave, then terminate it, then kill it; never leave it running."""
+    process.join(grace_s)
+    if process.exitcode is None:
+        process.terminate()
+        process.join(1.0)
+    if process.exitcode is None:
+        process.kill()
+        process.join()
+    process.close()
+
+
 def serve_in_child(conn: Connection, conditions: dict[str, Any], port: int) -> None:
     """Entry point of the server process: serve until the parent says stop or goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal reaches us too: the app stops us
     try:
         asyncio.run(_serve_until_parent_stops(conn, NetworkConditions(**conditions), port))
     except Exception as error:  # report any start-up failure instead of dying silently
@@ -198,9 +277,9 @@ async def _serve_until_parent_stops(conn: Connection, conditions: NetworkConditi
             pass
         loop.call_soon_threadsafe(stop.set)
 
-    conn.send(_Ready(bound_port))
-    threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
     try:
+        conn.send(_Ready(bound_port))  # fails if the parent gave up meanwhile: the runner is cleaned up all the same
+        threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
         await stop.wait()
     finally:
         await runner.cleanup()

@@ -8,11 +8,21 @@ from typing import Any
 
 import aiohttp
 
-from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer
+from gui.core.clients.body_cap import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_BODY_KB,
+    MAX_REDIRECTS,
+    BadEncoding,
+    BodyTooLarge,
+    CappedBody,
+)
+from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer, redirect_loop, too_large
 from gui.core.jobs import Job
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.trace import Outcome, Phase, PokemonCard, Status
+
+_HEADERS = {"Accept-Encoding": ACCEPT_ENCODING}  # what CappedBody decodes; aiohttp's own decoder is off
 
 
 def phase_trace_config(recorder: Recorder) -> aiohttp.TraceConfig:
@@ -37,12 +47,20 @@ def phase_trace_config(recorder: Recorder) -> aiohttp.TraceConfig:
 
 
 class AsyncPokemonClient:
-    """Wraps one run's ``ClientSession``: timeout per request, retries that honour Retry-After."""
+    """Wraps one run's ``ClientSession``: timeout per request, retries that honour Retry-After, and
+    a cap on each body (counted after decoding, which is why aiohttp's own decoding is off)."""
 
-    def __init__(self, session: aiohttp.ClientSession, recorder: Recorder, policy: RetryPolicy) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        recorder: Recorder,
+        policy: RetryPolicy,
+        max_body_kb: int = DEFAULT_MAX_BODY_KB,
+    ) -> None:
         self.session = session
         self.recorder = recorder
         self.policy = policy
+        self.max_body_bytes = max_body_kb * 1024
 
     async def fetch(self, job: Job, lane: str | None) -> Answer:
         """Fetch one Pokémon (or resource) on ``lane`` (the coroutine doing it), retrying as the
@@ -65,14 +83,39 @@ class AsyncPokemonClient:
 
     async def _attempt(self, job: Job) -> Answer:
         try:
-            async with self.session.get(job.url, trace_request_ctx=job.request_id) as response:
-                body = await response.read()
-                self.recorder.phase(job.request_id, Phase.RECEIVED)
-                outcome, card = judge_answer(
-                    self.recorder, job.request_id, response.status, response.reason or "", body, job.kind
-                )
-                return outcome, card, response.headers.get("Retry-After")
+            async with self.session.get(
+                job.url,
+                trace_request_ctx=job.request_id,
+                headers=_HEADERS,
+                auto_decompress=False,
+                max_redirects=MAX_REDIRECTS,
+            ) as response:
+                answer = await self._read(job, response)
+                if answer[0].status not in (Status.OK, Status.HTTP_ERROR):
+                    response.close()  # a bad answer's connection is not handed to the next request
+                return answer
         except TimeoutError as error:  # aiohttp's timeouts subclass the built-in since 3.10
             return Outcome(Status.TIMEOUT, error=f"timed out: {describe(error)}"), None, None
+        except aiohttp.TooManyRedirects:
+            return redirect_loop(), None, None
         except aiohttp.ClientError as error:
             return Outcome(Status.CONNECTION_ERROR, error=describe(error)), None, None
+
+    async def _read(self, job: Job, response: aiohttp.ClientResponse) -> Answer:
+        """The body under the cap, then the verdict on it."""
+        status = response.status
+        body: CappedBody | None = None
+        try:
+            body = CappedBody(
+                self.max_body_bytes, response.headers.get("Content-Encoding"), response.headers.get("Content-Length")
+            )
+            async for chunk in response.content.iter_any():
+                body.feed(chunk)
+            content = body.finish()
+        except BodyTooLarge as problem:
+            return too_large(problem, status), None, None
+        except BadEncoding as problem:
+            return Outcome(Status.INVALID_RESPONSE, status, str(problem), body.raw_bytes if body else 0), None, None
+        self.recorder.phase(job.request_id, Phase.RECEIVED)
+        outcome, card = judge_answer(self.recorder, job.request_id, status, response.reason or "", content, job.kind)
+        return outcome, card, response.headers.get("Retry-After")

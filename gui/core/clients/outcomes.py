@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, TypeAlias
 
+from gui.core.clients.body_cap import MAX_REDIRECTS, BodyTooLarge
 from gui.core.pokemon_json import InvalidPokemon, Resource, parse_card, parse_resource
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.trace import Outcome, Phase, PokemonCard, Status
 
 Parsed: TypeAlias = PokemonCard | Resource | None  # a job's card, or a linked resource (Job.kind "resource")
-Answer: TypeAlias = tuple[Outcome, Any, str | None]  # how a try ended, what came out of it (Parsed), Retry-After
+Answer: TypeAlias = tuple[Outcome, Any, str | None]  # how an attempt ended, what came out of it (Parsed), Retry-After
 
 
 def outcome_of_answer(
@@ -23,6 +24,8 @@ def outcome_of_answer(
         card: Parsed = parse_card(body) if kind == "pokemon" else parse_resource(body, request_id)
     except InvalidPokemon as problem:
         return Outcome(Status.INVALID_RESPONSE, http_status, str(problem), len(body)), None
+    except (RecursionError, OverflowError, MemoryError) as problem:  # nested 100,000 deep; "id": 1e999
+        return Outcome(Status.INVALID_RESPONSE, http_status, f"not a Pokémon: {describe(problem)}", len(body)), None
     return Outcome(Status.OK, http_status, None, len(body)), card
 
 
@@ -34,6 +37,17 @@ def judge_answer(
     if card is not None:
         recorder.phase(request_id, Phase.PARSED)
     return outcome, card
+
+
+def too_large(problem: BodyTooLarge, http_status: int) -> Outcome:
+    """An answer cut off at the cap: an invalid response that says why (an HTTP error stays one)."""
+    if http_status >= 400:
+        return Outcome(Status.HTTP_ERROR, http_status, f"HTTP {http_status}; {problem}", problem.seen_bytes)
+    return Outcome(Status.INVALID_RESPONSE, http_status, str(problem), problem.seen_bytes)
+
+
+def redirect_loop() -> Outcome:
+    return Outcome(Status.INVALID_RESPONSE, error=f"redirect loop: more than {MAX_REDIRECTS} redirects")
 
 
 def end_or_retry(

@@ -19,13 +19,13 @@ from gui.core.retry import RetryPolicy
 
 
 async def fetch_with_coroutines(
-    jobs: list[Job], limit: int, timeout_s: float, policy: RetryPolicy, recorder: Recorder
+    jobs: list[Job], limit: int, timeout_s: float, policy: RetryPolicy, recorder: Recorder, max_body_kb: int
 ) -> None:
     todo: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         todo.put_nowait(job)
     async with traced_session(limit, timeout_s, recorder) as session:
-        client = AsyncPokemonClient(session, recorder, policy)
+        client = AsyncPokemonClient(session, recorder, policy, max_body_kb)
 
         async def worker(name: str) -> None:
             while not todo.empty():
@@ -47,4 +47,4 @@ def traced_session(limit: int, timeout_s: float, recorder: Recorder) -> aiohttp.
 async def run(ctx: ModeContext) -> None:
     """The engine's way in: on the caller's own event loop (the window's, under qasync)."""
     s = ctx.settings
-    await fetch_with_coroutines(ctx.jobs, s.concurrency, s.timeout_s, ctx.policy, ctx.recorder)
+    await fetch_with_coroutines(ctx.jobs, s.concurrency, s.timeout_s, ctx.policy, ctx.recorder, s.max_body_kb)

@@ -127,7 +127,8 @@ def _in_pool(chain_of: Any, jobs: list[Job], workers: int) -> list[Any]:
 async def _run_coroutines(ctx: ModeContext, program: Any) -> None:
     s = ctx.settings
     async with traced_session(s.concurrency, s.timeout_s, ctx.recorder) as session:
-        fetch = AsyncFetcher(AsyncPokemonClient(session, ctx.recorder, ctx.policy), ctx.recorder, s.concurrency)
+        client = AsyncPokemonClient(session, ctx.recorder, ctx.policy, s.max_body_kb)
+        fetch = AsyncFetcher(client, ctx.recorder, s.concurrency)
         await program(ctx.jobs, fetch)
 
 

@@ -11,6 +11,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.queues import Queue
@@ -31,13 +32,18 @@ LAST_EVENTS_WAIT_S = 10.0
 def fetch_with_process_pool(
     jobs: list[Job], workers: int, worker_options: dict[str, Any], events: Queue[TraceEvent], cancel: CancelToken
 ) -> None:
+    if cancel.cancelled:
+        return  # stopped before it began: not one interpreter is started
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, context, initializer=start_worker, initargs=(events, worker_options)) as pool:
-        cancel.on_cancel(lambda: stop_pool_now(pool))
-        futures = [pool.submit(fetch_in_worker, job) for job in jobs]
+        futures = [pool.submit(fetch_in_worker, job) for job in jobs]  # starts the workers
+        cancel.on_cancel(lambda: stop_pool_now(pool))  # after submit: every worker is known, none left out
         for future in futures:
-            if not cancel.cancelled:
-                future.exception()  # wait; a terminated pool fails the rest, which is fine here
+            if cancel.cancelled:
+                return  # the workers were terminated: the jobs left fail, which is fine here
+            failure = future.exception()  # wait for this job to end
+            if failure is not None and not cancel.cancelled:
+                raise failure  # a bug in a worker fails the run, as it does in threads mode
 
 
 def stop_pool_now(pool: ProcessPoolExecutor) -> None:
@@ -70,6 +76,7 @@ def _run_pool(ctx: ModeContext) -> None:
         "timeout_s": s.timeout_s,
         "retries": s.retries,
         "backoff_s": s.backoff_s,
+        "max_body_kb": s.max_body_kb,
     }
     options["inherit"] = ctx.for_workers()  # e.g. a shared-memory counter: it can only travel at a worker's start
     try:
@@ -117,11 +124,13 @@ class _QueueSink:
 def start_worker(events: Queue[TraceEvent], options: dict[str, Any]) -> None:
     """Pool initializer: one client per process, stamping times on the parent's clock."""
     global _client
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal reaches us too: the parent stops us
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     inherited.update(options.get("inherit", {}))
     recorder = Recorder(_QueueSink(events), options["t0"])
     policy = RetryPolicy(options["retries"], options["backoff_s"])
-    _client = SyncPokemonClient(recorder, options["timeout_s"], policy, CancelToken(), lane=f"pid {os.getpid()}")
+    lane = f"pid {os.getpid()}"
+    _client = SyncPokemonClient(recorder, options["timeout_s"], policy, CancelToken(), lane, options["max_body_kb"])
 
 
 def _exit_with_parent() -> None:
