@@ -23,6 +23,7 @@ from gui.core.settings import RunSettings, Selection
 from gui.core.stats import RunSummary
 from gui.core.trace import (
     PHASE_ORDER,
+    BarrierEvent,
     DeadlockEvent,
     EndEvent,
     LockEvent,
@@ -32,6 +33,7 @@ from gui.core.trace import (
     Phase,
     PhaseEvent,
     PokemonCard,
+    RequestEvent,
     RetryEvent,
     SliverEvent,
     Status,
@@ -76,7 +78,7 @@ def run_from_record(record: dict[str, Any]) -> FinishedRun:
     try:
         settings = settings_from_record(record["settings"])
         summary = RunSummary(**{f.name: record["summary"][f.name] for f in fields(RunSummary)})
-        model = model_from_record(record["spans"], record["lanes"])
+        model = model_from_record(record["spans"], record["lanes"], record.get("jobs"))
         _replay_watches(model, record)
         return FinishedRun(
             settings=settings,
@@ -104,11 +106,18 @@ def settings_from_record(values: dict[str, Any]) -> RunSettings:
     return RunSettings(**kept)
 
 
-def model_from_record(spans: list[dict[str, Any]], lanes: list[str]) -> RunModel:
-    jobs = [Job(i, str(s["pokemon"]), str(s.get("url", ""))) for i, s in enumerate(spans)]
+def model_from_record(spans: list[dict[str, Any]], lanes: list[str], made_first: int | None = None) -> RunModel:
+    """``made_first``: how many spans were the run's jobs; the others were found mid-run (all, if None)."""
+    first = len(spans) if made_first is None else made_first
+    jobs = [Job(i, str(s["pokemon"]), str(s.get("url", ""))) for i, s in enumerate(spans[:first])]
     if any(s["id"] != i for i, s in enumerate(spans)):
         raise RecordError("the saved spans are not numbered 0, 1, 2, ... in order")
     model = RunModel(jobs)
+    model.apply(
+        RequestEvent(i, str(s["pokemon"]), str(s.get("url", "")), float(s["t"].get("queued", 0.0)),
+                     s.get("initiator"), s.get("awaits"))
+        for i, s in enumerate(spans[first:], start=first)
+    )  # fmt: skip
     streams = [list(_events_of(s)) for s in spans]
     # Merged by time across spans; each span's own events stay in their order.
     model.apply(event for _, event in heapq.merge(*streams, key=lambda pair: pair[0]))
@@ -159,7 +168,8 @@ def _replay_watches(model: RunModel, record: dict[str, Any]) -> None:
         DeadlockEvent(float(t), float(formed), tuple(int(r) for r in requests), tuple(str(lock) for lock in locks))
         for t, formed, requests, locks in record.get("deadlocks", [])
     ]
-    model.apply([*lags, *slivers, *observed, *deadlocks])
+    barriers = [BarrierEvent(float(t), str(label)) for t, label in record.get("barriers", [])]
+    model.apply([*lags, *slivers, *observed, *deadlocks, *barriers])
 
 
 def _card(values: dict[str, Any] | None) -> PokemonCard | None:

@@ -85,6 +85,11 @@ def _answer(job: Job, outcome: Outcome, parsed: Any) -> Resource:
     return parsed
 
 
+def _seen(future: asyncio.Future[Resource]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 class AsyncFetcher:
     """For coroutines: at most ``limit`` requests in flight, each on a free slot (its lane)."""
 
@@ -97,6 +102,8 @@ class AsyncFetcher:
 
     async def __call__(self, what: Job | Link, resolves: asyncio.Future[Resource] | None = None) -> Resource:
         job = self.links.job_for(what, resolves)
+        if resolves is not None:  # its readers see its error; with none, asyncio must not warn it went unseen
+            resolves.add_done_callback(_seen)
         lane = await self._slots.get()  # queued until one of the limit's slots is free
         try:
             outcome, parsed, _ = await self.client.fetch(job, lane)

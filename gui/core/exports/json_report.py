@@ -41,9 +41,14 @@ def span_record(span: Span) -> dict[str, Any]:
 
 
 def _program_record(span: Span) -> dict[str, Any]:
-    """A lesson program's records, only where it left some: ``locks`` as [lock, action, t, holder
-    request], ``updates`` as [key, read at, value read, written at, value written, pid]."""
+    """A lesson program's records, only where it left some: ``initiator``, ``awaits``, ``locks`` as
+    [lock, action, t, holder request], ``updates`` as [key, read at, value read, written at, value
+    written, pid]."""
     records: dict[str, Any] = {}
+    if span.initiator is not None:
+        records["initiator"] = span.initiator  # found in that request's answer
+    if span.awaits is not None:
+        records["awaits"] = span.awaits  # not a request: it awaited the future that request resolved
     if span.locks:
         records["locks"] = [[e.lock, e.action, round(e.t, 6), e.holder] for e in span.locks]
     if span.updates:
@@ -79,6 +84,10 @@ def watch_records(model: RunModel) -> dict[str, Any]:
         records["slivers"] = [[s.lane, round(s.t0, 6), round(s.t1, 6), round(s.ran_s, 6)] for s in model.slivers]
     if model.observed:
         records["observed"] = dict(model.observed)
+    if model.barriers:
+        records["barriers"] = [[round(b.t, 6), b.label] for b in model.barriers]
+    if model.jobs != model.total:
+        records["jobs"] = model.jobs  # the rest were found mid-run
     if model.deadlocks:
         records["deadlocks"] = [
             [round(d.t, 6), round(d.formed_t, 6), list(d.requests), list(d.locks)] for d in model.deadlocks
