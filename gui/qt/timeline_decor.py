@@ -16,6 +16,7 @@ from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeo
 
 LABEL_MIN_LANE_H = 11.0
 ARROW_BOW_PX = 26.0
+LINK_DOTS_MIN_LANE_H = 4.0
 
 
 def ticks(geo: TimelineGeometry) -> list[float]:
@@ -188,14 +189,17 @@ def paint_links(
     link, straight down (or up) to the new request's row, at the moment it was made. A future's
     readers get a dashed line from the request that resolved it, at the moment it did."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    dot = max(min(lane_h * 0.3, 3.0), 1.2)
-    pen = QPen(QColor(LINK_HEX), 1)
-    painter.setPen(pen)
+    thin = lane_h < LINK_DOTS_MIN_LANE_H  # hundreds of rows a few pixels high: faint lines, no dots
+    link = QColor(LINK_HEX)
+    link.setAlpha(90 if thin else 200)
+    painter.setPen(QPen(link, 1))
     for x, y0, y1 in links:
         painter.drawLine(QPointF(x, y0), QPointF(x, y1))
-    painter.setBrush(QColor(LINK_HEX))
-    for x, _, y1 in links:
-        painter.drawEllipse(QPointF(x, y1), dot, dot)
+    if not thin:
+        dot = min(lane_h * 0.3, 3.0)
+        painter.setBrush(link)
+        for x, _, y1 in links:
+            painter.drawEllipse(QPointF(x, y1), dot, dot)
     color = segment_color(Segment.AWAITING, False)
     dashed = QPen(color, 1.2, Qt.PenStyle.DashLine)
     painter.setPen(dashed)

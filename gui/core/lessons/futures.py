@@ -61,14 +61,13 @@ LESSON = LessonSpec(
     id="futures",
     title="Futures: one promise, many readers",
     narrative=(
-        "Each Pokémon's answer links to its species, and the species to an evolution chain; bulbasaur, "
-        "ivysaur and venusaur all link to chain 1. Followed naively, every Pokémon fetches its own copy of "
-        "its chain, so a shared chain is fetched again and again. A future is a read-only placeholder for a "
-        "result not known yet, and a promise is the one place that writes it: the first coroutine that needs "
-        "chain k makes a future with loop.create_future(), fetches the chain and calls set_result (or "
-        "set_exception, which every reader then sees). Every other coroutine awaits that same future, a "
-        "purple bar linked to the request that resolves it, so the chain is fetched once. The threads do the "
-        "same with concurrent.futures.Future, made under a lock and set by hand, as executors do."
+        "Each Pokémon links to its species, and the species to an evolution chain that many share: bulbasaur, "
+        "ivysaur and venusaur all link to chain 1. Followed naively, each Pokémon fetches its own copy of its "
+        "chain. A future is a read-only placeholder for a result not known yet; a promise is the one place that "
+        "writes it. The first coroutine that needs chain k makes the future (loop.create_future), fetches the "
+        "chain and calls set_result, or set_exception, which every reader then sees. The others await that "
+        "future (the purple bars, each linked to the request that resolves it), so each chain is fetched once; "
+        "threads do the same with concurrent.futures.Future."
     ),
     preset={"count": 151, "concurrency": 10},
     conditions={
