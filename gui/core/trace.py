@@ -13,7 +13,7 @@ from typing import NamedTuple, Protocol
 
 
 class Phase(StrEnum):
-    """Moments in a request's life, in the order they happen (see request-phases.md)."""
+    """Moments in a request's life, in the order they happen (see docs/request-phases.md)."""
 
     QUEUED = "queued"  # submitted; waiting for a worker or the concurrency limit
     STARTED = "started"  # a worker / the limit let it go

@@ -3,7 +3,7 @@ requests that have ended.
 
 Requests that have ended never change, so they are drawn once into an image (only the newly ended
 ones each frame) and that image is rebuilt only when the view changes: zoom, pan, resize, a new
-lane, a new band (see qt-asyncio-notes.md, "Drawing many bars").
+lane, a new band (see docs/events-to-pixels.md).
 """
 
 from __future__ import annotations
