@@ -66,7 +66,12 @@ async def test_processes_use_one_lane_per_worker_pid_and_report_live(server: Loc
     seen_while_running: list[bool] = []
     sink = WatchingSink()
     run = make_run(server.base_url, sink, mode="processes", count=6, concurrency=2)
-    sink.on_end = lambda ends: ends == 1 and seen_while_running.append(run.state is RunState.RUNNING)
+
+    def on_end(ends: int) -> None:
+        if ends == 1:
+            seen_while_running.append(run.state is RunState.RUNNING)
+
+    sink.on_end = on_end
     await run.execute()
     model = collect(run)
     pids = {int(lane.split()[1]) for lane in model.lanes}
@@ -88,7 +93,12 @@ async def test_cancel_mid_run_ends_every_request(server: LocalServer, mode: str)
     server.set_conditions(latency_ms=100)
     sink = WatchingSink()
     run = make_run(server.base_url, sink, mode=mode, count=40, concurrency=2)
-    sink.on_end = lambda ends: ends == 2 and run.cancel()
+
+    def on_end(ends: int) -> None:
+        if ends == 2:
+            run.cancel()
+
+    sink.on_end = on_end
     await run.execute()
     model = collect(run)
     assert run.state is RunState.FINISHED

@@ -32,7 +32,7 @@ def assert_one_line_error(done: subprocess.CompletedProcess[str], status: int, w
 def test_a_run_where_nothing_was_listening_exits_with_requests_failed() -> None:
     base_url = f"http://127.0.0.1:{a_closed_port()}/api/v2"
     done = main_py("--headless", "--no-history", "-n", "4", "--base-url", base_url, "--timeout-s", "2")
-    assert done.returncode == ExitStatus.REQUESTS_FAILED == 3
+    assert done.returncode == ExitStatus.REQUESTS_FAILED.value == 3
     assert "error: 4 of 4 requests failed (connection_error)" in done.stderr
     assert "ok 0, failed 4" in done.stdout  # the report is still printed, so the failures can be read
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from gui.server import NetworkConditions
 from tests.core.test_headless_cli import main_py
 
 
-def run_lesson(lesson_id: str) -> dict[str, object]:
+def run_lesson(lesson_id: str) -> dict[str, Any]:
     spec = lesson_spec(lesson_id)
     runs = run_headless_comparison(spec.plans(), NetworkConditions().updated(spec.conditions)).runs
     return lesson_report(spec, runs, [reports_json([run]) for run in runs])
@@ -31,7 +32,7 @@ def test_every_lesson_has_a_story_of_four_to_eight_sentences_and_named_variants(
 
 def test_io_bound_threads_and_coroutines_beat_sequential_by_most_of_the_concurrency() -> None:
     report = run_lesson("io-bound")
-    variants = {v["name"]: v for v in report["variants"]}  # type: ignore[union-attr]
+    variants = {v["name"]: v for v in report["variants"]}
     assert list(variants) == ["sequential", "threads", "asyncio"]
     needed = 0.8 * min(variants["threads"]["settings"]["count"], variants["threads"]["settings"]["concurrency"])
     for name in ("threads", "asyncio"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,7 @@ def test_a_failed_shared_request_fails_every_reader_with_its_one_error(server: L
 
 
 def test_cancelling_one_reader_leaves_the_future_and_the_other_readers_alone(server: LocalServer) -> None:
-    async def scenario() -> tuple[list[object], RunModel]:
+    async def scenario() -> tuple[list[Any], RunModel]:
         sink = BatchSink()
         recorder = Recorder(sink, 0.0, requests=1)  # request 0: the species that named the chain
         async with traced_session(4, 5.0, recorder) as session:

@@ -11,7 +11,7 @@ from gui.core.trace import EndEvent, Outcome, Phase, PhaseEvent, Status
 
 def finished_model(intervals: list[tuple[float, float]], statuses: list[Status] | None = None) -> RunModel:
     model = RunModel(Job(i, f"p{i}", "") for i in range(len(intervals)))
-    events = []
+    events: list[PhaseEvent | EndEvent] = []
     for i, (start, end) in enumerate(intervals):
         status = statuses[i] if statuses else Status.OK
         events += [PhaseEvent(i, Phase.QUEUED, 0.0), PhaseEvent(i, Phase.STARTED, start, f"lane{i % 2}")]

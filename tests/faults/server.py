@@ -182,7 +182,7 @@ class FaultServer:
 
     def __init__(self) -> None:
         self.port = 0
-        self.closed_port = _closed_port()  # a port where nothing listens: "the server is down"
+        self.closed_port: int = _closed_port()  # a port where nothing listens: "the server is down"
         squeeze = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         zeros = bytes(1024 * 1024)
         self.bomb = b"".join(squeeze.compress(zeros) for _ in range(BOMB_MB)) + squeeze.flush()

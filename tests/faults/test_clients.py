@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import aiohttp
 import pytest
@@ -36,7 +36,7 @@ class CancelWhenAllSent(BatchSink):
         self.count = count
         self.sent: set[int] = set()
         self.cancel_at: float | None = None
-        self.run_cancel = lambda: None
+        self.run_cancel: Callable[[], None] = lambda: None
 
     def emit(self, event: TraceEvent) -> None:
         super().emit(event)
