@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from gui.core.engine import Run
+from gui.core.finished_run import FinishedRun
+from gui.core.lessons.lesson import LessonFigures, measure_run
+from gui.core.registry import lesson_spec
 from gui.core.run_model import RunModel
 from gui.core.settings import make_settings
 from gui.core.trace import BatchSink, EndEvent, TraceEvent
+from gui.server import LocalServer, NetworkConditions
 
 
 class WatchingSink(BatchSink):
@@ -63,3 +68,16 @@ async def run_stopped_after(base_url: str, ends: int, **settings: Any) -> tuple[
     sink.on_end = stop
     await run.execute()
     return run, collect(run)
+
+
+def run_lesson_on(server: LocalServer, lesson_id: str) -> tuple[list[FinishedRun], LessonFigures]:
+    """Every variant of a lesson in turn against ``server``, as the window and ``--lesson`` run them:
+    the lesson's network, the dice reset before each run."""
+    spec = lesson_spec(lesson_id)
+    conditions = NetworkConditions().updated(spec.conditions)
+    server.set_conditions(**conditions.to_dict())
+    runs = []
+    for settings in spec.plans():
+        server.reset_dice()
+        runs.append(asyncio.run(measure_run(settings, server.base_url, conditions.to_dict())).run)
+    return runs, spec.figures(runs)

@@ -16,12 +16,12 @@ from gui.core.lessons.lesson import measure_run
 from gui.core.modes.coroutines import traced_session
 from gui.core.pokemon_json import Link, Resource
 from gui.core.recorder import Recorder
-from gui.core.registry import lesson_spec
 from gui.core.retry import RetryPolicy
 from gui.core.run_model import RunModel
 from gui.core.settings import make_settings
 from gui.core.trace import BatchSink, EndEvent, Phase, RequestEvent, Status
 from gui.server import LocalServer, NetworkConditions
+from tests.core.helpers import run_lesson_on
 
 
 def run_mode(server: LocalServer, mode: str, count: int = 30, **conditions: object) -> RunModel:
@@ -139,14 +139,7 @@ def test_stage_by_stage_starts_no_request_of_a_stage_before_its_barrier(server: 
 
 
 def test_the_pipeline_lesson_beats_its_stages_on_a_long_tail(server: LocalServer) -> None:
-    spec = lesson_spec("pipeline")
-    conditions = NetworkConditions().updated(spec.conditions)
-    server.set_conditions(**conditions.to_dict())
-    runs = []
-    for settings in spec.plans():
-        server.reset_dice()
-        runs.append(asyncio.run(measure_run(settings, server.base_url, conditions.to_dict())).run)
-    figures = spec.figures(runs)
+    runs, figures = run_lesson_on(server, "pipeline")
     assert figures.lesson["pipelined_over_staged"] <= 0.85, figures
     staged, pipelined = runs
     assert len(staged.model.barriers) == 2 and not pipelined.model.barriers

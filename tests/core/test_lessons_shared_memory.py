@@ -17,23 +17,11 @@ from collections.abc import Sequence
 import pytest
 
 from gui.core.finished_run import FinishedRun
-from gui.core.lessons.lesson import LessonFigures, measure_run
-from gui.core.registry import lesson_spec
+from gui.core.lessons.lesson import LessonFigures
 from gui.core.segments import Segment, span_pieces
 from gui.core.trace import Status
-from gui.server import LocalServer, NetworkConditions
-
-
-def run_lesson(server: LocalServer, lesson_id: str) -> tuple[list[FinishedRun], LessonFigures]:
-    """Every variant in turn against the shared server, as the window and ``--lesson`` run them."""
-    spec = lesson_spec(lesson_id)
-    conditions = NetworkConditions().updated(spec.conditions)
-    server.set_conditions(**conditions.to_dict())
-    runs = []
-    for settings in spec.plans():
-        server.reset_dice()
-        runs.append(asyncio.run(measure_run(settings, server.base_url, conditions.to_dict())).run)
-    return runs, spec.figures(runs)
+from gui.server import LocalServer
+from tests.core.helpers import run_lesson_on
 
 
 def check_memory(runs: Sequence[FinishedRun], figures: LessonFigures) -> None:
@@ -77,7 +65,7 @@ CHECKS = {"memory": check_memory, "race": check_race, "deadlock": check_deadlock
 
 
 def test_the_deadlocked_requests_are_drawn_stuck_and_end_cancelled_with_the_reason(server: LocalServer) -> None:
-    runs, figures = run_lesson(server, "deadlock")
+    runs, figures = run_lesson_on(server, "deadlock")
     opposite = runs[0]
     found = opposite.model.deadlocks[0]
     for request_id in found.requests:
@@ -93,7 +81,7 @@ def test_the_deadlocked_requests_are_drawn_stuck_and_end_cancelled_with_the_reas
 
 
 def test_a_locked_bar_shows_its_waits_and_holds_and_an_unsafe_one_its_lost_writes(server: LocalServer) -> None:
-    runs, _ = run_lesson(server, "race")
+    runs, _ = run_lesson_on(server, "race")
     unsafe, locked = runs
     unsafe_kinds = {p.segment for s in unsafe.model.spans for p in span_pieces(s, unsafe.wall_s, False)}
     locked_kinds = {p.segment for s in locked.model.spans for p in span_pieces(s, locked.wall_s, False)}
@@ -110,7 +98,7 @@ def test_each_lesson_shows_its_figure_20_times_in_a_row_and_leaves_nothing_behin
     asyncio.run(asyncio.sleep(0))  # the first event loop's own descriptors exist before counting
     before = (threading.active_count(), len(multiprocessing.active_children()), _open_fds(), sys.getswitchinterval())
     for attempt in range(20):
-        runs, figures = run_lesson(server, lesson_id)
+        runs, figures = run_lesson_on(server, lesson_id)
         try:
             CHECKS[lesson_id](runs, figures)
         except AssertionError as failure:
@@ -133,8 +121,8 @@ def test_a_lesson_run_comes_back_from_the_history_with_its_locks_writes_and_dead
 
     from gui.core.run_record import record_of, run_from_record
 
-    race, _ = run_lesson(server, "race")
-    deadlock, _ = run_lesson(server, "deadlock")
+    race, _ = run_lesson_on(server, "race")
+    deadlock, _ = run_lesson_on(server, "deadlock")
     for run in (race[0], race[1], deadlock[0]):
         rebuilt = run_from_record(json.loads(json.dumps(record_of(run))))
         assert record_of(rebuilt) == record_of(run)

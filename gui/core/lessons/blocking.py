@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name
 from gui.core.loop_watch import HEARTBEAT_PERIOD_S
 from gui.core.overlap import most_at_once
@@ -93,7 +93,7 @@ LESSON = LessonSpec(
         "the loop keeps running the other coroutines and the heartbeat stays on time."
     ),
     preset={"count": 40, "concurrency": COROUTINES, "watch_loop": True},
-    conditions={"latency_ms": 50, "jitter_ms": 0, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    conditions=network(50),
     variants=VARIANTS,
     figures=figures,
     plot_key="loop_lag_max_ms",

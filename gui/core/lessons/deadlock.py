@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.programs.table import SWITCH_INTERVAL_S
 from gui.core.steps import AfterFetch
 from gui.core.trace import Status
@@ -83,14 +83,7 @@ LESSON = LessonSpec(
         "comes early."
     ),
     preset={"count": 151, "concurrency": 10, "step_ms": HOLD_MS},
-    conditions={
-        "latency_ms": 30,
-        "jitter_ms": 10,
-        "jitter": "uniform",
-        "error_rate": 0,
-        "bandwidth_kbps": 0,
-        "max_concurrent": 0,
-    },
+    conditions=network(30, 10),
     variants=VARIANTS,
     figures=figures,
     plot_key="finished",

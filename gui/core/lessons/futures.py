@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.trace import Status
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
@@ -70,14 +70,7 @@ LESSON = LessonSpec(
         "threads do the same with concurrent.futures.Future."
     ),
     preset={"count": 151, "concurrency": 10},
-    conditions={
-        "latency_ms": 30,
-        "jitter_ms": 10,
-        "jitter": "uniform",
-        "error_rate": 0,
-        "bandwidth_kbps": 0,
-        "max_concurrent": 0,
-    },
+    conditions=network(30, 10),
     variants=VARIANTS,
     figures=figures,
     plot_key="requests_sent",

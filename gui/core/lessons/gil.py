@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name, compute_span_s, step_totals
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
@@ -78,7 +78,7 @@ LESSON = LessonSpec(
         "command line (--headless --lesson gil)."
     ),
     preset={"count": 100, "concurrency": WORKERS},
-    conditions={"latency_ms": 0, "jitter_ms": 0, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    conditions=network(0),
     variants=VARIANTS,
     figures=figures,
     plot_key="cpu_speedup",

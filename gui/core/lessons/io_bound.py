@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name, speedup
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
@@ -47,7 +47,7 @@ LESSON = LessonSpec(
         "network faster; they stop the program from standing still while it waits."
     ),
     preset={"count": 40, "concurrency": 10},
-    conditions={"latency_ms": 100, "jitter_ms": 0, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    conditions=network(100),
     variants=VARIANTS,
     figures=figures,
     plot_key="speedup",

@@ -154,6 +154,23 @@ class LessonSpec:
         return self.series_figures(series)
 
 
+def network(latency_ms: float, jitter_ms: float = 0.0, jitter: str = "uniform", **more: Any) -> dict[str, Any]:
+    """A lesson's ``conditions``: this latency and jitter, and nothing else in the way (no errors, no
+    bandwidth limit, no server limit) unless ``more`` says so. Every condition a lesson depends on is
+    named, so a window whose panel plays other values cannot change the lesson."""
+    return {
+        "latency_ms": latency_ms,
+        "jitter_ms": jitter_ms,
+        "jitter": jitter if jitter_ms else "none",
+        "error_rate": 0,
+        "drop_rate": 0,
+        "bandwidth_kbps": 0,
+        "max_concurrent": 0,
+        "padding_kb": 0,
+        **more,
+    }
+
+
 def _loose(settings: RunSettings) -> dict[str, Any]:
     values = dict(settings.__dict__)
     values.pop("notes", None)

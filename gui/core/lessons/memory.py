@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.steps import AfterFetch
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
@@ -104,7 +104,7 @@ LESSON = LessonSpec(
         "that every process takes on every catch (a system call, and a wait when another holds it)."
     ),
     preset={"count": COUNT, "concurrency": WORKERS},
-    conditions={"latency_ms": 30, "jitter_ms": 0, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    conditions=network(30),
     variants=VARIANTS,
     figures=figures,
     plot_key="parent_count",

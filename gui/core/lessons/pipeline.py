@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
     from gui.core.finished_run import FinishedRun
@@ -57,15 +57,7 @@ LESSON = LessonSpec(
         "which answer each request came from."
     ),
     preset={"count": 151, "concurrency": AT_ONCE},
-    conditions={
-        "latency_ms": 30,
-        "jitter_ms": 20,
-        "jitter": "long-tail",
-        "seed": 7,
-        "error_rate": 0,
-        "bandwidth_kbps": 0,
-        "max_concurrent": 0,
-    },
+    conditions=network(30, 20, "long-tail", seed=7),
     variants=VARIANTS,
     figures=figures,
     plot_key="wall_s",

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.programs.table import SWITCH_INTERVAL_S
 from gui.core.steps import AfterFetch
 
@@ -80,14 +80,7 @@ LESSON = LessonSpec(
         "that costs, its waits for the lock and its time holding it. Hover over a wait to see who held the lock."
     ),
     preset={"count": 151, "concurrency": 10, "step_ms": WORK_MS},
-    conditions={
-        "latency_ms": 30,
-        "jitter_ms": 10,
-        "jitter": "uniform",
-        "error_rate": 0,
-        "bandwidth_kbps": 0,
-        "max_concurrent": 0,
-    },
+    conditions=network(30, 10),
     variants=VARIANTS,
     figures=figures,
     plot_key="lost_updates",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from gui.core import thread_clocks
 from gui.core.lessons.gil import gil_enabled
-from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant
+from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name
 from gui.core.overlap import Interval, pairwise_overlap_s, sampled_overlap_s, union_s
 from gui.core.steps import AfterFetch
@@ -109,7 +109,7 @@ LESSON = LessonSpec(
         "step_ms": STEP_MS,
         "trace_slivers": True,
     },
-    conditions={"latency_ms": 50, "jitter_ms": 0, "error_rate": 0, "bandwidth_kbps": 0, "max_concurrent": 0},
+    conditions=network(50),
     variants=VARIANTS,
     figures=figures,
     plot_key="running_overlap_ms",

@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Sequence
 
-from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, MeasuredRun, Variant
+from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, MeasuredRun, Variant, network
 from gui.core.settings import MAX_CONCURRENCY
 from gui.core.trace import Phase
 
@@ -168,14 +168,7 @@ def make_lesson(
             "real limit before adding workers: more is not faster, and context switches cost."
         ),
         preset={"count": count},
-        conditions={
-            "latency_ms": latency_ms,
-            "jitter_ms": 0,
-            "error_rate": 0,
-            "drop_rate": 0,
-            "bandwidth_kbps": 0,
-            "max_concurrent": server_limit,
-        },
+        conditions=network(latency_ms, max_concurrent=server_limit),
         variants=(
             Variant(
                 "threads",
