@@ -13,7 +13,7 @@ from gui.core.steps import AfterFetch
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
     from gui.core.finished_run import FinishedRun
 
-WORK_MS = 1  # the work between the read and the write
+WORK_MS = 2  # the work between the read and the write
 
 VARIANTS = (
     Variant("unsafe", "threads", {"after_fetch": AfterFetch.TALLY.value}, "read, work, write: no lock"),
@@ -70,7 +70,7 @@ LESSON = LessonSpec(
     title="A race condition, and the lock that ends it",
     narrative=(
         "Ten worker threads fetch the first 151 Pokémon and count them per type in one shared Pokédex. Each "
-        "count is a read, some real work (the Pokémon's matchups, about a millisecond of Python), and a write of "
+        "count is a read, some real work (the Pokémon's matchups, about two milliseconds of Python), and a write of "
         "the value read plus one. A thread can be paused between its read and its write; if another thread "
         "updates the same type meanwhile, the first one's write puts back an old number and that update is "
         "lost: the red pieces below. To make this happen often enough to see every run, this lesson lets "
