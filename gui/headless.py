@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -134,7 +135,15 @@ def _finished(run: Run, conditions: NetworkConditions | None) -> FinishedRun:
     return FinishedRun.of(run, model, conditions.to_dict() if conditions else None)
 
 
+def stop_on_terminate() -> None:
+    """SIGTERM (a service manager, ``kill``) stops a headless run as Ctrl+C does: the run under way
+    ends its requests as cancelled and the report is still printed, with exit status 130."""
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, lambda signum, frame: signal.raise_signal(signal.SIGINT))
+
+
 def headless_main(args: argparse.Namespace) -> int:
+    stop_on_terminate()
     if args.lesson:
         return lesson_main(args)
     try:

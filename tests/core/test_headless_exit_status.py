@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from gui.exit_status import ExitStatus
+from gui.server import LocalServer
 from tests.core.test_headless_cli import ROOT, main_py
 
 
@@ -87,3 +90,35 @@ def test_version_is_the_installed_distributions(tmp_path: Path) -> None:
     done = main_py("--version")
     assert done.returncode == 0
     assert done.stdout.strip() == f"poke-lab {metadata.version('poke-concurrency-lab')}"
+
+
+def test_sigterm_stops_a_headless_run_like_ctrl_c_and_the_report_is_still_printed(server: LocalServer) -> None:
+    server.set_conditions(latency_ms=3000)
+    command = [
+        sys.executable,
+        "main.py",
+        "--headless",
+        "--no-history",
+        "-n",
+        "4",
+        "-c",
+        "2",
+        "--base-url",
+        server.base_url,
+    ]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        assert child.stderr is not None
+        assert "fetching" in child.stderr.readline()
+        wait_until_the_server_serves(server)  # the run is under way: its requests wait on the server
+        child.send_signal(signal.SIGTERM)
+        out, err = child.communicate(timeout=30)
+    assert child.returncode == ExitStatus.INTERRUPTED.value, err
+    assert "interrupted" in out and "cancelled" in out, out
+    assert "Traceback" not in err
+
+
+def wait_until_the_server_serves(server: LocalServer, within_s: float = 20.0) -> None:
+    """Ask the server (each question a real round trip) until a request is in flight there."""
+    deadline = time.monotonic() + within_s
+    while server.stats()["in_flight"] < 1:
+        assert time.monotonic() < deadline, "no request reached the server"
