@@ -50,6 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="system",
         help="window colours (default: follow the system)",
     )
+    parser.add_argument(
+        "--at",
+        metavar="T",
+        help="with --screenshot: show the run as it was T seconds in (or T%% of it, e.g. 50%%), replayed "
+        "from its recorded events",
+    )
+    parser.add_argument(
+        "--present",
+        action="store_true",
+        help="window: presenter mode (full screen, large type, high contrast; F11 leaves it)",
+    )
     add_run_arguments(parser)
     add_condition_arguments(parser, latency_ms=DEFAULT_LATENCY_MS)
     return parser
@@ -76,6 +87,16 @@ def check_screenshot_path(path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.at is not None:
+        from gui.core.replay import parse_moment
+
+        try:
+            if args.screenshot is None:
+                raise ValueError("--at is for --screenshot: the picture of a run at a moment of it")
+            parse_moment(args.at)
+        except ValueError as problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return ExitStatus.USAGE
     if args.screenshot is not None:
         try:
             check_screenshot_path(args.screenshot)

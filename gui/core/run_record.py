@@ -4,7 +4,8 @@ The record holds what the run's views need (settings, conditions, summary, lanes
 its phases, failed tries, steps and card, and what the run's watches recorded: loop lag, slivers),
 not the events that built it. Rebuilding replays events synthesised from the spans through
 ``RunModel.apply``, so the in-flight bookkeeping (flight changes, peak, ended order) is exactly
-what the model itself computes from such a run.
+what the model itself computes from such a run. The same events, with their times, are what a
+replay plays back (``recorded_events``, used by ``gui.core.replay``).
 """
 
 from __future__ import annotations
@@ -44,8 +45,11 @@ from gui.core.trace import (
 
 RECORD_VERSION = 1  # bump when the shape changes in a way an older reader cannot follow
 
-# On equal times an end sorts before a start, as in stats.level_steps: a freed slot is reused.
-_END_FIRST, _RETRY, _PHASE = 0, 1, 2
+# On equal times an end sorts before a start, as in stats.level_steps: a freed slot is reused; a
+# request found mid-run exists before any event of its own.
+_REQUEST, _END_FIRST, _RETRY, _PHASE = -1, 0, 1, 2
+
+TimedEvent = tuple[float, TraceEvent]  # (seconds since the run started, the event)
 
 
 class RecordError(ValueError):
@@ -108,21 +112,52 @@ def settings_from_record(values: dict[str, Any]) -> RunSettings:
 
 def model_from_record(spans: list[dict[str, Any]], lanes: list[str], made_first: int | None = None) -> RunModel:
     """``made_first``: how many spans were the run's jobs; the others were found mid-run (all, if None)."""
-    first = len(spans) if made_first is None else made_first
-    jobs = [Job(i, str(s["pokemon"]), str(s.get("url", ""))) for i, s in enumerate(spans[:first])]
-    if any(s["id"] != i for i, s in enumerate(spans)):
-        raise RecordError("the saved spans are not numbered 0, 1, 2, ... in order")
-    model = RunModel(jobs)
-    model.apply(
-        RequestEvent(i, str(s["pokemon"]), str(s.get("url", "")), float(s["t"].get("queued", 0.0)),
-                     s.get("initiator"), s.get("awaits"))
-        for i, s in enumerate(spans[first:], start=first)
-    )  # fmt: skip
-    streams = [list(_events_of(s)) for s in spans]
-    # Merged by time across spans; each span's own events stay in their order.
-    model.apply(event for _, event in heapq.merge(*streams, key=lambda pair: pair[0]))
+    model = RunModel(jobs_of_record(spans, made_first))
+    model.apply(event for _, event in span_events(spans, made_first))
     _restore_lane_order(model, lanes)
     return model
+
+
+def jobs_of_record(spans: list[dict[str, Any]], made_first: int | None = None) -> list[Job]:
+    """The run's own jobs (what a fresh ``RunModel`` starts with); the other spans were found mid-run."""
+    first = len(spans) if made_first is None else made_first
+    if any(s["id"] != i for i, s in enumerate(spans)):
+        raise RecordError("the saved spans are not numbered 0, 1, 2, ... in order")
+    return [Job(i, str(s["pokemon"]), str(s.get("url", ""))) for i, s in enumerate(spans[:first])]
+
+
+def span_events(spans: list[dict[str, Any]], made_first: int | None = None) -> list[TimedEvent]:
+    """The events that give these spans, merged by time across spans, each span's own in its order.
+
+    A request found mid-run is made at its queueing time, before its own events (the recorder gives
+    such requests their ids in time order, so they reach the model in id order, as it requires).
+    """
+    first = len(spans) if made_first is None else made_first
+    found: list[tuple[tuple[float, int], TraceEvent]] = [
+        ((float(s["t"].get("queued", 0.0)), _REQUEST),
+         RequestEvent(i, str(s["pokemon"]), str(s.get("url", "")), float(s["t"].get("queued", 0.0)),
+                      s.get("initiator"), s.get("awaits")))
+        for i, s in enumerate(spans[first:], start=first)
+    ]  # fmt: skip
+    streams: list[list[tuple[tuple[float, int], TraceEvent]]] = [found, *(list(_events_of(s)) for s in spans)]
+    return [(key[0], event) for key, event in heapq.merge(*streams, key=lambda pair: pair[0])]
+
+
+def recorded_events(record: dict[str, Any]) -> list[TimedEvent]:
+    """Every event of a recorded run, requests and watches alike, in time order: what a replay plays.
+
+    Times never go back along the list (an event stamped a hair before its span's previous one
+    takes that one's time), so "the events up to t" is always a prefix of it.
+    """
+    end_s = float(record["summary"]["wall_s"])
+    watches = sorted(watch_events(record, end_s), key=lambda pair: pair[0])
+    merged = heapq.merge(span_events(record["spans"], record.get("jobs")), watches, key=lambda pair: pair[0])
+    events: list[TimedEvent] = []
+    latest = 0.0
+    for t, event in merged:
+        latest = max(latest, t)
+        events.append((latest, event))
+    return events
 
 
 def _events_of(span: dict[str, Any]) -> Iterator[tuple[tuple[float, int], TraceEvent]]:
@@ -158,18 +193,33 @@ def _events_of(span: dict[str, Any]) -> Iterator[tuple[tuple[float, int], TraceE
 def _replay_watches(model: RunModel, record: dict[str, Any]) -> None:
     """The heartbeat's lags, the slivers, what the parent read, the deadlocks, as ``watch_records``
     wrote them (absent: none recorded)."""
-    lags = [LoopLagEvent(float(t), float(lag_ms)) for t, lag_ms in record.get("loop_lag", [])]
-    slivers = [
-        SliverEvent(None if lane is None else str(lane), float(t0), float(t1), float(ran_s))
+    model.apply([event for _, event in watch_events(record, 0.0)])
+
+
+def watch_events(record: dict[str, Any], end_s: float) -> list[TimedEvent]:
+    """What the run's watches recorded, in the record's order, each with the moment it was known
+    (a sliver at its end; what the parent read at ``end_s``, once the workers were done)."""
+    lags: list[TimedEvent] = [
+        (float(t), LoopLagEvent(float(t), float(lag_ms))) for t, lag_ms in record.get("loop_lag", [])
+    ]
+    slivers: list[TimedEvent] = [
+        (float(t1), SliverEvent(None if lane is None else str(lane), float(t0), float(t1), float(ran_s)))
         for lane, t0, t1, ran_s in record.get("slivers", [])
     ]
-    observed = [ObservedEvent(0.0, str(name), int(value)) for name, value in record.get("observed", {}).items()]
-    deadlocks = [
-        DeadlockEvent(float(t), float(formed), tuple(int(r) for r in requests), tuple(str(lock) for lock in locks))
+    observed: list[TimedEvent] = [
+        (end_s, ObservedEvent(0.0, str(name), int(value))) for name, value in record.get("observed", {}).items()
+    ]
+    deadlocks: list[TimedEvent] = [
+        (
+            float(t),
+            DeadlockEvent(float(t), float(formed), tuple(int(r) for r in requests), tuple(str(k) for k in locks)),
+        )
         for t, formed, requests, locks in record.get("deadlocks", [])
     ]
-    barriers = [BarrierEvent(float(t), str(label)) for t, label in record.get("barriers", [])]
-    model.apply([*lags, *slivers, *observed, *deadlocks, *barriers])
+    barriers: list[TimedEvent] = [
+        (float(t), BarrierEvent(float(t), str(label))) for t, label in record.get("barriers", [])
+    ]
+    return [*lags, *slivers, *observed, *deadlocks, *barriers]
 
 
 def _card(values: dict[str, Any] | None) -> PokemonCard | None:

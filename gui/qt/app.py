@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import cast
@@ -20,6 +22,7 @@ from gui.core.comparison import parse_modes
 from gui.core.history import open_history
 from gui.core.lab import LiveRun
 from gui.core.registry import LESSONS
+from gui.core.replay import moment_in
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window
 from gui.qt.platform_check import platform_problem
@@ -27,14 +30,19 @@ from gui.qt.theme import apply_theme
 from gui.server.cli import conditions_from_args
 
 SIGNAL_CHECK_MS = 100
+PICTURE_SCREEN = (1920, 1080)  # the screen a picture is taken on with no display: a projector's
 LEFTOVER_TASKS_S = 0.5  # after the window closed, tasks still pending get this long to finish cancelled
 
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the window and run until it is closed. Returns the process exit code."""
     leave_on_signals_until_a_window()
-    if args.screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a picture needs no screen
+    screen_file = None
+    no_display = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+    if args.screenshot and no_display and "QT_QPA_PLATFORM" not in os.environ:
+        # A picture needs no screen; presenter mode, a full-size one.
+        screen_file = offscreen_screen_file(*PICTURE_SCREEN)
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen_file}"
     problem = platform_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -47,6 +55,8 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
 
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
+    if screen_file is not None:
+        Path(screen_file).unlink(missing_ok=True)  # the platform read it as the application started
     app.setApplicationName("Poké Concurrency Lab")
     apply_theme(app, args.theme)
     app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after the workers and server stop
@@ -71,6 +81,8 @@ def run_app(args: argparse.Namespace) -> int:
             print(f"error: no lesson {args.lesson!r}; the lessons are {', '.join(LESSONS)}", file=sys.stderr)
             return 2
         window.lessons.open(args.lesson)
+    if args.present:  # after the lesson's page opened: presenter mode starts on the run's page
+        window.presenter.enter()
     if args.start and not args.screenshot:  # begins as soon as the local server is ready
         if args.lesson:
             window.lessons.start(args.lesson)
@@ -82,13 +94,22 @@ def run_app(args: argparse.Namespace) -> int:
     with loop:
         if args.screenshot:
             exit_code = loop.run_until_complete(
-                take_screenshot(window, compare or [args.mode], args.screenshot, args.lesson)
+                take_screenshot(window, compare or [args.mode], args.screenshot, args.lesson, args.at)
             )
         else:
             loop.run_until_complete(window.closed)
             save_window(window, store)
         finish_leftover_tasks(loop)
     return exit_code
+
+
+def offscreen_screen_file(width: int, height: int) -> str:
+    """A screen for Qt's offscreen platform (its ``configfile`` option), as a temporary JSON file:
+    without one it is 800 x 800, too small for a full-screen presenter picture."""
+    screens = {"screens": [{"name": "picture", "x": 0, "y": 0, "width": width, "height": height}]}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="poke-lab-screen-", delete=False) as file:
+        json.dump(screens, file)
+    return file.name
 
 
 def finish_leftover_tasks(loop: asyncio.AbstractEventLoop) -> None:
@@ -193,8 +214,11 @@ def apply_cli_settings(window: MainWindow, args: argparse.Namespace, explicit: s
         window.timeline.set_per_request(True)
 
 
-async def take_screenshot(window: MainWindow, modes: list[str], path: Path, lesson: str | None = None) -> int:
-    """Run ``modes`` (one, a comparison, or a lesson) to the end, then save a PNG of the whole window."""
+async def take_screenshot(
+    window: MainWindow, modes: list[str], path: Path, lesson: str | None = None, at: str | None = None
+) -> int:
+    """Run ``modes`` (one, a comparison, or a lesson) to the end, then save a PNG of the whole window;
+    with ``at``, as it was at that moment (``--at``: seconds, or a percentage), replayed."""
     finished: asyncio.Future[object] = asyncio.get_running_loop().create_future()
 
     def on_finished(result: object) -> None:
@@ -223,6 +247,9 @@ async def take_screenshot(window: MainWindow, modes: list[str], path: Path, less
     await finished
     window.timeline.fit()
     window.on_frame()
+    if at is not None and window.start_replay():
+        assert window.replay.replay is not None
+        window.replay.seek(moment_in(at, window.replay.replay.duration_s))
     for button in window.toolbar.findChildren(QToolButton):  # offscreen, the cursor "hovers" at 0,0
         button.setAttribute(Qt.WidgetAttribute.WA_UnderMouse, False)
     pixmap = window.grab()

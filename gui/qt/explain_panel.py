@@ -5,14 +5,15 @@ The words and the code come from ``gui.core.explain``; this panel only lays them
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from gui.core.explain import CodeBlock, code_caption, code_of, code_of_run, explain
 from gui.core.finished_run import FinishedRun
 from gui.core.registry import mode_spec
 from gui.qt.code_view import CodeView
+from gui.qt.fonts import derived_font
 
 PLACEHOLDER = "Run a mode or a comparison; this panel explains it in plain words and shows the code that ran."
 
@@ -23,9 +24,13 @@ class ExplainPanel(QWidget):
         self.run: FinishedRun | None = None
         self.mode: str | None = None  # the mode whose code is shown
         self.heading = QLabel()
-        heading_font = QFont(self.heading.font())
-        heading_font.setBold(True)
-        self.heading.setFont(heading_font)
+        self.heading.setFont(derived_font(bold=True))
+        self.moment = QLabel()  # a replay's moment: where the playback clock is, in words
+        self.moment.setWordWrap(True)
+        self.moment.setTextFormat(Qt.TextFormat.PlainText)
+        self.moment.setForegroundRole(QPalette.ColorRole.Highlight)
+        self.moment.setFont(derived_font(bold=True))
+        self.moment.hide()
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
@@ -41,6 +46,7 @@ class ExplainPanel(QWidget):
         words_layout = QVBoxLayout(words)
         words_layout.setContentsMargins(8, 8, 8, 8)
         words_layout.addWidget(self.heading)
+        words_layout.addWidget(self.moment)
         words_layout.addWidget(self.text)
         words_layout.addStretch(1)
         words_scroll = QScrollArea()  # a short dock still shows every word, scrolled
@@ -75,6 +81,18 @@ class ExplainPanel(QWidget):
         self.heading.setText(f"{run.title} — {summary.requests:,} requests, {settings.workers:,} at once")
         self.text.setText(explain(run))
         self._show_blocks(settings.mode, code_of_run(settings))
+
+    def show_moment(self, text: str | None) -> None:
+        """A replay's moment above the explanation ("Replay at 0.42 s of 1.20 s: …"); None hides it."""
+        self.moment.setText(text or "")
+        self.moment.setVisible(bool(text))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationFontChange:  # presenter mode: everything larger
+            self.heading.setFont(derived_font(bold=True))
+            self.moment.setFont(derived_font(bold=True))
+            self.code._apply_font()  # the code view sizes its monospace font from the application's
 
     def show_mode(self, name: str) -> None:
         """What mode ``name`` does and its code, before it has run."""

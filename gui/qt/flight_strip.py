@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -12,6 +12,9 @@ from gui.core.timeline_pieces import ShownRun
 from gui.qt.theme import LIMIT_LINE_HEX, NOW_LINE_HEX, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_geometry import GUTTER_W, plot_columns, x_of_time
+
+MIN_H, MAX_H = 84, 120
+CAPTION_LINES = 5
 
 
 def column_peaks(steps: list[tuple[float, int]], t0: float, span_s: float, columns: int, end: float) -> list[int]:
@@ -50,24 +53,37 @@ class FlightStrip(QWidget):
         self.title = ""
         self.now = 0.0
         self._steps: list[tuple[float, int]] = []
-        self._seen_changes = -1
-        self.setMinimumHeight(84)
-        self.setMaximumHeight(120)
+        self._seen_changes: tuple[int, int] | None = None  # (model, its flight changes) in _steps
+        self._fit_caption()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.time_window.changed.connect(self.update)
+
+    def _fit_caption(self) -> None:
+        """Tall enough for its caption's lines (title, in flight, now, peak, limit) in this font."""
+        lines = self.fontMetrics().lineSpacing() * CAPTION_LINES + 8
+        self.setMinimumHeight(max(MIN_H, lines))
+        self.setMaximumHeight(max(MAX_H, lines))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presenter mode's large type
+            self._fit_caption()
 
     def set_run(self, live: ShownRun | None, title: str = "") -> None:
         """Show ``live``; ``title`` names it when several runs are on screen (the strip shows one)."""
         self.live = live
         self.title = title
-        self._steps, self._seen_changes = [], -1
+        self._steps, self._seen_changes = [], None
         self.update()
 
     def refresh(self) -> None:
         self.now = self.live.elapsed_s() if self.live is not None else 0.0
-        if self.live is not None and len(self.live.model.flight_changes) != self._seen_changes:
-            self._steps = level_steps(self.live.model.flight_changes)
-            self._seen_changes = len(self.live.model.flight_changes)
+        model = self.live.model if self.live is not None else None
+        # A replay moved back in time has a new model (with fewer changes): its steps start over.
+        seen = (id(model), len(model.flight_changes)) if model is not None else None
+        if model is not None and seen != self._seen_changes:
+            self._steps = level_steps(model.flight_changes)
+            self._seen_changes = seen
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:

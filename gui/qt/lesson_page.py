@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from gui.core.lessons.lesson import LessonFigures, LessonSpec
 from gui.core.registry import mode_spec
 from gui.core.segments import Segment
+from gui.qt.fonts import derived_font
 from gui.qt.theme import is_dark, segment_color
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 BAR_H = 30
 LABEL_W = 130
 NUMBER_W = 120  # room right of the longest bar for its number and unit
+PARTS = ("story", "figure")  # what presenter mode shows one at a time, as pages
 
 
 class FigureBars(QWidget):
@@ -48,14 +50,25 @@ class FigureBars(QWidget):
         self.setFixedHeight(self.sizeHint().height())
         self.update()
 
+    def bar_h(self) -> int:
+        """Tall enough for its bold number: presenter mode's large type gets large bars."""
+        return max(BAR_H, round(self.fontMetrics().height() * 2.2))
+
     def sizeHint(self) -> QSize:
-        return QSize(420, 28 + len(self.rows) * (BAR_H + 8))
+        return QSize(420, self.fontMetrics().height() + 12 + len(self.rows) * (self.bar_h() + 8))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.setFixedHeight(self.sizeHint().height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         palette = self.palette()
         painter.setPen(palette.placeholderText().color())
-        painter.drawText(QRectF(0, 0, self.width(), 22), Qt.AlignmentFlag.AlignLeft, self.caption)
+        caption_h = self.fontMetrics().height() + 8
+        painter.drawText(QRectF(0, 0, self.width(), caption_h), Qt.AlignmentFlag.AlignLeft, self.caption)
+        bar_h = self.bar_h()
         top = max((value for _, value in self.rows), default=1.0) or 1.0
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -63,17 +76,18 @@ class FigureBars(QWidget):
         painter.setFont(font)
         fill = segment_color(Segment.WAITING, is_dark(palette))
         label_w = max([LABEL_W] + [painter.fontMetrics().horizontalAdvance(name) + 16 for name, _ in self.rows])
-        room = self.width() - label_w - NUMBER_W
+        number_w = max(NUMBER_W, painter.fontMetrics().horizontalAdvance("000.00 s") + 16)
+        room = self.width() - label_w - number_w
         for row, (name, value) in enumerate(self.rows):
-            y = 26 + row * (BAR_H + 8)
+            y = caption_h + 4 + row * (bar_h + 8)
             painter.setPen(palette.text().color())
             painter.drawText(
-                QRectF(0, y, label_w - 10, BAR_H), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name
+                QRectF(0, y, label_w - 10, bar_h), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name
             )
             width = max(room * value / top, 2)
-            painter.fillRect(QRectF(label_w, y, width, BAR_H), fill)
+            painter.fillRect(QRectF(label_w, y, width, bar_h), fill)
             decimals = 0 if value >= 100 or value.is_integer() else 1 if value >= 10 else 2  # counts stay whole
-            number = QRectF(label_w + width + 8, y, NUMBER_W, BAR_H)
+            number = QRectF(label_w + width + 8, y, number_w, bar_h)
             painter.drawText(number, Qt.AlignmentFlag.AlignVCenter, f"{value:.{decimals}f}{self.unit}")
         painter.end()
 
@@ -86,10 +100,7 @@ class LessonPage(QWidget):
         super().__init__(parent)
         self.lesson: LessonSpec | None = None
         self.title = QLabel("Lessons")
-        title_font = QFont(self.title.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
+        self.title.setFont(derived_font(1.3, bold=True))
         self.title.setWordWrap(True)
         self.narrative = QLabel("Choose a lesson in the Lessons menu (its shortcuts are Ctrl and the lesson's number).")
         self.narrative.setWordWrap(True)
@@ -107,10 +118,7 @@ class LessonPage(QWidget):
         self.bars = FigureBars()
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
-        verdict_font = QFont(self.verdict.font())
-        verdict_font.setPointSizeF(verdict_font.pointSizeF() * 1.15)
-        verdict_font.setBold(True)
-        self.verdict.setFont(verdict_font)
+        self.verdict.setFont(derived_font(1.15, bold=True))
 
         story = QWidget()
         story_layout = QVBoxLayout(story)
@@ -144,7 +152,19 @@ class LessonPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(story_scroll, 3)
         layout.addWidget(figure_scroll, 2)
+        self.parts = {"story": story_scroll, "figure": figure_scroll}
         self._set_enabled(False)
+
+    def show_part(self, part: str | None) -> None:
+        """One of ``PARTS`` alone (a presenter's page), or both side by side (None)."""
+        for name, widget in self.parts.items():
+            widget.setVisible(part is None or name == part)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationFontChange:  # presenter mode: the headings grow too
+            self.title.setFont(derived_font(1.3, bold=True))
+            self.verdict.setFont(derived_font(1.15, bold=True))
 
     def _set_enabled(self, enabled: bool) -> None:
         self.run_button.setEnabled(enabled)

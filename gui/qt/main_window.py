@@ -9,13 +9,15 @@ The server has its controller (``ServerController``); the runs live in the Qt-fr
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -34,6 +36,7 @@ from gui.core.finished_run import FinishedRun
 from gui.core.history import History
 from gui.core.lab import Lab, LiveRun
 from gui.core.registry import LESSONS, MODE_NAMES, MODES, keys_hint
+from gui.core.replay import ReplayRun, moment_text
 from gui.core.run_model import Span
 from gui.core.settings import RunSettings, advice
 from gui.core.stats import KnownNetwork
@@ -46,11 +49,14 @@ from gui.qt.lesson_controller import LessonController
 from gui.qt.lesson_page import LessonPage
 from gui.qt.loop_lag_strip import LoopLagStrip
 from gui.qt.pokemon_card import PokemonCard
+from gui.qt.presenter import Presenter
+from gui.qt.replay_controller import ReplayController
 from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
 from gui.qt.stats_panel import StatsPanel
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView
+from gui.qt.transport_bar import TransportBar
 from gui.server import NetworkConditions
 
 FRAME_MS = 16
@@ -58,10 +64,24 @@ STATS_EVERY_FRAMES = 6  # the summary sorts every duration: ~10 times a second i
 CLOSE_GRACE_S = 1.0  # with the server's half second, quitting stays within 2 s
 BANNER_MS = 2500
 EXPLAIN_MIN_H = 270
+EXPLAIN_MIN_H_SMALL = 180  # on a screen under SMALL_SCREEN_H tall: the timeline needs the room more
+SMALL_SCREEN_H = 820
+FOLD_BELOW_W = 1180  # a window narrower than this folds its side panels by itself (1024 x 768 does)
+WINDOW_W, WINDOW_H = 1440, 900
+STATS_MIN_W = 262  # the first size, unless the screen is smaller
 SAME_SPEED = 1.05  # runs closer than this are "about the same", not "1.0× faster"
 
 
 LESSON_KEYS = f"Ctrl+1 … Ctrl+{min(len(LESSONS), 10) % 10}"  # the Lessons menu's shortcuts, for hints
+
+
+def screen_free_area() -> QRect | None:
+    """The primary screen's free area; None when there is no real screen to fit: Qt's offscreen
+    platform without a ``configfile`` makes up an 800 x 800 one (tests, pictures)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return None
+    return screen.availableGeometry()
 
 
 class MainWindow(QMainWindow):
@@ -103,6 +123,13 @@ class MainWindow(QMainWindow):
         self.history_panel = HistoryPanel(history, history_problem)
         self.lesson_page = LessonPage()
         self.lessons = LessonController(self)
+        self.replay = ReplayController(self)
+        self.transport = TransportBar(self.replay)
+        self.transport.play_requested = self.toggle_replay
+        self.transport.step_requested = self.step_replay
+        self._replay_frame = 0
+        self._narrow: bool | None = None  # the window's width was under FOLD_BELOW_W at the last resize
+        self.presenter = Presenter(self)
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
         self._build_actions()
@@ -129,9 +156,21 @@ class MainWindow(QMainWindow):
         self.lesson_page.run_requested.connect(self.lessons.start)
         self.lesson_page.try_requested.connect(self.lessons.try_it)
         self.history_panel.table.itemSelectionChanged.connect(self._on_history_selection)
+        self.timeline.scrubbed.connect(self.scrub_replay)
+        self.replay.moved.connect(self._on_replay_moved)
+        self.replay.changed.connect(self._on_replay_changed)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
-        self.resize(1440, 900)
+        self.resize(*self.first_size())
+
+    @staticmethod
+    def first_size() -> tuple[int, int]:
+        """1440 x 900, or the screen's free area if that is smaller: a window larger than its screen
+        hides its own status bar and strip below the edge."""
+        free = screen_free_area()
+        if free is None:
+            return WINDOW_W, WINDOW_H
+        return min(WINDOW_W, free.width()), min(WINDOW_H, free.height())
 
     # --- building -------------------------------------------------------------------------
 
@@ -146,18 +185,32 @@ class MainWindow(QMainWindow):
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.setSpacing(2)
         center_layout.addWidget(self.timeline, 1)
+        center_layout.addWidget(self.transport)
         center_layout.addWidget(self.strip)
         center_layout.addWidget(self.lag_strip)
+        # A folded side panel leaves a slim rail with an arrow: one click brings it back.
+        self.settings_rail = self._rail(Qt.ArrowType.RightArrow, "Show the settings panel", lambda: self._unfold(0))
+        self.stats_rail = self._rail(Qt.ArrowType.LeftArrow, "Show the live stats and legend", lambda: self._unfold(1))
+        middle = QWidget()
+        middle_layout = QHBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.setSpacing(0)
+        middle_layout.addWidget(self.settings_rail)
+        middle_layout.addWidget(center, 1)
+        middle_layout.addWidget(self.stats_rail)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(settings_scroll)
-        splitter.addWidget(center)
+        splitter.addWidget(middle)
         stats_scroll = QScrollArea()  # the legend grows with a lesson's colours: scroll, never push
         stats_scroll.setWidget(self.stats)
         stats_scroll.setWidgetResizable(True)
         stats_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        stats_scroll.setMinimumWidth(STATS_MIN_W)  # "2.40 s / 101 %" whole beside its name, never cut
         splitter.addWidget(stats_scroll)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([272, 878, 230])
+        splitter.setSizes([272, 878, STATS_MIN_W])
+        splitter.setChildrenCollapsible(False)
+        self.side_panels = (settings_scroll, stats_scroll)
         self.setCentralWidget(splitter)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
@@ -178,7 +231,49 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["compare"], self.docks["explain"])
         self.tabifyDockWidget(self.docks["explain"], self.docks["history"])
         self.docks["explain"].raise_()
-        self.explain.setMinimumHeight(EXPLAIN_MIN_H)  # the words and a screenful of code, side by side
+        free = screen_free_area()
+        small = free is not None and free.height() < SMALL_SCREEN_H
+        # The words and a screenful of code, side by side (fewer lines of code on a small screen).
+        self.explain.setMinimumHeight(EXPLAIN_MIN_H_SMALL if small else EXPLAIN_MIN_H)
+
+    def _rail(self, arrow: Qt.ArrowType, tip: str, slot: Callable[[], None]) -> QToolButton:
+        rail = QToolButton()
+        rail.setArrowType(arrow)
+        rail.setToolTip(tip)
+        rail.setAutoRaise(True)
+        rail.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        rail.setFixedWidth(16)
+        rail.setSizePolicy(rail.sizePolicy().horizontalPolicy(), rail.sizePolicy().Policy.Expanding)
+        rail.clicked.connect(slot)
+        rail.hide()
+        return rail
+
+    # --- side panels ----------------------------------------------------------------------------
+
+    def folded_panels(self) -> tuple[bool, bool]:
+        """(settings folded, stats folded)."""
+        return (self.side_panels[0].isHidden(), self.side_panels[1].isHidden())
+
+    def fold_side_panels(self, settings: bool, stats: bool) -> None:
+        """Fold (or unfold) the settings panel on the left and the live stats on the right."""
+        for panel, rail, folded in zip(self.side_panels, (self.settings_rail, self.stats_rail), (settings, stats),
+                                       strict=True):  # fmt: skip
+            panel.setVisible(not folded)
+            rail.setVisible(folded)
+
+    def _unfold(self, which: int) -> None:
+        folded = list(self.folded_panels())
+        folded[which] = False
+        self.fold_side_panels(*folded)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fold the side panels when the window becomes too narrow for them, unfold them when it is
+        wide again; only on crossing, so a panel brought back by hand on a small screen stays."""
+        super().resizeEvent(event)
+        narrow = self.width() < FOLD_BELOW_W
+        if narrow != self._narrow and not self.presenter.active:
+            self._narrow = narrow
+            self.fold_side_panels(narrow, narrow)
 
     def _build_actions(self) -> None:
         toolbar = QToolBar("Modes")
@@ -221,11 +316,33 @@ class MainWindow(QMainWindow):
             toolbar, "One row per request", "L", "One row per request instead of per worker (L)", self._toggle_rows
         )
         self.per_request_action.setCheckable(True)
+        self._build_replay_actions()
         self.stop_action.setEnabled(False)  # nothing to stop yet
         for action in toolbar.actions():  # keys drive the buttons; no button keeps a focus frame
             widget = toolbar.widgetForAction(action)
             if widget is not None:
                 widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def _build_replay_actions(self) -> None:
+        """Space, the arrows, + and -, F11: window-wide keys (a text field still gets its own keys)."""
+
+        def action(text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
+            made = QAction(text, self)
+            made.setShortcuts([QKeySequence(key) for key in keys])
+            made.triggered.connect(slot)
+            self.addAction(made)
+            return made
+
+        self.replay_actions = [
+            action("Play / pause the replay", ["Space"], self.toggle_replay),
+            action("Next event", ["Right"], lambda: self.step_replay(True)),
+            action("Previous event", ["Left"], lambda: self.step_replay(False)),
+            action("Faster", ["+", "="], lambda: self.replay.change_speed(True)),
+            action("Slower", ["-"], lambda: self.replay.change_speed(False)),
+        ]
+        self.presenter_action = action("Presenter mode", ["F11"], self.presenter.toggle)
+        self.presenter_action.setCheckable(True)
+        self.presenter.changed.connect(self.presenter_action.setChecked)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -249,9 +366,14 @@ class MainWindow(QMainWindow):
         self.run_lesson_action = lessons_menu.addAction("Run the open lesson")
         self.run_lesson_action.setShortcut(QKeySequence("R"))
         self.run_lesson_action.triggered.connect(self._run_open_lesson)
+        replay_menu = self.menuBar().addMenu("Re&play")
+        for action in self.replay_actions:
+            replay_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
-        for action in (self.fit_action, self.per_request_action):
+        for action in (self.fit_action, self.per_request_action, self.presenter_action):
             view_menu.addAction(action)
+        unfold = view_menu.addAction("Show the side panels")
+        unfold.triggered.connect(lambda: self.fold_side_panels(False, False))
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -385,6 +507,7 @@ class MainWindow(QMainWindow):
 
     def _on_run_launched(self, live: LiveRun) -> None:
         """The Lab started a run (alone, or the next of a comparison): show it as it grows."""
+        self.replay.end()
         live.finished_callbacks.append(self._on_run_finished)
         self.timeline.band_names = self.lessons.variant_names()
         if len(self.lab.shown) > 1 and self.timeline.runs == self.lab.shown[:-1]:
@@ -409,6 +532,9 @@ class MainWindow(QMainWindow):
         self.run_started.emit(live)
 
     def stop_run(self) -> None:
+        if self.presenter.active and not self.lab.active and not self.lessons.series_running:
+            self.presenter.leave()  # Esc with nothing to stop leaves full screen, as a slideshow does
+            return
         if self.lessons.cancel_series():  # the run under way stops as any run does
             self.statusBar().showMessage("Stopping the lesson…")
             return
@@ -438,6 +564,7 @@ class MainWindow(QMainWindow):
 
     def show_finished_runs(self, runs: list[FinishedRun]) -> None:
         """Runs that are over on the timeline, with their strip, stats, explanation and comparison."""
+        self.replay.end()
         self.timeline.set_runs(runs)
         self.strip.set_run(runs[-1] if runs else None, runs[-1].title if len(runs) > 1 else "")
         self.strip.refresh()
@@ -482,9 +609,89 @@ class MainWindow(QMainWindow):
         for run in self.timeline.runs:
             if isinstance(run, FinishedRun):
                 runs.append(run)
+            elif isinstance(run, ReplayRun):
+                runs.append(run.recorded)  # exports and explanations take what was recorded
             elif isinstance(run, LiveRun) and not run.running:
                 runs.append(run.finished_run())
         return runs
+
+    # --- replay ---------------------------------------------------------------------------------
+
+    def start_replay(self, at: float = 0.0) -> bool:
+        """Replay the runs on screen from their recorded events, paused ``at`` seconds in.
+
+        Nothing is fetched again: the bands become replays of what was recorded. False (and a word
+        in the status bar) while a run is going or when nothing finished is on screen.
+        """
+        if self.lab.active or self.lessons.series_running:
+            self.statusBar().showMessage("A run is going: replay it once it has ended.", 4000)
+            return False
+        runs = self.finished_on_screen()
+        if not runs or len(runs) != len(self.timeline.runs):
+            self.statusBar().showMessage(f"Nothing to replay yet: run a mode first ({keys_hint()}).", 4000)
+            return False
+        titles = self.strip.title
+        replay = self.replay.begin(runs, at)
+        self.timeline.set_runs(replay.bands)
+        self.timeline.fixed_end_s = replay.duration_s
+        self.timeline.fit()
+        self.strip.set_run(replay.bands[-1], titles)
+        self._show_loop_lag()
+        self._on_replay_moved(replay.position_s)
+        return True
+
+    def toggle_replay(self) -> None:
+        """Space: play or pause; the first press replays the runs on screen from their start."""
+        if self.replay.active:
+            self.replay.toggle()
+        elif self.start_replay(0.0):
+            self.replay.play()
+
+    def step_replay(self, forward: bool) -> None:
+        """The arrows: a lesson's next page in presenter mode, else the replay's next (or previous) event."""
+        if self.presenter.step_page(forward):
+            return
+        if self.replay.active or self.start_replay(0.0 if forward else float("inf")):
+            self.replay.step(forward)
+
+    def scrub_replay(self, t: float) -> None:
+        """A press or drag on the time axis: the replay goes (paused) to that moment."""
+        if not self.replay.active and not self.start_replay(t):
+            return
+        if self.replay.playing:
+            self.replay.pause()
+        self.replay.seek(t)
+
+    def _on_replay_moved(self, position: float) -> None:
+        """The playback clock moved: every view that follows a run follows it."""
+        self.timeline.refresh()
+        self.strip.refresh()
+        self.lag_strip.refresh()
+        self._replay_frame += 1
+        playing = self.replay.playing
+        if playing and self._replay_frame % STATS_EVERY_FRAMES:
+            return  # the summary sorts every duration: ~10 times a second is plenty
+        band = self.strip.live
+        if isinstance(band, ReplayRun):
+            self.stats.show_run(band)
+        explained = self._explained_band()
+        if explained is not None:
+            self.explain.show_moment(moment_text(explained, self.replay.speed))
+
+    def _explained_band(self) -> ReplayRun | None:
+        """The band whose run the explain panel explains (the last band if it explains none of them)."""
+        bands = self.replay.bands
+        shown = self.explain.run
+        for band in bands:
+            if band.recorded is shown or (shown is not None and band.recorded.settings == shown.settings):
+                return band
+        return bands[-1] if bands else None
+
+    def _on_replay_changed(self) -> None:
+        if not self.replay.active:
+            self.explain.show_moment(None)
+        elif not self.replay.playing:
+            self._on_replay_moved(self.replay.replay.position_s if self.replay.replay else 0.0)
 
     # --- frames -------------------------------------------------------------------------------
 
@@ -571,6 +778,8 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self._closing:
             self._closing = True
+            self.presenter.leave()  # the window's own size and docks are what gets remembered
+            self.replay.end()
             self.statusBar().showMessage("Closing: stopping the run and the local server…")
             self._closing_task = asyncio.ensure_future(self._shutdown())  # a strong reference until closed
 

@@ -63,7 +63,30 @@ TYPE_HEX: dict[str, str] = {
 }
 
 
+# Presenter mode on a projector: the pale colours wash out, so they get a stronger shade of the
+# same hue (still from the Okabe-Ito and Paul Tol palettes, so still safe for colour-blind viewers).
+_HIGH_CONTRAST_HEX: dict[Segment, str] = {
+    Segment.QUEUED: "#7d93ab",
+    Segment.RETRYING: "#e8864f",
+    Segment.GIL_WAIT: "#c27aa2",
+    Segment.IN_THREAD: "#56b4e9",
+    Segment.LOCK_WAIT: "#ccbb44",
+}
+_style = {"high_contrast": False}  # module state: every painter asks segment_color, none keeps a copy
+
+
+def set_high_contrast(on: bool) -> None:
+    """Presenter mode's colours on (or off again) for every bar drawn from now on."""
+    _style["high_contrast"] = on
+
+
+def high_contrast() -> bool:
+    return _style["high_contrast"]
+
+
 def segment_color(segment: Segment, dark: bool) -> QColor:
+    if _style["high_contrast"]:
+        return QColor(_HIGH_CONTRAST_HEX.get(segment, _SEGMENT_HEX[segment]))  # opaque: no washed-out queue
     color = QColor(_SEGMENT_HEX[segment])
     if segment is Segment.QUEUED:
         color.setAlpha(110 if dark else 150)
@@ -104,6 +127,32 @@ def apply_theme(app: QApplication, theme: str) -> None:
         for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
             palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b7078"))
     app.setPalette(palette)
+
+
+def high_contrast_palette(dark: bool) -> QPalette:
+    """Presenter mode: pure black on white (or white on black), every role, for a projector at the
+    back of a room; the highlight keeps a colour-blind-safe blue."""
+    ink, paper, panel = ("#ffffff", "#000000", "#141414") if dark else ("#000000", "#ffffff", "#ececec")
+    palette = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: paper,
+        QPalette.ColorRole.WindowText: ink,
+        QPalette.ColorRole.Base: paper,
+        QPalette.ColorRole.AlternateBase: panel,
+        QPalette.ColorRole.Text: ink,
+        QPalette.ColorRole.Button: panel,
+        QPalette.ColorRole.ButtonText: ink,
+        QPalette.ColorRole.Highlight: "#56b4e9" if dark else "#0072b2",
+        QPalette.ColorRole.HighlightedText: "#000000" if dark else "#ffffff",
+        QPalette.ColorRole.ToolTipBase: paper,
+        QPalette.ColorRole.ToolTipText: ink,
+        QPalette.ColorRole.PlaceholderText: "#c8c8c8" if dark else "#3c3c3c",
+    }
+    for role, hex_color in colors.items():
+        palette.setColor(role, QColor(hex_color))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#8a8a8a"))
+    return palette
 
 
 def is_dark(palette: QPalette | None = None) -> bool:

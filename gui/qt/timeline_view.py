@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui.core.registry import keys_hint
+from gui.core.replay import ReplayRun
 from gui.core.run_model import Span
 from gui.core.segments import Segment
 from gui.core.timeline_pieces import (
@@ -33,17 +34,32 @@ from gui.qt import timeline_decor as decor
 from gui.qt.bar_layer import BarLayer, BarPainter, paint_slivers
 from gui.qt.theme import is_dark, segment_color
 from gui.qt.time_window import TimeWindow
-from gui.qt.timeline_geometry import TimelineGeometry
+from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeometry
 
 CLICK_SLOP_PX = 4
 WHEEL_ZOOM_PER_NOTCH = 1.25
 HOVER_SLOP_PX = 3
+WIDEST_ROW_LABEL = "worker_10"  # the gutter's width is fixed: its labels' type must fit it
+
+
+def font_fitting(base: QFont, height_px: int, text: str = "", width_px: int = 0) -> QFont:
+    """``base``, made smaller until a line is at most ``height_px`` tall (and ``text`` at most
+    ``width_px`` wide): presenter mode's large type must still fit the axis, headings and gutter."""
+    font = QFont(base)
+    while font.pointSizeF() > 7:
+        metrics = QFontMetrics(font)
+        if metrics.height() <= height_px and (not text or metrics.horizontalAdvance(text) <= width_px):
+            break
+        font.setPointSizeF(font.pointSizeF() - 0.5)
+    return font
 
 
 class TimelineView(QWidget):
-    """Draws the bands of one or several runs; emits ``span_clicked`` with the Span clicked."""
+    """Draws the bands of one or several runs; emits ``span_clicked`` with the Span clicked, and
+    ``scrubbed`` with the time under the mouse while it is pressed or dragged on the time axis."""
 
     span_clicked = Signal(object)
+    scrubbed = Signal(float)
 
     def __init__(self, window: TimeWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,17 +70,16 @@ class TimelineView(QWidget):
         self.banner = ""  # a one-line message over the timeline (e.g. "threads run cancelled")
         self.band_names: list[str] = []  # a lesson's variant names, put before each band's title
         self.draw_direct = False  # paint every bar as shapes, skipping the cached image (SVG export)
+        self.fixed_end_s: float | None = None  # a replay: the axis shows the whole recording, bars grow in it
         self.placeholder = (
             f"Click a mode (or press {keys_hint()}) to fetch Pokémon.\nEvery request becomes a bar here, live."
         )
         self._lanes: list[list[str]] = []  # per band: its lanes, sorted by name (the per-worker rows)
         self._row_of_lane: list[dict[str, int]] = []
-        label_font = QFont(self.font())
-        label_font.setPointSizeF(max(self.font().pointSizeF() - 1, 7))
-        self._label_font = label_font
-        self._bars = BarPainter(label_font)
-        self._layer = BarLayer(self._bars)
+        self._models: list[int] = []  # id of each band's model: a replay scrubbed back makes a new one
+        self._restyle()
         self._press: QPoint | None = None
+        self._scrubbing = False
         self._press_t0 = 0.0
         self._dragged = False
         self.setMouseTracking(True)
@@ -73,6 +88,32 @@ class TimelineView(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.time_window.changed.connect(self.update)
 
+    def _restyle(self) -> None:
+        """Row labels a point smaller than the widget's font, and no bar drawn in the old style."""
+        label_font = QFont(self.font())
+        label_font.setPointSizeF(max(self.font().pointSizeF() - 1, 7))
+        label_font = font_fitting(label_font, 10_000, WIDEST_ROW_LABEL, GUTTER_W - 14)
+        self._label_font = label_font
+        self._decor_font = font_fitting(self.font(), min(AXIS_H, BAND_TITLE_H) - 2)  # axis and band headings
+        self._bars = BarPainter(label_font)
+        self._layer = BarLayer(self._bars)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        kinds = (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+        if event.type() in kinds:  # presenter mode: larger type, high-contrast colours
+            self._restyle()
+            self.update()
+
+    def _forget_replaced_models(self) -> None:
+        """A band whose model was replaced (a replay moved back in time) is drawn again from scratch:
+        the cached image and its counts of drawn bars belong to the old model."""
+        models = [id(run.model) for run in self.runs]
+        if models != self._models:
+            if len(models) == len(self._models):
+                self._layer.forget()
+            self._models = models
+
     # --- what to show ---------------------------------------------------------------------
 
     def set_runs(self, runs: Sequence[ShownRun]) -> None:
@@ -80,6 +121,8 @@ class TimelineView(QWidget):
         self.runs = list(runs)
         self._lanes, self._row_of_lane = [[] for _ in self.runs], [{} for _ in self.runs]
         self._layer.forget()
+        self._models = [id(run.model) for run in self.runs]
+        self.fixed_end_s = None
         self.now = 0.0
         self.time_window.reset()
         self._update_rows()
@@ -93,6 +136,7 @@ class TimelineView(QWidget):
         self.runs.append(run)
         self._lanes.append([])
         self._row_of_lane.append({})
+        self._models.append(id(run.model))
         self.update()
 
     def set_per_request(self, per_request: bool) -> None:
@@ -104,20 +148,27 @@ class TimelineView(QWidget):
     def refresh(self) -> None:
         """Called once per frame after the models took their events."""
         self.now = max((run.elapsed_s() for run in self.runs), default=0.0)
+        self._forget_replaced_models()
         self._update_rows()
-        if any(run.running for run in self.runs) or not self.time_window.following:
+        if self.fixed_end_s is not None:
+            if self.time_window.following:
+                self.time_window.fit(self.fixed_end_s)
+        elif any(run.running for run in self.runs) or not self.time_window.following:
             self.time_window.follow(self.now)
         else:
             self.time_window.fit(self.now)
         self.update()
 
     def fit(self) -> None:
-        self.time_window.fit(max((run.elapsed_s() for run in self.runs), default=0.0))
+        end = max((run.elapsed_s() for run in self.runs), default=0.0)
+        self.time_window.fit(self.fixed_end_s if self.fixed_end_s is not None else end)
 
     def _update_rows(self) -> None:
         for index, run in enumerate(self.runs):
-            if len(run.model.lanes) != len(self._lanes[index]):
-                lanes = sorted_lanes(run.model)
+            # A replay keeps the rows of the whole recording: scrubbing never reshuffles them.
+            model = run.recorded.model if isinstance(run, ReplayRun) else run.model
+            if len(model.lanes) != len(self._lanes[index]):
+                lanes = sorted_lanes(model)
                 if lanes[: len(self._lanes[index])] != self._lanes[index]:
                     # A new lane sorted in before others (e.g. "pid 200" after "pid 310"): flattened
                     # bars carry their row, so they are flattened again in the new order.
@@ -199,6 +250,7 @@ class TimelineView(QWidget):
         palette = self.palette()
         dark = is_dark(palette)
         geo = self.geometry_now()
+        self._forget_replaced_models()
         painter.fillRect(self.rect(), palette.base())
         if not self.runs:
             decor.paint_placeholder(painter, geo, palette, self.placeholder)
@@ -220,7 +272,9 @@ class TimelineView(QWidget):
             self._paint_barriers(painter, geo, dark)
             self._paint_lost_updates(painter, geo)
             if len(self.runs) > 1:
+                painter.setFont(self._decor_font)
                 decor.paint_band_titles(painter, geo, palette, self.band_titles())
+        painter.setFont(self._decor_font)
         decor.paint_axis(painter, geo, palette, self.width(), "requests" if self.per_request else "workers")
         if self.banner:
             decor.paint_banner(painter, geo, self.banner)
@@ -395,14 +449,24 @@ class TimelineView(QWidget):
         spans = self.runs[band].model.spans
         return tooltip_text(span, len(spans), lambda request_id: spans[request_id].lane)
 
+    def on_time_axis(self, pos: QPoint | QPointF) -> bool:
+        """Over the axis strip at the top, right of the gutter: where a drag scrubs a replay."""
+        return pos.y() < AXIS_H and pos.x() >= self.plot_rect().left() and bool(self.runs)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = event.position().toPoint()
             self._press_t0 = self.time_window.t0
             self._dragged = False
+            self._scrubbing = self.on_time_axis(event.position())
+            if self._scrubbing:
+                self.scrubbed.emit(max(self.geometry_now().t_of(event.position().x()), 0.0))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
+        if self._scrubbing and event.buttons() & Qt.MouseButton.LeftButton:
+            self.scrubbed.emit(max(self.geometry_now().t_of(pos.x()), 0.0))
+            return
         if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
             dx = pos.x() - self._press.x()
             if abs(dx) > CLICK_SLOP_PX or self._dragged:
@@ -417,6 +481,10 @@ class TimelineView(QWidget):
             QToolTip.showText(event.globalPosition().toPoint(), self.tooltip_for(*found), self)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._scrubbing:
+            self._scrubbing = False
+            self._press = None
+            return
         if event.button() == Qt.MouseButton.LeftButton and self._press is not None and not self._dragged:
             span = self.span_at(event.position())
             if span is not None:
