@@ -27,7 +27,8 @@ class LoopRunner:
         self.loop = loop
 
     def run(self, awaitable: Awaitable[T], timeout_s: float = WAIT_S) -> T:
-        return self.loop.run_until_complete(asyncio.wait_for(awaitable, timeout_s))  # type: ignore[arg-type]
+        result: T = self.loop.run_until_complete(asyncio.wait_for(awaitable, timeout_s))
+        return result
 
     def until(self, condition: Callable[[], bool], timeout_s: float = WAIT_S) -> None:
         """Let the loop (and Qt) run until ``condition()`` holds, checking after every event batch."""

@@ -133,8 +133,9 @@ def test_a_new_run_started_over_a_comparison_keeps_its_stop_button(window: MainW
     loop.until(lambda: window.lab.current is not first and window.lab.current is not None)
     comparing = window.lab.comparing
     loop.until(lambda: comparing is None or comparing.done())
-    assert window.lab.current.running and window.stop_action.isEnabled()
-    loop.until(lambda: not window.lab.current.running)
+    current = window.lab.current
+    assert current is not None and current.running and window.stop_action.isEnabled()
+    loop.until(lambda: not current.running)
     kept = [e.mode for e in window.history_panel.entries]
     assert "threads" in kept, "the replaced threads run was not kept in the history"
 

@@ -76,6 +76,7 @@ def test_stop_ends_every_bar(window: MainWindow, loop: LoopRunner) -> None:
 def test_switching_modes_mid_run_leaves_one_run(window: MainWindow, loop: LoopRunner) -> None:
     start_slow_run(window, loop, "threads", count=60, latency_ms=100, ends=1)
     first = window.lab.current
+    assert first is not None
     window.settings_panel.workers.setValue(20)
     QTest.keyClick(window, Qt.Key.Key_3)
     loop.until(lambda: window.lab.current is not first)
