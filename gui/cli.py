@@ -119,4 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         return history_main(as_json=args.json)
     from gui.qt.app import run_app  # Qt is imported only when a window is wanted
 
-    return run_app(args)
+    return run_app(args, explicit_options(args))
+
+
+def explicit_options(args: argparse.Namespace) -> set[str]:
+    """Option names given on the command line (they win over the saved settings)."""
+    defaults = build_parser().parse_args([])
+    return {name for name, value in vars(args).items() if getattr(defaults, name, None) != value}

@@ -17,7 +17,6 @@ import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from gui.cli import build_parser
 from gui.core.comparison import parse_modes
 from gui.core.history import open_history
 from gui.core.lab import LiveRun
@@ -34,8 +33,12 @@ PICTURE_SCREEN = (1920, 1080)  # the screen a picture is taken on with no displa
 LEFTOVER_TASKS_S = 0.5  # after the window closed, tasks still pending get this long to finish cancelled
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the window and run until it is closed. Returns the process exit code."""
+def run_app(args: argparse.Namespace, explicit: set[str]) -> int:
+    """Open the window and run until it is closed. Returns the process exit code.
+
+    ``explicit``: the options given on the command line (``gui.cli.explicit_options``); they win
+    over the settings saved from the last session, the others do not.
+    """
     leave_on_signals_until_a_window()
     screen_file = None
     no_display = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
@@ -69,7 +72,7 @@ def run_app(args: argparse.Namespace) -> int:
     store = app_settings()
     if not args.screenshot:  # a screenshot shows exactly what its command line asks for
         restore_window(window, store)
-    apply_cli_settings(window, args, explicit=explicit_options(args))
+    apply_cli_settings(window, args, explicit=explicit)
     close_on_signals(window)
     window.show()
     window.start_server()
@@ -178,12 +181,6 @@ def log_runs_to_terminal(window: MainWindow) -> None:
 
     window.run_started.connect(started)
     window.run_finished.connect(finished)
-
-
-def explicit_options(args: argparse.Namespace) -> set[str]:
-    """Option names given on the command line (they win over the saved settings)."""
-    defaults = build_parser().parse_args([])
-    return {name for name, value in vars(args).items() if getattr(defaults, name, None) != value}
 
 
 def apply_cli_settings(window: MainWindow, args: argparse.Namespace, explicit: set[str] | None = None) -> None:

@@ -40,6 +40,7 @@ from gui.core.replay import ReplayRun, moment_text
 from gui.core.run_model import Span
 from gui.core.settings import RunSettings, advice
 from gui.core.stats import KnownNetwork
+from gui.qt.card_dialog import CardDialog
 from gui.qt.compare_table import CompareTable
 from gui.qt.explain_panel import ExplainPanel
 from gui.qt.export_menu import ExportMenu
@@ -48,7 +49,6 @@ from gui.qt.history_panel import HistoryPanel
 from gui.qt.lesson_controller import LessonController
 from gui.qt.lesson_page import LessonPage
 from gui.qt.loop_lag_strip import LoopLagStrip
-from gui.qt.pokemon_card import PokemonCard
 from gui.qt.presenter import Presenter
 from gui.qt.replay_controller import ReplayController
 from gui.qt.server_controller import ServerController
@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self._frame = 0
         self._closing = False
         self.closed = asyncio.get_event_loop().create_future()
-        self.cards: list[PokemonCard] = []
+        self.cards: list[CardDialog] = []
 
         self.time_window = TimeWindow()
         self.timeline = TimelineView(self.time_window)
@@ -550,7 +550,7 @@ class MainWindow(QMainWindow):
         self.timeline.update()
 
     def show_card(self, span: Span) -> None:
-        card = PokemonCard(span, self)
+        card = CardDialog(span, self)
         card.finished.connect(lambda _: self.cards.remove(card) if card in self.cards else None)
         self.cards.append(card)
         card.show()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from gui.cli import build_parser
-from gui.qt.app import apply_cli_settings, explicit_options
+from gui.cli import build_parser, explicit_options
+from gui.qt.app import apply_cli_settings
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import restore_window, save_window
 from tests.qt.conftest import LoopRunner

@@ -51,7 +51,7 @@ def type_chip(name: str) -> QLabel:
     return chip
 
 
-class PokemonCard(QDialog):
+class CardDialog(QDialog):
     """A small, non-modal window; Esc closes it."""
 
     def __init__(self, span: Span, parent: QWidget | None = None) -> None:
