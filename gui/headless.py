@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gui.core.clients.body_cap import DEFAULT_MAX_BODY_KB
 from gui.core.comparison import parse_modes, same_workload
 from gui.core.comparison_table import comparison_rows
 from gui.core.engine import Run
@@ -25,9 +24,8 @@ from gui.core.finished_run import FinishedRun
 from gui.core.lessons.lesson import lesson_report
 from gui.core.registry import LESSONS, MODE_NAMES, lesson_spec
 from gui.core.run_model import RunModel
+from gui.core.setting_table import RUN_SETTINGS, add_options, values_from
 from gui.core.settings import (
-    MAX_CONCURRENCY,
-    MAX_REQUESTS,
     RunSettings,
     SettingsError,
     advice,
@@ -44,14 +42,7 @@ from gui.server.process import ServerError
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("a run (with --headless or --screenshot)")
     group.add_argument("--mode", choices=MODE_NAMES, default="asyncio")
-    group.add_argument("-n", "--count", type=int, default=151, help=f"requests, 1-{MAX_REQUESTS:,} (default 151)")
-    group.add_argument(
-        "--concurrency",
-        "-c",
-        type=int,
-        default=10,
-        help=f"workers or requests in flight, 1-{MAX_CONCURRENCY:,} (default 10)",
-    )
+    add_options(group, RUN_SETTINGS)  # -n, -c, --timeout-s, --retries, --after-fetch, ... (gui/core/setting_table.py)
     group.add_argument(
         "--select",
         choices=["first", "random"],
@@ -59,14 +50,6 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
         help="first N Pokémon, or N at random (reproducible with --seed)",
     )
     group.add_argument("--pokemon", default="", help="comma-separated names to fetch instead (sets -n)")
-    group.add_argument("--timeout-s", type=float, default=10.0, help="per-request timeout")
-    group.add_argument("--retries", type=int, default=0, help="retries per request (backoff, Retry-After)")
-    group.add_argument(
-        "--max-body-kb",
-        type=int,
-        default=DEFAULT_MAX_BODY_KB,
-        help=f"cap on each answer's body, decompressed (default {DEFAULT_MAX_BODY_KB:,} KB); bigger is 'too large'",
-    )
     group.add_argument("--base-url", default="", help="a PokéAPI-compatible base URL instead of the local server")
     group.add_argument(
         "--compare",
@@ -83,14 +66,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def settings_from_args(args: argparse.Namespace) -> RunSettings:
     values: dict[str, Any] = {
         "mode": args.mode,
-        "count": args.count,
-        "concurrency": args.concurrency,
         "selection": args.select,
         "seed": args.seed,
-        "timeout_s": args.timeout_s,
-        "retries": args.retries,
         "base_url": args.base_url,
-        "max_body_kb": args.max_body_kb,
+        **values_from(args, RUN_SETTINGS),
     }
     if args.pokemon:
         values["names"] = args.pokemon.split(",")

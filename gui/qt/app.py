@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -22,9 +21,11 @@ from gui.core.history import open_history
 from gui.core.lab import LiveRun
 from gui.core.registry import LESSONS
 from gui.core.replay import moment_in
+from gui.core.setting_table import IN_PANEL
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window
 from gui.qt.platform_check import platform_problem
+from gui.qt.settings_panel import write
 from gui.qt.theme import apply_theme
 from gui.server.cli import conditions_from_args
 
@@ -189,20 +190,12 @@ def apply_cli_settings(window: MainWindow, args: argparse.Namespace, explicit: s
     With ``explicit``, only the options named there are applied (the rest keep saved values).
     """
     panel = window.settings_panel
-    setters: dict[str, Callable[[], None]] = {
-        "count": lambda: panel.count.setValue(args.count),
-        "concurrency": lambda: panel.workers.setValue(args.concurrency),
-        "timeout_s": lambda: panel.timeout.setValue(args.timeout_s),
-        "retries": lambda: panel.retries.setValue(args.retries),
-        "latency_ms": lambda: panel.latency.setValue(int(args.latency_ms)),
-        "jitter_ms": lambda: panel.jitter.setValue(int(args.jitter_ms)),
-        "jitter": lambda: panel.jitter_kind.setCurrentText(args.jitter),
-        "bandwidth_kbps": lambda: panel.bandwidth.setValue(int(args.bandwidth_kbps)),
-        "error_rate": lambda: panel.error_rate.setValue(args.error_rate * 100),
-    }
-    for name, apply in setters.items():
-        if (explicit is None or name in explicit) and getattr(args, name) is not None:
-            apply()
+    for setting in IN_PANEL:
+        if not setting.flags or (explicit is not None and setting.dest not in explicit):
+            continue
+        value = getattr(args, setting.dest, None)
+        if value is not None and value != "":
+            write(panel.editors[setting.field], setting, value)
     if args.base_url:
         panel.source.setCurrentText("Custom URL")
         panel.url.setText(args.base_url)

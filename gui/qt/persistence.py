@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
+from gui.core.setting_table import IN_PANEL
 from gui.qt.main_window import MainWindow
 
 ORGANIZATION = "poke-concurrency-lab"
 APPLICATION = "Poké Concurrency Lab"
-PANEL_FIELDS = ("count", "workers", "timeout", "retries", "latency", "jitter", "jitter_kind", "bandwidth",
-                "error_rate", "server_max", "after_fetch", "step_ms", "watch_loop", "trace_slivers",
-                "source", "url")  # fmt: skip
+# Stored as "run/<key>": the table's keys (gui/core/setting_table.py), then where the data comes from.
+PANEL_FIELDS = (*(s.key for s in IN_PANEL), "source", "url")
 
 
 def app_settings() -> QSettings:

@@ -22,42 +22,71 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core.settings import MAX_CONCURRENCY, MAX_REQUESTS, REAL_POKEAPI_URL, RunSettings, SettingsError, make_settings
-from gui.server.conditions import JITTER_KINDS
+from gui.core.setting_table import IN_PANEL, Setting
+from gui.core.settings import REAL_POKEAPI_URL, RunSettings, SettingsError, make_settings
 
 SOURCES = ("Local server", "Real PokéAPI", "Custom URL")
-AFTER_FETCH_CHOICES = (
-    ("nothing", ""),
-    ("compute", "compute"),
-    ("blocking call", "block"),
-    ("call in a thread", "await-in-thread"),
-)
+Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox
 
 
-def _spin(low: int, high: int, value: int, suffix: str = "", special: str = "") -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
-    box.setSuffix(suffix)
-    box.setAccelerated(True)
-    if special:
-        box.setSpecialValueText(special)
-    return box
+def editor_for(setting: Setting) -> Editor:
+    """The widget a setting of the table gets: a number box, a list, or a check box, bounded by it."""
+    if setting.kind is bool:
+        check = QCheckBox(setting.label)
+        check.setChecked(bool(setting.default))
+        widget: Editor = check
+    elif setting.choices:
+        combo = QComboBox()
+        for value, label in zip(setting.choices, setting.choice_labels or setting.choices, strict=True):
+            combo.addItem(label, value)
+        combo.setCurrentIndex(setting.choices.index(setting.default))
+        widget = combo
+    else:
+        box: QSpinBox | QDoubleSpinBox = QDoubleSpinBox() if setting.decimals else QSpinBox()
+        if isinstance(box, QDoubleSpinBox):
+            box.setDecimals(setting.decimals)
+            box.setRange(setting.shown(setting.low), setting.shown(setting.high))
+            box.setSingleStep(setting.step)
+            box.setValue(setting.shown(setting.default))
+        else:
+            box.setRange(int(setting.shown(setting.low)), int(setting.shown(setting.high)))
+            box.setValue(int(setting.shown(setting.default)))
+            box.setAccelerated(True)
+        box.setSuffix(setting.suffix)
+        if setting.special:
+            box.setSpecialValueText(setting.special)
+        widget = box
+    widget.setToolTip(setting.help)
+    return widget
 
 
-def _double(low: float, high: float, value: float, step: float, suffix: str) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
-    box.setSingleStep(step)
-    box.setSuffix(suffix)
-    return box
+def read(widget: Editor, setting: Setting) -> Any:
+    """A widget's value, as the setting's value."""
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    return setting.value(widget.value())
 
 
-def _form_box(title: str, rows: dict[str, QWidget]) -> QGroupBox:
+def write(widget: Editor, setting: Setting, value: Any) -> None:
+    """Show ``value`` (the setting's) in its widget; a value the widget cannot show leaves it alone."""
+    if isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QComboBox):
+        index = widget.findData(value)
+        if index >= 0:
+            widget.setCurrentIndex(index)
+    elif isinstance(widget, QDoubleSpinBox):
+        widget.setValue(float(setting.shown(value)))
+    else:
+        widget.setValue(int(setting.shown(value)))
+
+
+def _form_box(title: str, rows: list[tuple[str, QWidget]]) -> QGroupBox:
     box = QGroupBox(title)
     form = QFormLayout(box)
-    for label, widget in rows.items():
+    for label, widget in rows:
         form.addRow(label, widget)
     return box
 
@@ -67,34 +96,8 @@ class SettingsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.count = _spin(1, MAX_REQUESTS, 151)
-        self.count.setToolTip("How many Pokémon to fetch (the first N, by Pokédex number)")
-        self.workers = _spin(1, MAX_CONCURRENCY, 10)
-        self.workers.setToolTip("Threads or processes in the pool, or coroutines allowed in flight at once")
-        self.timeout = _double(0.1, 600, 10, 0.5, " s")
-        self.retries = _spin(0, 10, 0)
-        self.latency = _spin(0, 10_000, 150, " ms")
-        self.jitter = _spin(0, 10_000, 30, " ms")
-        self.jitter_kind = QComboBox()
-        self.jitter_kind.addItems(list(JITTER_KINDS))
-        self.jitter_kind.setCurrentText("uniform")
-        self.bandwidth = _spin(0, 1_000_000, 0, " KB/s", special="unlimited")
-        self.error_rate = _double(0, 100, 0, 1, " %")
-        self.server_max = _spin(0, 10_000, 0, special="unlimited")
-        self.server_max.setToolTip("How many requests the server serves at once; the rest wait in its queue")
-        self.after_fetch = QComboBox()
-        for label, kind in AFTER_FETCH_CHOICES:
-            self.after_fetch.addItem(label, kind)
-        self.after_fetch.setToolTip(
-            "What each job does with its answer before it ends: pure-Python work (holds the GIL), a blocking "
-            "call (time.sleep), or the same call awaited in a thread. The lessons use this."
-        )
-        self.step_ms = _spin(1, 10_000, 20, " ms")
-        self.step_ms.setToolTip("How long that step takes: CPU work on one core, or a blocking call")
-        self.watch_loop = QCheckBox("Watch loop lag")
-        self.watch_loop.setToolTip("A heartbeat on the loop measures how late it answers (a strip under the timeline)")
-        self.trace_slivers = QCheckBox("Mark real runs")
-        self.trace_slivers.setToolTip("Ticks on each lane: a coroutine's steps, or a thread's CPU clock")
+        self.editors: dict[str, Editor] = {s.field: editor_for(s) for s in IN_PANEL}  # field -> its widget
+        self._by_key = {s.key: self.editors[s.field] for s in IN_PANEL}
         self.source = QComboBox()
         self.source.addItems(list(SOURCES))
         self.url = QLineEdit()
@@ -105,16 +108,13 @@ class SettingsPanel(QWidget):
         self.problem.setStyleSheet("color: #d55e00;")
         self.problem.hide()
 
-        run_box = _form_box(
-            "Run", {"Pokémon": self.count, "Workers / limit": self.workers, "Timeout": self.timeout,
-                    "Retries": self.retries, "After each fetch": self.after_fetch, "Step takes": self.step_ms,
-                    "": self.watch_loop, " ": self.trace_slivers},
-        )  # fmt: skip
-        network_box = _form_box(
-            "Local server's network", {"Latency": self.latency, "Jitter": self.jitter, "Jitter shape": self.jitter_kind,
-                                       "Bandwidth": self.bandwidth, "Error rate": self.error_rate,
-                                       "Server serves": self.server_max},
-        )  # fmt: skip
+        def rows(network: bool) -> list[tuple[str, QWidget]]:
+            return [
+                ("" if s.kind is bool else s.label, self.editors[s.field]) for s in IN_PANEL if s.network is network
+            ]
+
+        run_box = _form_box("Run", rows(network=False))
+        network_box = _form_box("Local server's network", rows(network=True))
         source_box = QGroupBox("Data source")
         source_layout = QVBoxLayout(source_box)
         source_layout.addWidget(self.source)
@@ -129,16 +129,27 @@ class SettingsPanel(QWidget):
         layout.addStretch(1)
         self.network_box = network_box
         self.source.currentIndexChanged.connect(self._on_source_changed)
-        for box in (self.latency, self.jitter, self.bandwidth, self.error_rate, self.server_max):
-            box.valueChanged.connect(self.network_changed)
-        self.jitter_kind.currentIndexChanged.connect(self.network_changed)
+        for setting in IN_PANEL:
+            editor = self.editors[setting.field]
+            if setting.network and isinstance(editor, QComboBox):
+                editor.currentIndexChanged.connect(self.network_changed)
+            elif setting.network and isinstance(editor, (QSpinBox, QDoubleSpinBox)):
+                editor.valueChanged.connect(self.network_changed)
         self.url.textChanged.connect(lambda _: self.problem.hide())
+
+    def __getattr__(self, key: str) -> Any:
+        """``panel.workers``, ``panel.latency``: the widget of the setting with that key in the table."""
+        editors = self.__dict__.get("_by_key", {})
+        if key in editors:
+            return editors[key]
+        raise AttributeError(f"{type(self).__name__!r} has no attribute {key!r}")
 
     def _on_source_changed(self, index: int) -> None:
         self.url.setEnabled(SOURCES[index] == "Custom URL")
         self.network_box.setEnabled(SOURCES[index] == "Local server")
-        if SOURCES[index] == "Real PokéAPI" and self.workers.value() > 4:
-            self.workers.setValue(4)  # a polite default for a free public service
+        workers = self.editors["concurrency"]
+        if SOURCES[index] == "Real PokéAPI" and isinstance(workers, QSpinBox) and workers.value() > 4:
+            workers.setValue(4)  # a polite default for a free public service
         self.problem.hide()
 
     @property
@@ -157,18 +168,8 @@ class SettingsPanel(QWidget):
     def run_settings(self, mode: str) -> RunSettings | None:
         """The settings for a run, or None after showing what is wrong."""
         try:
-            settings = make_settings(
-                mode=mode,
-                count=self.count.value(),
-                concurrency=self.workers.value(),
-                timeout_s=self.timeout.value(),
-                retries=self.retries.value(),
-                base_url=self.base_url(),
-                after_fetch=self.after_fetch.currentData(),
-                step_ms=self.step_ms.value(),
-                watch_loop=self.watch_loop.isChecked(),
-                trace_slivers=self.trace_slivers.isChecked(),
-            )
+            run = {s.field: read(self.editors[s.field], s) for s in IN_PANEL if not s.network}
+            settings = make_settings(mode=mode, base_url=self.base_url(), **run)
         except SettingsError as problem:
             self.problem.setText(str(problem))
             self.problem.show()
@@ -178,27 +179,14 @@ class SettingsPanel(QWidget):
 
     def conditions(self) -> dict[str, Any]:
         """The local server's network conditions, as names the server understands."""
-        return {
-            "latency_ms": self.latency.value(),
-            "jitter_ms": self.jitter.value(),
-            "jitter": self.jitter_kind.currentText(),
-            "bandwidth_kbps": self.bandwidth.value(),
-            "error_rate": self.error_rate.value() / 100.0,
-            "max_concurrent": self.server_max.value(),
-        }
+        return {s.field: read(self.editors[s.field], s) for s in IN_PANEL if s.network}
 
     def load(self, settings: RunSettings, conditions: dict[str, Any]) -> None:
         """Put a lesson's settings and network into the widgets ("Try it yourself")."""
-        self.count.setValue(settings.count)
-        self.workers.setValue(settings.concurrency)
-        self.after_fetch.setCurrentIndex(max(self.after_fetch.findData(settings.after_fetch), 0))
-        if settings.step_ms:
-            self.step_ms.setValue(int(settings.step_ms))
-        self.watch_loop.setChecked(settings.watch_loop)
-        self.trace_slivers.setChecked(settings.trace_slivers)
+        for setting in IN_PANEL:
+            if setting.network:
+                if setting.field in conditions:
+                    write(self.editors[setting.field], setting, conditions[setting.field])
+            elif setting.field != "step_ms" or settings.step_ms:  # no step: keep the panel's length
+                write(self.editors[setting.field], setting, getattr(settings, setting.field))
         self.source.setCurrentText("Local server")
-        self.latency.setValue(int(conditions.get("latency_ms", self.latency.value())))
-        self.jitter.setValue(int(conditions.get("jitter_ms", self.jitter.value())))
-        self.error_rate.setValue(float(conditions.get("error_rate", 0.0)) * 100)
-        self.bandwidth.setValue(int(conditions.get("bandwidth_kbps", 0)))
-        self.server_max.setValue(int(conditions.get("max_concurrent", 0)))

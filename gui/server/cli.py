@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import NoReturn, cast
+from typing import NoReturn
 
 from gui.core.dataset import pokedex
+from gui.core.setting_table import NETWORK_SETTINGS, add_options, values_from
 from gui.exit_status import ExitStatus
-from gui.server.conditions import JITTER_KINDS, JitterKind, NetworkConditions
+from gui.server.conditions import NetworkConditions
 from gui.server.process import serve_forever
 
 MAX_PORT = 65_535
@@ -38,35 +39,18 @@ def port_number(text: str) -> int:
 
 
 def add_condition_arguments(parser: argparse.ArgumentParser, latency_ms: float = 0.0) -> None:
+    """The network options (gui/core/setting_table.py), plus ``--seed``, which both the server's dice
+    and a random choice of Pokémon use."""
     group = parser.add_argument_group("network conditions of the local server")
-    group.add_argument("--latency-ms", type=float, default=latency_ms, help="delay before each response")
-    group.add_argument("--jitter-ms", type=float, default=None, help="spread of the delay (default 0)")
-    group.add_argument(
-        "--jitter", choices=JITTER_KINDS, default=None, help="jitter shape (default: uniform when --jitter-ms is set)"
-    )
-    group.add_argument("--bandwidth-kbps", type=float, default=0.0, help="KB/s per response; 0 = unlimited")
-    group.add_argument("--error-rate", type=float, default=0.0, help="fraction answered 500/503/429")
-    group.add_argument("--drop-rate", type=float, default=0.0, help="fraction of bodies cut halfway")
-    group.add_argument("--server-max", type=int, default=0, help="requests served at once; 0 = unlimited")
-    group.add_argument("--padding-kb", type=float, default=0.0, help="filler added to each JSON body")
+    add_options(group, NETWORK_SETTINGS, latency_ms=latency_ms)
     group.add_argument("--seed", type=int, default=0, help="makes every random choice reproducible")
 
 
 def conditions_from_args(args: argparse.Namespace) -> NetworkConditions:
     """Build conditions from parsed options; a bad value raises ValueError with a readable message."""
-    jitter_ms = args.jitter_ms or 0.0
-    jitter = args.jitter or ("uniform" if jitter_ms else "none")
-    return NetworkConditions(
-        latency_ms=args.latency_ms,
-        jitter_ms=jitter_ms,
-        jitter=cast(JitterKind, jitter),
-        bandwidth_kbps=args.bandwidth_kbps,
-        error_rate=args.error_rate,
-        drop_rate=args.drop_rate,
-        max_concurrent=args.server_max,
-        padding_kb=args.padding_kb,
-        seed=args.seed,
-    )
+    values = values_from(args, NETWORK_SETTINGS)
+    values["jitter"] = values["jitter"] or ("uniform" if values["jitter_ms"] else "none")
+    return NetworkConditions().updated({**values, "seed": args.seed})
 
 
 def serve_main(args: argparse.Namespace) -> int:

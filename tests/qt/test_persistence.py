@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from gui.cli import build_parser, explicit_options
+from gui.core.setting_table import IN_PANEL
 from gui.qt.app import apply_cli_settings
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import restore_window, save_window
@@ -53,4 +54,22 @@ def test_command_line_options_override_only_what_they_name(loop: LoopRunner, sto
     apply_cli_settings(window, args, explicit=explicit_options(args))
     assert window.settings_panel.latency.value() == 40
     assert window.settings_panel.count.value() == 500  # not on the command line: the saved value stays
+    window.deleteLater()
+
+
+def test_every_setting_of_the_table_has_its_widget_and_reads_back_what_the_command_line_put(
+    loop: LoopRunner,
+) -> None:
+    window = MainWindow()
+    panel = window.settings_panel
+    assert set(panel.editors) == {s.field for s in IN_PANEL}
+    assert panel.workers is panel.editors["concurrency"] and panel.latency is panel.editors["latency_ms"]
+    args = build_parser().parse_args(
+        ["-n", "9", "--timeout-s", "2.5", "--error-rate", "0.25", "--after-fetch", "block"]
+    )
+    apply_cli_settings(window, args, explicit=explicit_options(args))
+    settings = panel.run_settings("threads")
+    assert settings is not None
+    assert (settings.count, settings.timeout_s, settings.after_fetch) == (9, 2.5, "block")
+    assert panel.conditions()["error_rate"] == 0.25 and panel.error_rate.value() == 25.0
     window.deleteLater()

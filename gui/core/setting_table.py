@@ -1,0 +1,123 @@
+"""Every setting a user can change, declared once: its type, range, widget, flag and storage key.
+
+The settings panel builds its widgets from this table, the window saves and restores them by it,
+the command line makes its options from it and reads them back by it, and command-line values
+reach the panel through it. A new setting (a lesson's, say) is one ``Setting`` here, plus its
+field in ``RunSettings`` or ``NetworkConditions``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import Any
+
+from gui.core.clients.body_cap import DEFAULT_MAX_BODY_KB
+from gui.core.settings import MAX_CONCURRENCY, MAX_REQUESTS, MAX_RETRIES
+
+
+@dataclass(frozen=True)
+class Setting:
+    field: str  # the field of RunSettings, or of NetworkConditions when ``network``
+    label: str  # what the panel calls it ("" with a check box: the box says it)
+    kind: type  # int, float, str or bool: the field's type, and the option's
+    default: Any  # where the panel starts, and the option's default unless ``cli_default`` says otherwise
+    low: float = 0.0
+    high: float = 0.0
+    network: bool = False  # a condition the local server plays, not a setting of the run
+    key: str = ""  # the panel's widget (an attribute of SettingsPanel) and its storage key; "" = no widget
+    flags: tuple[str, ...] = ()  # its command-line option(s); () = none
+    help: str = ""  # --help, and the widget's tooltip
+    suffix: str = ""  # the unit after the panel's number
+    decimals: int = 0  # 0: a whole-number box
+    step: float = 1.0
+    special: str = ""  # the panel's words for the lowest value ("unlimited")
+    percent: bool = False  # a fraction, shown as a percentage in the panel
+    choices: tuple[str, ...] = ()  # a str setting's values
+    choice_labels: tuple[str, ...] = ()  # the panel's words for them (default: the values)
+    cli_default: Any = None  # the option's default when it differs from the panel's (None: ``default``)
+
+    @property
+    def dest(self) -> str:
+        """The option's name in argparse's namespace (``--timeout-s`` -> ``timeout_s``)."""
+        long = next(flag for flag in self.flags if flag.startswith("--"))
+        return long[2:].replace("-", "_")
+
+    def shown(self, value: Any) -> Any:
+        """A value as the panel shows it."""
+        return value * 100 if self.percent else value
+
+    def value(self, shown: Any) -> Any:
+        """What the panel shows, as the setting's value."""
+        return self.kind(shown / 100 if self.percent else shown)
+
+
+AFTER_FETCH_KINDS = ("", "compute", "block", "await-in-thread")  # the lessons' programs are not offered here
+
+SETTINGS: tuple[Setting, ...] = (
+    # --- the run ----------------------------------------------------------------------------------
+    Setting("count", "Pokémon", int, 151, 1, MAX_REQUESTS, key="count", flags=("-n", "--count"),
+            help=f"How many Pokémon to fetch (the first N, by Pokédex number), 1-{MAX_REQUESTS:,}"),
+    Setting("concurrency", "Workers / limit", int, 10, 1, MAX_CONCURRENCY, key="workers", flags=("--concurrency", "-c"),
+            help=f"Threads or processes in the pool, or coroutines allowed in flight at once, 1-{MAX_CONCURRENCY:,}"),
+    Setting("timeout_s", "Timeout", float, 10.0, 0.1, 600, key="timeout", flags=("--timeout-s",), suffix=" s",
+            decimals=2, step=0.5, help="Each request's deadline, from its start to its last byte"),
+    Setting("retries", "Retries", int, 0, 0, MAX_RETRIES, key="retries", flags=("--retries",),
+            help="Retries per request (exponential backoff, never sooner than Retry-After)"),
+    Setting("after_fetch", "After each fetch", str, "", key="after_fetch", flags=("--after-fetch",),
+            choices=AFTER_FETCH_KINDS, choice_labels=("nothing", "compute", "blocking call", "call in a thread"),
+            help="What each job does with its answer before it ends: pure-Python work (holds the GIL), a "
+            "blocking call (time.sleep), or the same call awaited in a thread. The lessons use this."),
+    Setting("step_ms", "Step takes", float, 20, 1, 10_000, key="step_ms", flags=("--step-ms",), suffix=" ms",
+            help="How long that step takes: CPU work on one core, or a blocking call", cli_default=0.0),
+    Setting("watch_loop", "Watch loop lag", bool, False, key="watch_loop", flags=("--watch-loop",),
+            help="A heartbeat on the loop measures how late it answers (a strip under the timeline)"),
+    Setting("trace_slivers", "Mark real runs", bool, False, key="trace_slivers", flags=("--trace-slivers",),
+            help="Ticks on each lane: a coroutine's steps, or a thread's CPU clock"),
+    Setting("max_body_kb", "", int, DEFAULT_MAX_BODY_KB, 1, 1_048_576, flags=("--max-body-kb",),
+            help=f"Cap on each answer's body, decompressed (default {DEFAULT_MAX_BODY_KB:,} KB); bigger is "
+            "'too large'"),
+    # --- the local server's network ---------------------------------------------------------------
+    Setting("latency_ms", "Latency", float, 150, 0, 10_000, network=True, key="latency", flags=("--latency-ms",),
+            suffix=" ms", help="Delay before each response"),
+    Setting("jitter_ms", "Jitter", float, 30, 0, 10_000, network=True, key="jitter", flags=("--jitter-ms",),
+            suffix=" ms", help="Spread of the delay", cli_default=0.0),
+    Setting("jitter", "Jitter shape", str, "uniform", network=True, key="jitter_kind", flags=("--jitter",),
+            choices=("none", "uniform", "long-tail"), help="Jitter shape (on the command line: uniform when "
+            "--jitter-ms is set)", cli_default=""),
+    Setting("bandwidth_kbps", "Bandwidth", float, 0, 0, 1_000_000, network=True, key="bandwidth",
+            flags=("--bandwidth-kbps",), suffix=" KB/s", special="unlimited", help="KB/s per response; 0 = unlimited"),
+    Setting("error_rate", "Error rate", float, 0.0, 0, 1, network=True, key="error_rate", flags=("--error-rate",),
+            suffix=" %", decimals=2, percent=True, help="Share of requests answered 500, 503 or 429"),
+    Setting("max_concurrent", "Server serves", int, 0, 0, 10_000, network=True, key="server_max",
+            flags=("--server-max",), special="unlimited",
+            help="How many requests the server serves at once; the rest wait in its queue (0 = unlimited)"),
+    Setting("drop_rate", "", float, 0.0, 0, 1, network=True, flags=("--drop-rate",),
+            help="Share of bodies cut halfway"),
+    Setting("padding_kb", "", float, 0.0, 0, 10_000, network=True, flags=("--padding-kb",),
+            help="Filler added to each JSON body, to weigh like real PokéAPI answers"),
+)  # fmt: skip
+
+RUN_SETTINGS = tuple(s for s in SETTINGS if not s.network)
+NETWORK_SETTINGS = tuple(s for s in SETTINGS if s.network)
+IN_PANEL = tuple(s for s in SETTINGS if s.key)
+
+
+def add_options(group: argparse._ArgumentGroup, settings: tuple[Setting, ...], **defaults: Any) -> None:
+    """An option for each setting that has flags; ``defaults`` (by field) override the table's."""
+    for s in settings:
+        if not s.flags:
+            continue
+        default = defaults.get(s.field, s.default if s.cli_default is None else s.cli_default)
+        if s.kind is bool:
+            group.add_argument(*s.flags, action="store_true", help=s.help)
+        elif s.choices:
+            choices = [c for c in s.choices if c] if s.kind is str else None
+            group.add_argument(*s.flags, choices=choices, default=default, help=s.help)
+        else:
+            group.add_argument(*s.flags, type=s.kind, default=default, help=f"{s.help} (default {default:g})")
+
+
+def values_from(args: argparse.Namespace, settings: tuple[Setting, ...]) -> dict[str, Any]:
+    """The fields of ``settings`` as the command line gave them (an option left out: its default)."""
+    return {s.field: getattr(args, s.dest) for s in settings if s.flags}
