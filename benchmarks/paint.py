@@ -1,15 +1,22 @@
-"""Window smoothness: timeline paint time per frame, and the event loop's lag during a run.
+"""Window smoothness: timeline paint time per frame, zoom redraws, the event loop's lag, and a big run.
 
-    python benchmarks/paint.py [--json]
+    python benchmarks/paint.py [--json] [--lag-runs 5]
+
+Each part runs in a child process of its own (so each peak memory figure is that part's alone):
 
 1. Paint: a run of N requests (2,000 and 10,000) on 100 lanes is replayed frame by frame at
    60 fps into the real TimelineView (offscreen), as the window would see it live; each frame's
    refresh + paint is timed. Synthetic events (the engine is benchmarked in engine.py); the view
-   code is the real one. Also timed: a full redraw (the view changed, e.g. zoom), which cannot
+   code is the real one. Also timed: a full redraw (zoom or pan changed the view), which cannot
    reuse the cached image of ended bars.
-2. Loop lag: the real window runs a 1,000-request asyncio run (concurrency 100, latency 100 ms)
-   on the qasync loop it shares with painting; a probe coroutine asks to wake every 5 ms and
-   records how late it wakes.
+2. Loop lag: the real window runs 1,000-request asyncio runs (concurrency 100, latency 100 ms,
+   no jitter: the burstiest case) on the qasync loop it shares with painting; a probe coroutine
+   asks to wake every 5 ms and records how late it wakes. Samples while the run runs are the
+   figure; those after its last request (the window files the run: history, explain, stats) are
+   reported apart.
+3. Big run: 10,000 requests at concurrency 500 in the window: that it completes, the loop's lag,
+   the timeline's paint time (sampled: the view rendered to an image every 100 ms) and the
+   process's peak resident memory (``VmHWM``; the local server is a process of its own).
 """
 
 from __future__ import annotations
@@ -20,10 +27,11 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import qasync
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
+from scale import peak_rss_mb
 
 from gui.core.engine import Run, RunState
 from gui.core.lab import LiveRun
@@ -44,6 +53,14 @@ from gui.server import NetworkConditions
 
 FPS = 60
 LANES = 100
+GOALS = {
+    "paint_ms_p95_at_2000": 4.0,
+    "full_redraw_ms_p50_at_10000": 16.0,
+    "loop_lag_ms_p99": 16.0,
+    "big_paint_ms_p95": 8.0,
+    "big_loop_lag_ms_p99": 50.0,
+    "big_peak_rss_mb": 300.0,
+}
 
 
 def synthetic_events(count: int, lanes: int, latency_s: float = 0.1, seed: int = 1) -> list[PhaseEvent | EndEvent]:
@@ -121,38 +138,56 @@ def replay_paint_ms(count: int) -> dict[str, float]:
     }
 
 
-async def loop_lag_during_runs(requests: int, runs: int) -> dict[str, float]:
-    """Pool the probe's samples over several runs: one run gives ~150, too few for a steady p99."""
-    lags: list[float] = []
-    walls = []
-    for _ in range(runs):
-        wall, samples = await loop_lag_during_run(requests)
-        walls.append(wall)
-        lags += samples
-    lags.sort()
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples) or [float("nan")]
     return {
-        "requests": requests,
-        "runs": runs,
-        "wall_s": round(statistics.median(walls), 3),
-        "samples": len(lags),
-        "loop_lag_ms_p50": round(lags[len(lags) // 2], 2),
-        "loop_lag_ms_p99": round(lags[int(len(lags) * 0.99)], 2),
-        "loop_lag_ms_max": round(lags[-1], 2),
+        "p50": round(ordered[len(ordered) // 2], 2),
+        "p99": round(ordered[int(len(ordered) * 0.99)], 2),
+        "max": round(ordered[-1], 2),
     }
 
 
-async def loop_lag_during_run(requests: int) -> tuple[float, list[float]]:
+async def loop_lag_during_runs(requests: int, runs: int, concurrency: int = 100) -> dict[str, Any]:
+    """Pool the probe's samples over several runs: one run gives ~150, too few for a steady p99."""
+    during: list[float] = []
+    after: list[float] = []
+    walls, per_run_p99 = [], []
+    for _ in range(runs):
+        wall, run_lags, filing_lags, _ = await loop_lag_during_run(requests, concurrency)
+        walls.append(wall)
+        during += run_lags
+        after += filing_lags
+        per_run_p99.append(percentiles(run_lags)["p99"])
+    figures = percentiles(during)
+    return {
+        "requests": requests,
+        "concurrency": concurrency,
+        "runs": runs,
+        "wall_s": round(statistics.median(walls), 3),
+        "samples": len(during),
+        "loop_lag_ms_p50": figures["p50"],
+        "loop_lag_ms_p99": figures["p99"],
+        "loop_lag_ms_max": figures["max"],
+        "single_run_p99_range_ms": [min(per_run_p99), max(per_run_p99)],
+        "after_last_request_max_ms": percentiles(after)["max"],
+    }
 
+
+async def loop_lag_during_run(
+    requests: int, concurrency: int, sample_paint: bool = False
+) -> tuple[float, list[float], list[float], list[float]]:
+    """One run in the real window: (wall s, lags while it ran, lags after, sampled paint ms)."""
     window = MainWindow(NetworkConditions(latency_ms=100))
     window.settings_panel.count.setValue(requests)
-    window.settings_panel.workers.setValue(100)
+    window.settings_panel.workers.setValue(concurrency)
     window.settings_panel.latency.setValue(100)
     window.settings_panel.jitter.setValue(0)
     window.resize(1360, 820)
     window.show()
     window.start_server()
     await window.server_ready.wait()
-    lags: list[float] = []
+    samples: list[tuple[float, float]] = []
+    paints: list[float] = []
     finished: asyncio.Future[LiveRun] = asyncio.get_running_loop().create_future()
 
     def on_finished(live: LiveRun) -> None:
@@ -166,14 +201,70 @@ async def loop_lag_during_run(requests: int) -> tuple[float, list[float]]:
         while not finished.done():
             asked = time.perf_counter()
             await asyncio.sleep(0.005)
-            lags.append((time.perf_counter() - asked - 0.005) * 1000)
+            woke = time.perf_counter()
+            samples.append((woke, (woke - asked - 0.005) * 1000))
 
-    await asyncio.gather(probe(), finished)
+    async def paint_sampler() -> None:
+        image = QImage(window.timeline.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        while not finished.done():
+            await asyncio.sleep(0.1)
+            started = time.perf_counter()
+            window.timeline.render(image)
+            paints.append((time.perf_counter() - started) * 1000)
+
+    await asyncio.gather(probe(), finished, *([paint_sampler()] if sample_paint else []))
     live: LiveRun = finished.result()
-    wall = live.run.wall_s
+    assert live.run.t0 is not None
+    last = live.run.t0 + live.run.wall_s
+    ok = live.model.done == requests and all(s.status is Status.OK for s in live.model.spans)
+    assert ok, f"only {live.model.done} of {requests} requests ended, or some failed"
     window.close()
     await window.closed
-    return wall, lags
+    during = [lag for woke, lag in samples if woke <= last]
+    after = [lag for woke, lag in samples if woke > last]
+    return live.run.wall_s, during, after, paints
+
+
+async def big_run(requests: int, concurrency: int) -> dict[str, Any]:
+    wall, during, _, paints = await loop_lag_during_run(requests, concurrency, sample_paint=True)
+    lag = percentiles(during)
+    paint = sorted(paints) or [float("nan")]
+    return {
+        "requests": requests,
+        "concurrency": concurrency,
+        "completed": True,
+        "wall_s": round(wall, 3),
+        "loop_lag_ms_p99": lag["p99"],
+        "loop_lag_ms_max": lag["max"],
+        "paint_samples": len(paints),
+        "paint_ms_p50": round(paint[len(paint) // 2], 2),
+        "paint_ms_p95": round(paint[int(len(paint) * 0.95)], 2),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def run_part(part: str, args: argparse.Namespace) -> dict[str, Any]:
+    """One part, in this process."""
+    app = cast(QApplication, QApplication.instance() or QApplication([]))
+    app.setQuitOnLastWindowClosed(False)  # as the app does: one window closing must not end the loop
+    if part == "replay":
+        return {count: replay_paint_ms(int(count)) for count in args.counts.split(",")}
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        work = loop_lag_during_runs(1000, args.lag_runs) if part == "lag" else big_run(args.big_n, args.big_concurrency)
+        figures: dict[str, Any] = loop.run_until_complete(work)
+        return figures
+
+
+def in_child(part: str, args: argparse.Namespace) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--part", part, "--counts", args.counts, "--lag-runs", str(args.lag_runs)]
+    command += ["--big-n", str(args.big_n), "--big-concurrency", str(args.big_concurrency)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{part} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> int:
@@ -181,28 +272,49 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--counts", default="2000,10000")
     parser.add_argument("--lag-runs", type=int, default=5, help="runs pooled for the loop-lag figures")
+    parser.add_argument("--big-n", type=int, default=10_000)
+    parser.add_argument("--big-concurrency", type=int, default=500)
+    parser.add_argument("--part", choices=("replay", "lag", "big"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    app = cast(QApplication, QApplication.instance() or QApplication([]))
-    app.setQuitOnLastWindowClosed(False)  # as the app does: one window closing must not end the loop
-    paint = {count: replay_paint_ms(int(count)) for count in args.counts.split(",")}
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        lag = loop.run_until_complete(loop_lag_during_runs(1000, args.lag_runs))
-    result = {"spans": paint, "loop_lag": lag, "loop_lag_ms_p99": lag["loop_lag_ms_p99"]}
+    if args.part:
+        print(json.dumps(run_part(args.part, args)))
+        return 0
+    paint = in_child("replay", args)
+    lag = in_child("lag", args)
+    big = in_child("big", args)
+    figures = {
+        "paint_ms_p95_at_2000": paint.get("2000", {}).get("paint_ms_p95"),
+        "full_redraw_ms_p50_at_10000": paint.get("10000", {}).get("full_redraw_ms_p50"),
+        "loop_lag_ms_p99": lag["loop_lag_ms_p99"],
+        "big_paint_ms_p95": big["paint_ms_p95"],
+        "big_loop_lag_ms_p99": big["loop_lag_ms_p99"],
+        "big_peak_rss_mb": big["peak_rss_mb"],
+    }
+    result = {"spans": paint, "loop_lag": lag, "big_run": big, "figures": figures, "goals": GOALS}
     if args.json:
         print(json.dumps(result))
-    else:
-        for count, figures in paint.items():
-            print(
-                f"{count:>6} spans: paint p50 {figures['paint_ms_p50']:.2f} ms, p95 {figures['paint_ms_p95']:.2f} ms "
-                f"over {figures['frames']} frames; full redraw p50 {figures['full_redraw_ms_p50']:.1f} ms"
-            )
+        return 0
+    for count, f in paint.items():
         print(
-            f"loop lag during {lag['runs']} asyncio runs of {lag['requests']} requests: "
-            f"p50 {lag['loop_lag_ms_p50']} ms, p99 {lag['loop_lag_ms_p99']} ms, max {lag['loop_lag_ms_max']} ms "
-            f"({lag['samples']} samples; a run took {lag['wall_s']} s)"
+            f"{int(count):>6} spans: paint p50 {f['paint_ms_p50']:.2f} ms, p95 {f['paint_ms_p95']:.2f} ms "
+            f"over {f['frames']} frames; full redraw p50 {f['full_redraw_ms_p50']:.1f} ms, "
+            f"p95 {f['full_redraw_ms_p95']:.1f} ms"
         )
+    print(
+        f"loop lag during {lag['runs']} asyncio runs of {lag['requests']} requests: p50 {lag['loop_lag_ms_p50']} ms, "
+        f"p99 {lag['loop_lag_ms_p99']} ms (single runs {lag['single_run_p99_range_ms']}), max {lag['loop_lag_ms_max']} "
+        f"ms ({lag['samples']} samples); after the last request (filing the run): max "
+        f"{lag['after_last_request_max_ms']} ms"
+    )
+    print(
+        f"{big['requests']:,} requests at {big['concurrency']} in the window: done in {big['wall_s']} s; loop lag p99 "
+        f"{big['loop_lag_ms_p99']} ms; paint p95 {big['paint_ms_p95']} ms ({big['paint_samples']} samples); "
+        f"peak RSS {big['peak_rss_mb']} MB"
+    )
+    for name, goal in GOALS.items():
+        value = figures[name]
+        verdict = "met" if value is not None and value <= goal else "NOT met"
+        print(f"  {name:<30} {value!s:>8}  goal <= {goal}  {verdict}")
     return 0
 
 

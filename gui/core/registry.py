@@ -1,6 +1,6 @@
 """Every mode is declared here, once: its name, title, key, what it teaches, its code, how it runs.
 
-The window's buttons, the command line's choices, the "press 1-4" hint, the engine's dispatch, the
+The window's buttons, the command line's choices, the "press 1-5" hint, the engine's dispatch, the
 explain panel and the benchmarks all read this table, so adding a mode (or, later, a lesson) is one
 entry here and one module in ``gui.core.modes``.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from gui.core.lessons import blocking, deadlock, futures, gil, io_bound, memory, pipeline, race, slivers, sweep
 from gui.core.lessons.lesson import LessonSpec
 from gui.core.mode_context import ModeContext
-from gui.core.modes import coroutines, evolutions, processes, sequential, threads
+from gui.core.modes import coroutines, evolutions, loops_in_processes, processes, sequential, threads
 from gui.core.segments import Segment
 
 
@@ -86,6 +86,21 @@ MODES: dict[str, ModeSpec] = {
             run=processes.run,
             worker=("worker process", "worker processes"),
             slow_to_start=True,
+        ),
+        ModeSpec(
+            name="asyncio-processes",
+            title="Asyncio × processes",
+            key="5",
+            summary="One event loop per core, each running its share of the coroutines",
+            why="Each process's event loop runs its share of the coroutines, so the CPU every answer costs (HTTP "
+            "and JSON parsing, bookkeeping) is spread over the cores instead of queuing on one loop. That pays "
+            "when per-request CPU dominates; when the network's latency dominates, one loop already keeps "
+            "every request in flight and the extra processes add little. The processes are a warm pool: the "
+            "first run starts them, later runs reuse them, and the ideal bound does not count their start.",
+            textbook=(loops_in_processes.fetch_with_loops_in_processes, loops_in_processes.loop_in_process),
+            waits_at=("future.result()", "asyncio.run("),
+            run=loops_in_processes.run,
+            worker=("coroutine", "coroutines"),
         ),
         # --- the futures and pipeline lessons' programs: they follow links to species and chains ---
         ModeSpec(
@@ -168,7 +183,7 @@ def mode_spec(name: str) -> ModeSpec:
 
 
 def keys_hint() -> str:
-    """ "1-4" for the status bar and the empty timeline."""
+    """ "1-5" for the status bar and the empty timeline."""
     keys = [MODES[name].key for name in MODE_NAMES]
     return f"{keys[0]}-{keys[-1]}" if len(keys) > 1 else keys[0]
 

@@ -42,9 +42,9 @@ class FailedTry(NamedTuple):
     backoff_until: float  # the back-off ends and the next try starts
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
-    """One request as the timeline draws it."""
+    """One request as the timeline draws it (slots: 100,000 of them are a run's biggest store)."""
 
     request_id: int
     pokemon: str
@@ -57,11 +57,13 @@ class Span:
     bytes: int = 0
     retries: int = 0
     retry_until: float | None = None  # when the latest retry's back-off ends (the next try starts)
-    failed_tries: list[FailedTry] = field(default_factory=list)  # in order; the last try is in ``t``
-    steps: list[StepEvent] = field(default_factory=list)  # what the job did after its fetch
-    locks: list[LockEvent] = field(default_factory=list)  # its worker's lock waits and holds, in order
-    updates: list[UpdateEvent] = field(default_factory=list)  # its read-modify-writes of shared memory
-    lost: set[int] = field(default_factory=set)  # indices into ``updates`` that another write overwrote
+    # Tuples, empty and shared until something happens: most requests have none of these, and an
+    # empty list and set per request cost 440 bytes, 44 MB at 100,000 requests.
+    failed_tries: tuple[FailedTry, ...] = ()  # in order; the last try is in ``t``
+    steps: tuple[StepEvent, ...] = ()  # what the job did after its fetch
+    locks: tuple[LockEvent, ...] = ()  # its worker's lock waits and holds, in order
+    updates: tuple[UpdateEvent, ...] = ()  # its read-modify-writes of shared memory
+    lost: frozenset[int] = frozenset()  # indices into ``updates`` that another write overwrote
     deadlocked: bool = False  # its worker was in a cycle of lock waits the run found
     initiator: int | None = None  # found mid-run: the request whose answer led to it
     awaits: int | None = None  # not a request: a wait on a shared future, resolved by this request
@@ -168,18 +170,18 @@ class RunModel:
             if isinstance(event, PhaseEvent):
                 self._apply_phase(span, event)
             elif isinstance(event, StepEvent):
-                span.steps.append(event)
+                span.steps += (event,)
             elif isinstance(event, LockEvent):
-                span.locks.append(event)
+                span.locks += (event,)
             elif isinstance(event, UpdateEvent):
                 self._updates_of.setdefault(event.key, []).append((span, len(span.updates)))
-                span.updates.append(event)
+                span.updates += (event,)
                 updated.add(event.key)
             elif isinstance(event, RetryEvent):
                 for phase in ATTEMPT_PHASES:  # the next attempt's phases start over
                     span.t.pop(phase, None)
                 began = span.retry_until if span.retry_until is not None else span.t.get(Phase.STARTED, event.t)
-                span.failed_tries.append(FailedTry(began, event.t, event.reason, event.t + event.delay_s))
+                span.failed_tries += (FailedTry(began, event.t, event.reason, event.t + event.delay_s),)
                 span.retries += 1
                 span.retry_until = event.t + event.delay_s
             else:
@@ -271,9 +273,9 @@ class RunModel:
             position = bisect.bisect_left(writes, span.updates[index].t_read) - 1  # the write its read saw
         for position, (span, index) in enumerate(by_write):
             if position in kept:
-                span.lost.discard(index)
+                span.lost -= {index}
             else:
-                span.lost.add(index)
+                span.lost |= {index}
 
     def _flight(self, t: float, delta: int) -> None:
         self.in_flight += delta

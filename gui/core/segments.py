@@ -6,6 +6,7 @@ visibly waits on the network while the server thinks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -181,7 +182,7 @@ def _with_program(pieces: list[Piece], span: Span, now: float) -> list[Piece]:
     return kept
 
 
-def _with_steps(pieces: list[Piece], steps: list[StepEvent]) -> list[Piece]:
+def _with_steps(pieces: list[Piece], steps: Sequence[StepEvent]) -> list[Piece]:
     """The step after the fetch replaces the tail of the bar it happened in (it ran before "ended").
 
     A computing step is drawn as its CPU time first, then its wait for the GIL: the two really

@@ -64,18 +64,54 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
     return sorted_values[rank]
 
 
+class _Steps:
+    """The steps made so far from one growing list of changes (a live run's ``flight_changes``)."""
+
+    __slots__ = ("changes", "used", "steps")
+
+    def __init__(self, changes: list[tuple[float, int]]) -> None:
+        self.changes = changes  # held, so its id cannot be reused by another list while cached
+        self.used = 0  # how many of its changes the steps are made of
+        self.steps: list[tuple[float, int]] = []
+
+
+_STEPS_CACHE: dict[int, _Steps] = {}
+_STEPS_CACHE_SIZE = 8
+
+
 def level_steps(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:
     """(t, requests in flight just after t) from (t, +1 started / -1 ended) in any order.
 
     Sorted by time with ends first on ties: a request ending at t frees its slot for one
     starting at t, so a pool of 4 never looks like 5.
+
+    The window asks every frame while a run grows its changes; sorting 20,000 of them each time
+    cost milliseconds. Changes arrive nearly in time order, so the steps already made are kept and
+    only the new changes are sorted onto them, unless one of them belongs before the last step
+    (then everything is sorted again). The list returned is shared: read it, do not change it.
     """
-    level = 0
-    steps = []
-    for t, delta in sorted(changes):
+    cached = _STEPS_CACHE.get(id(changes))
+    if cached is None or cached.changes is not changes or cached.used > len(changes):
+        cached = _Steps(changes)
+        _STEPS_CACHE[id(changes)] = cached
+        while len(_STEPS_CACHE) > _STEPS_CACHE_SIZE:
+            del _STEPS_CACHE[next(iter(_STEPS_CACHE))]
+    new = sorted(changes[cached.used :])
+    steps = cached.steps
+    if steps and new and new[0] < _last_change(steps):
+        new, steps = sorted(changes), []
+    level = steps[-1][1] if steps else 0
+    for t, delta in new:
         level += delta
         steps.append((t, level))
+    cached.steps, cached.used = steps, len(changes)
     return steps
+
+
+def _last_change(steps: list[tuple[float, int]]) -> tuple[float, int]:
+    """The change that made the last step, as it sorts: (t, +1 or -1)."""
+    previous = steps[-2][1] if len(steps) > 1 else 0
+    return steps[-1][0], steps[-1][1] - previous
 
 
 def ideal_lower_bound_s(

@@ -11,9 +11,9 @@ import functools
 import socket
 import ssl
 import threading
-from typing import Any
 
 import certifi
+import httpcore
 import httpx
 
 from gui.core.clients.body_cap import (
@@ -26,19 +26,11 @@ from gui.core.clients.body_cap import (
 )
 from gui.core.clients.deadlines import deadline_watch
 from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer, redirect_loop, too_large
+from gui.core.clients.phase_stream import Attempt, PhaseBackend
 from gui.core.jobs import Job
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.trace import Outcome, Phase, PokemonCard, Status
-
-_PHASE_OF_EVENT: dict[str, Phase] = {
-    "connection.connect_tcp.complete": Phase.CONNECTED,
-    "http11.send_request_body.complete": Phase.SENT,
-    "http11.receive_response_headers.complete": Phase.FIRST_BYTE,
-    "http11.receive_response_body.complete": Phase.RECEIVED,
-}
-_NEW_STREAM = ("connection.connect_tcp.complete", "connection.start_tls.complete")  # their socket is the one to shut
-_REUSED_CONNECTION = "http11.send_request_headers.started"  # no connect_tcp before it: a kept-alive one
 
 
 class _Sockets:
@@ -95,33 +87,38 @@ def _shut(sock: socket.socket | None) -> None:
         pass  # already closed, or never connected
 
 
-class _PhaseTracer:
-    """httpcore's ``trace`` extension callback, mapped onto our phase names for one attempt.
+class _NoCookies(httpx.Cookies):
+    """A jar that keeps nothing: PokéAPI needs no cookies, and httpx's jar builds urllib shims for
+    every response (~15 µs each, GIL held), which a hundred threads answering at once pay in turn."""
 
-    It is called ~14 times per request from every worker thread, so it does one dict lookup.
-    """
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
 
-    __slots__ = ("recorder", "request_id", "sockets", "connected")
 
-    def __init__(self, recorder: Recorder, request_id: int, sockets: _Sockets) -> None:
-        self.recorder = recorder
-        self.request_id = request_id
-        self.sockets = sockets
-        self.connected = False
+def _answer_headers(raw: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None, str | None]:
+    """Content-Encoding, Content-Length and Retry-After in one pass (httpx scans all headers per get)."""
+    found: dict[bytes, str] = {}
+    for name, value in raw:
+        key = name.lower()
+        if key in _ANSWER_HEADERS:
+            found[key] = value.decode("latin-1")
+    return found.get(b"content-encoding"), found.get(b"content-length"), found.get(b"retry-after")
 
-    def __call__(self, event_name: str, info: dict[str, Any]) -> None:
-        if event_name in _NEW_STREAM:
-            self.sockets.connected(info["return_value"].get_extra_info("socket"))
-        phase = _PHASE_OF_EVENT.get(event_name)
-        if phase is None:
-            if event_name != _REUSED_CONNECTION or self.connected:
-                return
-            phase = Phase.CONNECTED
-        if phase is Phase.CONNECTED:
-            if self.connected:
-                return  # a redirect's new connection: the request was connected already
-            self.connected = True
-        self.recorder.phase(self.request_id, phase)
+
+_ANSWER_HEADERS = frozenset((b"content-encoding", b"content-length", b"retry-after"))
+
+
+def _phase_transport(attempt: Attempt) -> httpx.HTTPTransport:
+    """httpx's own transport, its pool on a backend that stamps phases (one connection: one worker)."""
+    transport = httpx.HTTPTransport(verify=shared_tls_context())
+    # httpx has no public way to hand its pool a network backend; the pool is made as httpx makes it.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=shared_tls_context(),
+        max_connections=1,
+        keepalive_expiry=httpx.Limits().keepalive_expiry,  # httpx's default, as its own pool would have
+        network_backend=PhaseBackend(attempt),
+    )
+    return transport
 
 
 @functools.cache
@@ -148,15 +145,16 @@ class SyncPokemonClient:
         self.cancel = cancel
         self.timeout_s = timeout_s
         self.max_body_bytes = max_body_kb * 1024
+        self._sockets = _Sockets()
+        self._attempt_now = Attempt(recorder, self._sockets.connected)
         self.http = httpx.Client(
+            transport=_phase_transport(self._attempt_now),
             timeout=timeout_s,
-            limits=httpx.Limits(max_connections=1),
-            verify=shared_tls_context(),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             headers={"Accept-Encoding": ACCEPT_ENCODING},
         )
-        self._sockets = _Sockets()
+        self.http._cookies = _NoCookies()  # the public setter would copy it into a plain jar
         self._attempts = 0
         cancel.on_cancel(self._sockets.abort)  # Stop or quit: reads in flight end now, not at their timeout
 
@@ -199,18 +197,16 @@ class SyncPokemonClient:
 
     def _get(self, job: Job) -> Answer:
         """One GET, its body read under the cap; every way it can fail becomes an outcome."""
-        tracer = _PhaseTracer(self.recorder, job.request_id, self._sockets)
+        self._attempt_now.begin(job.request_id)
         read = 0
         try:
-            with self.http.stream("GET", job.url, extensions={"trace": tracer}) as response:
-                body = CappedBody(
-                    self.max_body_bytes,
-                    response.headers.get("Content-Encoding"),
-                    response.headers.get("Content-Length"),
-                )
+            with self.http.stream("GET", job.url) as response:
+                encoding, length, retry_after = _answer_headers(response.headers.raw)
+                body = CappedBody(self.max_body_bytes, encoding, length)
                 for chunk in response.iter_raw():
                     body.feed(chunk)
                     read = body.raw_bytes
+                self.recorder.phase(job.request_id, Phase.RECEIVED)  # the whole body is in
                 content = body.finish()
         except BodyTooLarge as problem:
             return too_large(problem, response.status_code), None, None
@@ -223,7 +219,7 @@ class SyncPokemonClient:
         outcome, card = judge_answer(
             self.recorder, job.request_id, response.status_code, response.reason_phrase, content, job.kind
         )
-        return outcome, card, response.headers.get("Retry-After")
+        return outcome, card, retry_after
 
     def _failure(self, error: Exception) -> Outcome:
         """What a transport error means: our own cancel, our deadline, a timeout, or the connection."""
