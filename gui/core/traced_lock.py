@@ -101,7 +101,7 @@ class TracedLock:
         self.release()
 
     def acquire(self) -> None:
-        recorder, request_id = _working_on()
+        recorder, request_id = current_request()
         since = recorder.now()
         holder = self.book.waits(request_id, self.name, since)
         recorder.emit(LockEvent(request_id, self.name, "wait", since, holder))
@@ -121,16 +121,16 @@ class TracedLock:
         recorder.emit(LockEvent(request_id, self.name, "acquired", recorder.now()))
 
     def release(self) -> None:
-        recorder, request_id = _working_on()
+        recorder, request_id = current_request()
         self.book.releases(request_id, self.name)
         self._lock.release()
         recorder.emit(LockEvent(request_id, self.name, "released", recorder.now()))
 
 
-def _working_on() -> tuple[Recorder, int]:
+def current_request() -> tuple[Recorder, int]:
     current = working_on.get()
     if current is None:
-        raise RuntimeError("a traced lock is taken inside a job's step (the step runner says which request)")
+        raise RuntimeError("shared memory is traced inside a job's step (the step runner says which request)")
     return current
 
 

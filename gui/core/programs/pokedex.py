@@ -16,7 +16,7 @@ from gui.core.programs.switching import SwitchInterval
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.steps import simulate_matchups
 from gui.core.trace import ObservedEvent, PokemonCard, UpdateEvent
-from gui.core.traced_lock import LockBook, TracedLock, working_on
+from gui.core.traced_lock import LockBook, TracedLock, current_request
 
 
 class TracedDex:
@@ -34,7 +34,7 @@ class TracedDex:
         self._reads = threading.local()  # this thread's last read of each key: (when, value)
 
     def __getitem__(self, kind: str) -> int:
-        recorder, _ = _working()
+        recorder, _ = current_request()
         with self._guard:
             value = self.counts.get(kind, 0)
             t = recorder.now()
@@ -42,7 +42,7 @@ class TracedDex:
         return value
 
     def __setitem__(self, kind: str, value: int) -> None:
-        recorder, request_id = _working()
+        recorder, request_id = current_request()
         with self._guard:
             self.counts[kind] = value
             t = recorder.now()
@@ -92,9 +92,3 @@ class Tally(ProgramStep):
         for kind, count in sorted(self.dex.counts.items()):
             recorder.emit(ObservedEvent(recorder.now(), f"dex:{kind}", count))
 
-
-def _working() -> tuple[Recorder, int]:
-    current = working_on.get()
-    if current is None:
-        raise RuntimeError("the Pokédex is updated inside a job's step (the step runner says which request)")
-    return current
