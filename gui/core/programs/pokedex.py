@@ -91,4 +91,3 @@ class Tally(ProgramStep):
         self.switching.restore()
         for kind, count in sorted(self.dex.counts.items()):
             recorder.emit(ObservedEvent(recorder.now(), f"dex:{kind}", count))
-
