@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 
 from gui.core.segments import Segment
-from gui.qt.theme import BARRIER_HEX, DEADLOCK_HEX, LINK_HEX, LOST_HEX, NOW_LINE_HEX, segment_color
+from gui.qt.theme import BARRIER_HEX, DEADLOCK_HEX, LINK_HEX, LOST_HEX, NOW_LINE_HEX, blend, segment_color
 from gui.qt.time_window import tick_step
 from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeometry
 
@@ -37,7 +37,7 @@ def paint_grid(painter: QPainter, geo: TimelineGeometry, palette: QPalette) -> N
     grid.setAlpha(28)
     # Drawn over the base colour, so the same shade opaque: Qt's raster engine blends a translucent
     # 1 px column pixel by pixel (~1 ms for a dozen lines, a third of a frame), an opaque one at once.
-    painter.setPen(QPen(_over(grid, palette.base().color()), 1))
+    painter.setPen(QPen(blend(palette.base().color(), grid, grid.alphaF()), 1))
     for t in ticks(geo):
         x = geo.x_of(t)
         if x >= plot.left():
@@ -49,16 +49,6 @@ def paint_grid(painter: QPainter, geo: TimelineGeometry, palette: QPalette) -> N
     for box in geo.bands:
         for row in range(0, box.rows, 2):
             painter.fillRect(QRectF(plot.left(), box.top + row * geo.lane_h, plot.width(), geo.lane_h), stripe)
-
-
-def _over(top: QColor, base: QColor) -> QColor:
-    """``top`` (translucent) painted over ``base``, as one opaque colour."""
-    a = top.alphaF()
-    return QColor.fromRgbF(
-        top.redF() * a + base.redF() * (1 - a),
-        top.greenF() * a + base.greenF() * (1 - a),
-        top.blueF() * a + base.blueF() * (1 - a),
-    )
 
 
 def paint_axis(painter: QPainter, geo: TimelineGeometry, palette: QPalette, width: int, caption: str) -> None:

@@ -64,7 +64,7 @@ def test_a_stopped_run_is_never_the_fastest_and_has_no_speed_up() -> None:
     from gui.core.finished_run import FinishedRun
     from gui.core.run_model import RunModel
     from gui.core.stats import summarize
-    from gui.core.trace import BatchSink
+    from gui.core.trace import BatchSink, EndEvent, Outcome, Status
 
     plans = same_workload(make_settings(count=8, concurrency=2), ["threads", "asyncio"])
     complete = run_headless_comparison(plans, NetworkConditions(latency_ms=20)).runs
@@ -72,8 +72,7 @@ def test_a_stopped_run_is_never_the_fastest_and_has_no_speed_up() -> None:
     run = Run(stopped_settings, "http://127.0.0.1:9/api/v2", BatchSink())  # never run: every request cancelled
     run.cancel()
     model = RunModel(run.jobs)
-    for span in model.spans:
-        span.status = span.status.CANCELLED
+    model.apply(EndEvent(span.request_id, 0.0, Outcome(Status.CANCELLED)) for span in model.spans)
     summary = summarize(model, stopped_settings, 0.001, None)
     stopped = FinishedRun(stopped_settings, model, summary, 0.0, None)
     rows = comparison_rows([stopped, *complete])

@@ -1,12 +1,14 @@
 """Statistics on hand-made spans, where the right answer is known exactly."""
 
+import random
+
 import pytest
 
 from gui.core.jobs import Job
 from gui.core.run_model import RunModel
 from gui.core.settings import make_settings
 from gui.core.stats import KnownNetwork, ideal_lower_bound_s, percentile, summarize
-from gui.core.trace import EndEvent, Outcome, Phase, PhaseEvent, Status
+from gui.core.trace import EndEvent, Outcome, Phase, PhaseEvent, RequestEvent, RetryEvent, Status, TraceEvent
 
 
 def finished_model(intervals: list[tuple[float, float]], statuses: list[Status] | None = None) -> RunModel:
@@ -61,3 +63,64 @@ def test_a_stopped_run_is_compared_with_the_ideal_for_what_it_finished() -> None
     summary = summarize(model, make_settings(mode="threads", count=3, concurrency=2), 1.0, KnownNetwork(1000))
     assert summary.cancelled == 1
     assert summary.ideal_s == pytest.approx(1.0) and summary.efficiency == pytest.approx(1.0)
+
+
+def random_run_events(seed: int, jobs: int) -> list[TraceEvent]:
+    """A run's events in arrival order: starts, retries, ends of every kind, requests and awaits
+    found mid-run, some requests never started (cancelled in the queue)."""
+    rng = random.Random(seed)
+    events: list[TraceEvent] = [PhaseEvent(i, Phase.QUEUED, 0.0) for i in range(jobs)]
+    timeline: list[tuple[float, TraceEvent]] = []
+    statuses = [Status.OK] * 6 + [Status.HTTP_ERROR, Status.TIMEOUT, Status.CANCELLED, Status.INVALID_RESPONSE]
+    next_id = jobs
+    for request_id in range(jobs):
+        start = rng.uniform(0, 1)
+        end = start + rng.uniform(0.001, 0.5)
+        status = rng.choice(statuses)
+        if status is Status.CANCELLED and rng.random() < 0.5:  # never got a worker
+            timeline.append((end, EndEvent(request_id, end, Outcome(status))))
+            continue
+        timeline.append((start, PhaseEvent(request_id, Phase.STARTED, start, f"task {rng.randrange(8)}")))
+        if rng.random() < 0.2:
+            timeline.append((start + 0.0005, RetryEvent(request_id, start + 0.0005, "http 503", 0.0002)))
+        http = 503 if status is Status.HTTP_ERROR else 200
+        timeline.append((end, EndEvent(request_id, end, Outcome(status, http, bytes=rng.randrange(2000), retries=0))))
+    timeline.sort(key=lambda pair: pair[0])
+    for t, event in timeline:
+        events.append(event)
+        if isinstance(event, EndEvent) and event.outcome.status is Status.OK and rng.random() < 0.2:
+            found, awaiting = next_id, next_id + 1  # its answer named a resource; another reader awaits it
+            next_id += 2
+            events += [
+                RequestEvent(found, "species", "", t, initiator=event.request_id),
+                RequestEvent(awaiting, "species", "", t, initiator=event.request_id, awaits=found),
+                PhaseEvent(found, Phase.STARTED, t, "task 0"),
+                PhaseEvent(awaiting, Phase.STARTED, t, "task 1"),
+                EndEvent(found, t + 0.01, Outcome(Status.OK, 200, bytes=100)),
+                EndEvent(awaiting, t + 0.01, Outcome(Status.OK)),
+            ]
+    return events
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_summary_taken_while_the_run_grows_equals_one_taken_from_scratch(seed: int) -> None:
+    """The live summary counts each request once, as it ends: at every moment, and at the end, it
+    must say what a summary of the same events made from nothing says."""
+    events = random_run_events(seed, 300)
+    settings = make_settings(mode="asyncio", count=300, concurrency=8)
+    live = RunModel(Job(i, f"p{i}", "") for i in range(300))
+    cuts = sorted(random.Random(seed).sample(range(1, len(events)), 25)) + [len(events)]
+    done = 0
+    for cut in cuts:
+        live.apply(events[done:cut])
+        done = cut
+        fresh = RunModel(Job(i, f"p{i}", "") for i in range(300))
+        fresh.apply(events[:cut])
+        wall = max(cut / len(events), 1e-3)
+        assert summarize(live, settings, wall, KnownNetwork(50)) == summarize(fresh, settings, wall, KnownNetwork(50))
+    summary = summarize(live, settings, 1.0, KnownNetwork(50))
+    requests = [s for s in live.spans if s.is_request]
+    assert summary.requests == len(requests) > 300  # requests found mid-run count; awaits do not
+    assert summary.cancelled == sum(s.status is Status.CANCELLED for s in requests)
+    assert summary.ok + summary.failed + summary.cancelled == len(requests)
+    assert summary.retries == sum(s.retries for s in requests) > 0
