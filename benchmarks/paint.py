@@ -36,7 +36,6 @@ from typing import Any, cast
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import qasync
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from scale import peak_rss_mb
@@ -46,6 +45,7 @@ from gui.core.lab import LiveRun
 from gui.core.run_model import RunModel
 from gui.core.settings import make_settings
 from gui.core.trace import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status
+from gui.qt.event_loop import BatchingEventLoop
 from gui.qt.main_window import MainWindow
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView
@@ -249,7 +249,7 @@ def run_part(part: str, args: argparse.Namespace) -> dict[str, Any]:
     app.setQuitOnLastWindowClosed(False)  # as the app does: one window closing must not end the loop
     if part == "replay":
         return {count: replay_paint_ms(int(count)) for count in args.counts.split(",")}
-    loop = qasync.QEventLoop(app)
+    loop = BatchingEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
         work = loop_lag_during_runs(1000, args.lag_runs) if part == "lag" else big_run(args.big_n, args.big_concurrency)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import gc
-import threading
 import time
 from enum import Enum
 from typing import Any
 
 from gui.core.clients.sync_client import shared_tls_context
+from gui.core.frozen_heap import frozen_heap
 from gui.core.jobs import Job, make_jobs
 from gui.core.mode_context import ModeContext
 from gui.core.recorder import CancelToken, Recorder
@@ -24,37 +23,6 @@ class RunState(Enum):
     RUNNING = "running"
     CANCELLING = "cancelling"  # cancel asked; workers are winding down
     FINISHED = "finished"  # every request has ended
-
-
-class _FrozenHeap:
-    """Keeps the heap that existed before a run out of the garbage collector's reach while it runs.
-
-    A run allocates tens of thousands of small containers (events, spans, aiohttp's objects), which
-    sets off full collections; each one walks the whole heap of a Qt window (every module, widget
-    wrapper and kept run), 50-70 ms on this machine, frozen on the event loop the run shares with
-    the window. ``gc.freeze()`` moves what exists now to a permanent generation, so a collection
-    during the run walks only what the run made. Runs may overlap (nested lessons, tests): the
-    first to start freezes, the last to end unfreezes.
-    """
-
-    def __init__(self) -> None:
-        self._runs = 0
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> None:
-        with self._lock:
-            self._runs += 1
-            if self._runs == 1:
-                gc.freeze()
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._runs -= 1
-            if self._runs == 0:
-                gc.unfreeze()  # back in the oldest generation: collected as usual from now on
-
-
-_frozen_heap = _FrozenHeap()
 
 
 class Run:
@@ -94,8 +62,12 @@ class Run:
         if self.state is not RunState.NEW:
             raise RuntimeError("a Run executes once; make a new one")
         self._loop = asyncio.get_running_loop()
-        with _frozen_heap:
-            return await self._execute()
+        with frozen_heap:
+            refreezing = asyncio.ensure_future(frozen_heap.keep_frozen())
+            try:
+                return await self._execute()
+            finally:
+                refreezing.cancel()
 
     async def _execute(self) -> float:
         assert self._loop is not None

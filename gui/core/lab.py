@@ -15,6 +15,7 @@ from typing import Any
 
 from gui.core.engine import Run, RunState
 from gui.core.finished_run import FinishedRun
+from gui.core.frozen_heap import frozen_heap
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork, RunSummary, summarize
@@ -131,8 +132,9 @@ class Lab:
         self, settings: RunSettings, base_url: str, network: KnownNetwork | None, conditions: dict[str, Any] | None
     ) -> LiveRun:
         sink = BatchSink()
-        run = Run(settings, base_url, sink)
-        live = LiveRun(run, sink, RunModel(run.jobs), network, conditions)
+        with frozen_heap:  # 10,000 jobs and spans set off a collection: let it not walk the window's heap
+            run = Run(settings, base_url, sink)
+            live = LiveRun(run, sink, RunModel(run.jobs), network, conditions)
         live.task = asyncio.ensure_future(run.execute())
         self._winding_down.add(live.task)
         live.task.add_done_callback(lambda task: self._on_done(live, task))

@@ -7,7 +7,7 @@ The window feeds it a batch of events per frame (``apply``) and listens for ``ch
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -68,6 +68,7 @@ class Span:
     initiator: int | None = None  # found mid-run: the request whose answer led to it
     awaits: int | None = None  # not a request: a wait on a shared future, resolved by this request
     depth: int = 0  # requests before it in its chain (0: a job of the run)
+    version: int = 0  # how many times an event changed it: views redo their work on a span only then
 
     @property
     def is_request(self) -> bool:
@@ -165,8 +166,10 @@ class RunModel:
                 self.deadlocks.append(event)
                 for request_id in event.requests:
                     self.spans[request_id].deadlocked = True
+                    self.spans[request_id].version += 1
                 continue
             span = self.spans[event.request_id]
+            span.version += 1
             if isinstance(event, PhaseEvent):
                 self._apply_phase(span, event)
             elif isinstance(event, StepEvent):
@@ -201,6 +204,14 @@ class RunModel:
             Span(event.request_id, event.label, event.url, initiator=event.initiator, awaits=event.awaits, depth=depth)
         )
         self._rows = self._row_index = None
+
+    def lost_writes(self) -> Iterator[tuple[Span, int]]:
+        """Each lost write as (its span, its index in ``span.updates``), without visiting the spans
+        of runs that share no memory."""
+        for updates in self._updates_of.values():
+            for span, index in updates:
+                if index in span.lost:
+                    yield span, index
 
     def rows(self) -> list[int]:
         """Request ids in the order "one row per request" draws them: each job, then the requests
@@ -272,10 +283,10 @@ class RunModel:
             span, index = by_write[position]
             position = bisect.bisect_left(writes, span.updates[index].t_read) - 1  # the write its read saw
         for position, (span, index) in enumerate(by_write):
-            if position in kept:
-                span.lost -= {index}
-            else:
-                span.lost |= {index}
+            lost = span.lost - {index} if position in kept else span.lost | {index}
+            if lost != span.lost:
+                span.lost = lost
+                span.version += 1
 
     def _flight(self, t: float, delta: int) -> None:
         self.in_flight += delta

@@ -12,7 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import cast
 
-import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QToolButton
 
@@ -22,6 +21,7 @@ from gui.core.lab import LiveRun
 from gui.core.registry import LESSONS
 from gui.core.replay import moment_in
 from gui.core.setting_table import IN_PANEL
+from gui.qt.event_loop import BatchingEventLoop
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window
 from gui.qt.platform_check import platform_problem
@@ -64,7 +64,7 @@ def run_app(args: argparse.Namespace, explicit: set[str]) -> int:
     app.setApplicationName("Poké Concurrency Lab")
     apply_theme(app, args.theme)
     app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after the workers and server stop
-    loop = qasync.QEventLoop(app)
+    loop = BatchingEventLoop(app)
     asyncio.set_event_loop(loop)
     history, history_problem = (None, None) if args.no_history else open_history()
     if history_problem:

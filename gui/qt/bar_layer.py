@@ -59,6 +59,13 @@ def bar_columns(bars: Sequence[FlatBar]) -> Floats:
     return np.array([(b.row, b.t0, b.t1) for b in bars], dtype=np.float64)
 
 
+def close_open_ends(columns: Floats, start: int, end: int, now: float) -> None:
+    """Ends still growing (``OPEN``: infinite) end at ``now``, never before their start (in place)."""
+    if len(columns):
+        growing = np.isinf(columns[:, end])
+        columns[growing, end] = np.maximum(columns[growing, start], now)
+
+
 def draw_rects(painter: QPainter, rects: Floats) -> None:
     """Rectangles (x, y, w, h per row) handed to Qt as one C array of QRectF: no object per rect."""
     if len(rects):

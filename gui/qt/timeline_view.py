@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui.core.registry import keys_hint
 from gui.core.replay import ReplayRun
-from gui.core.run_model import Span
+from gui.core.run_model import RunModel, Span
 from gui.core.segments import Segment
 from gui.core.timeline_pieces import (
+    RunningPieces,
     ShownRun,
     band_title,
     flatten,
@@ -31,7 +32,18 @@ from gui.core.timeline_pieces import (
 )
 from gui.core.trace import Phase, Status
 from gui.qt import timeline_decor as decor
-from gui.qt.bar_layer import BarLayer, BarPainter, paint_slivers
+from gui.qt.bar_layer import (
+    B_T0,
+    B_T1,
+    P_T0,
+    P_T1,
+    BarLayer,
+    BarPainter,
+    bar_columns,
+    close_open_ends,
+    paint_slivers,
+    piece_columns,
+)
 from gui.qt.theme import is_dark, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeometry
@@ -97,6 +109,8 @@ class TimelineView(QWidget):
         self._decor_font = font_fitting(self.font(), min(AXIS_H, BAND_TITLE_H) - 2)  # axis and band headings
         self._bars = BarPainter(label_font)
         self._layer = BarLayer(self._bars)
+        # band -> (the model, rows per request?, its running requests' pieces kept from frame to frame)
+        self._running_pieces: dict[int, tuple[RunModel, bool, RunningPieces]] = {}
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -319,8 +333,16 @@ class TimelineView(QWidget):
         painter.save()
         painter.setClipRect(geo.plot)
         spans = [model.spans[i] for i in model.running]
-        pieces, bars = flatten(spans, self.row_finder(band), run.elapsed_s(), self.per_request)
-        self._bars.paint(painter, geo, band, pieces, bars, dark, not self.per_request, self.palette().base())
+        kept = self._running_pieces.get(band)
+        if kept is None or kept[0] is not model or kept[1] != self.per_request:  # another run, or another layout
+            kept = self._running_pieces[band] = (model, self.per_request, RunningPieces())
+        now = run.elapsed_s()
+        pieces, bars = kept[2].flatten(spans, self.row_finder(band), now, self.per_request)
+        piece_cols, bar_cols = piece_columns(pieces), bar_columns(bars)
+        close_open_ends(piece_cols, P_T0, P_T1, now)
+        close_open_ends(bar_cols, B_T0, B_T1, now)
+        base = self.palette().base()
+        self._bars.paint_columns(painter, geo, band, piece_cols, bar_cols, bars, dark, not self.per_request, base)
         if self.per_request:
             self._paint_waiting_rows(painter, geo, band, run, dark)
         painter.restore()
@@ -401,9 +423,8 @@ class TimelineView(QWidget):
             row_of = self.row_finder(band)
             marks = [
                 QPointF(geo.x_of(span.updates[i].t_write), geo.row_top(band, row))
-                for span in run.model.spans
-                if span.lost and (row := row_of(span)) >= 0
-                for i in span.lost
+                for span, i in run.model.lost_writes()
+                if (row := row_of(span)) >= 0
             ]
             decor.paint_lost_marks(painter, marks, geo.lane_h)
         painter.restore()

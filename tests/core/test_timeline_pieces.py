@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from gui.core.finished_run import FinishedRun
+from gui.core.run_model import RunModel
 from gui.core.segments import Segment
 from gui.core.stats import KnownNetwork, summarize
-from gui.core.timeline_pieces import band_title, flatten, natural_key, sorted_lanes, tooltip_text
+from gui.core.timeline_pieces import (
+    OPEN,
+    RunningPieces,
+    band_title,
+    flatten,
+    natural_key,
+    sorted_lanes,
+    tooltip_text,
+)
+from gui.core.trace import TraceEvent
 from gui.server import LocalServer
-from tests.core.helpers import run_mode
+from tests.core.helpers import WatchingSink, run_mode
 
 
 def test_lanes_sort_with_numbers_as_numbers() -> None:
@@ -37,3 +51,59 @@ async def test_a_retried_request_tooltip_lists_each_failed_try(server: LocalServ
     assert tip.count("failed at") == 2 and "back-off until" in tip
     first, second = span.failed_tries
     assert first.t1 <= first.backoff_until <= second.t0 + 1e-9
+
+
+def frames_of(events: list[TraceEvent], frames: int) -> list[tuple[list[TraceEvent], float]]:
+    """A recorded run cut into ``frames`` batches, each with the moment its frame is drawn (at or
+    after its last event, as the window's frames come)."""
+    times = [t for e in events if (t := getattr(e, "t", None)) is not None]
+    cuts = sorted({len(events) * k // frames for k in range(1, frames)} | {len(events)})
+    batches, done, latest = [], 0, 0.0
+    for cut in cuts:
+        batch = events[done:cut]
+        latest = max([latest, *(t for e in batch if (t := getattr(e, "t", None)) is not None)])
+        batches.append((batch, latest + (max(times) - min(times)) / frames / 3))
+        done = cut
+    return batches
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"mode": "asyncio", "count": 40, "concurrency": 8, "retries": 2, "backoff_s": 0.01},
+        {"mode": "threads", "count": 30, "concurrency": 6, "after_fetch": "tally-locked"},
+    ],
+    ids=["asyncio-retrying", "threads-locks"],
+)
+async def test_running_pieces_kept_between_frames_equal_pieces_made_afresh(
+    server: LocalServer, settings: dict[str, Any]
+) -> None:
+    """Each frame of a real run (retries backing off, lock waits): the kept pieces of the requests in
+    flight are those ``flatten`` makes from nothing, in both row layouts. Only a running bar's label
+    colour may differ (its growing piece counts as its longest)."""
+    server.set_conditions(latency_ms=15, jitter_ms=10, error_rate=0.3, seed=4, retry_after_s=0)
+    sink = WatchingSink()
+    run, _ = await run_mode(server.base_url, sink, **settings)
+    for with_queue in (False, True):
+        model = RunModel(run.jobs)
+        kept = RunningPieces()
+        compared = 0
+        for batch, now in frames_of(sink.history, 60):
+            model.apply(batch)
+            lanes = sorted_lanes(model)  # a new lane can move the others' rows: the cache must follow
+            row_of = (
+                (lambda s: s.request_id)
+                if with_queue
+                else (lambda s, lanes=lanes: lanes.index(s.lane) if s.lane else -1)
+            )
+            running = [model.spans[i] for i in model.running]
+            pieces, bars = kept.flatten(running, row_of, now, with_queue)
+            pieces = [p._replace(t1=max(now, p.t0)) if p.t1 == OPEN else p for p in pieces]  # what a frame does
+            bars = [b._replace(t1=max(now, b.t0)) if b.t1 == OPEN else b for b in bars]
+            fresh_pieces, fresh_bars = flatten(running, row_of, now, with_queue)
+            assert pieces == fresh_pieces
+            assert [b._replace(main=Segment.QUEUED) for b in bars] == [
+                b._replace(main=Segment.QUEUED) for b in fresh_bars
+            ]
+            compared += len(running)
+        assert compared > 50  # frames really had requests in flight

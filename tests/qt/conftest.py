@@ -13,6 +13,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from gui.core.history import History
+from gui.qt.event_loop import BatchingEventLoop
 from gui.qt.main_window import MainWindow
 from gui.server import NetworkConditions
 
@@ -40,8 +41,9 @@ class LoopRunner:
         self.run(wait(), timeout_s)
 
 
-class TestEventLoop(qasync.QEventLoop):  # type: ignore[misc]
-    """qasync's loop, staying "running" for the final ``processEvents`` of ``run_until_complete``.
+class TestEventLoop(BatchingEventLoop):
+    """The app's loop (qasync's, ready callbacks in batches), staying "running" for the final
+    ``processEvents`` of ``run_until_complete``.
 
     qasync 0.28 ends every ``run_until_complete`` with one more ``processEvents()`` after it has
     cleared the running loop, so a task stepped there fails in ``get_running_loop()``. The app
