@@ -31,6 +31,7 @@ from gui.core.exports import (
     span_record,
     spans_csv,
     write_atomically,
+    write_chrome_trace,
     write_csv,
     write_har,
     write_json_report,
@@ -369,6 +370,32 @@ def test_an_existing_file_is_replaced_whole(runs: dict[str, FinishedRun], tmp_pa
     write_csv(path, [runs["asyncio"]])
     assert path.read_bytes() == spans_csv([runs["asyncio"]]).encode("utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["runs.csv"]
+
+
+def test_the_trace_written_piece_by_piece_is_the_document_as_one_text(
+    runs: dict[str, FinishedRun], tmp_path: Path
+) -> None:
+    """Streamed to the file event by event (never one string in memory), byte for byte the same."""
+    chosen = [runs["threads"], runs["asyncio"], runs["cancelled"]]
+    path = tmp_path / "trace.json"
+    write_chrome_trace(path, chosen)
+    assert path.read_text(encoding="utf-8") == json.dumps(chrome_trace_of_runs(chosen))
+    write_chrome_trace(path, [])
+    assert json.loads(path.read_text(encoding="utf-8")) == {"traceEvents": [], "displayTimeUnit": "ms"}
+
+
+def test_pieces_that_fail_half_way_leave_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:
+    path = tmp_path / "trace.json"
+    path.write_text("the old trace", encoding="utf-8")
+
+    def pieces() -> Iterator[str]:
+        yield '{"traceEvents": ['
+        raise RuntimeError("a bug while making the events")
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        write_atomically(path, pieces())
+    assert [p.name for p in tmp_path.iterdir()] == ["trace.json"]
+    assert path.read_text(encoding="utf-8") == "the old trace"
 
 
 def test_the_exports_load_no_qt() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 StrPath = str | os.PathLike[str]
@@ -19,14 +20,18 @@ class ExportError(ValueError):
     """An export could not be written; the message is one sentence naming the path and the reason."""
 
 
-def write_atomically(path: StrPath, data: str | bytes) -> None:
+def write_atomically(path: StrPath, data: str | bytes | Iterable[str]) -> None:
     """Write ``data`` (text is UTF-8 encoded) to ``path`` in one step, or raise ``ExportError``.
 
-    The temporary file lives in the target's folder so that ``os.replace`` is a rename on one file
-    system, never a copy. It is removed again on any failure.
+    ``data`` may also be pieces of text, written one after another as they come: a 100,000-request
+    trace is never one string in memory (it was 80 MB of text, on top of the document it was made
+    from). The temporary file lives in the target's folder so that ``os.replace`` is a rename on
+    one file system, never a copy. It is removed again on any failure.
     """
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces: Iterable[bytes] = (
+        [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else _encoded(data)
+    )
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     created = False
     try:
@@ -34,13 +39,21 @@ def write_atomically(path: StrPath, data: str | bytes) -> None:
         # (tempfile.mkstemp would leave every report readable by its owner only).
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         created = True
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(payload)
+        with os.fdopen(descriptor, "wb", buffering=1 << 20) as stream:
+            for piece in pieces:
+                stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())  # the bytes are on disk before the name points at them
         os.replace(temporary, target)
-    except OSError as error:
+    except BaseException as error:  # a full disk, or the pieces failing to be made: no half file stays
         if created:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
+        if isinstance(error, OSError):
+            raise ExportError(f"cannot write {target}: {error.strerror or error}") from error
+        raise
+
+
+def _encoded(texts: Iterable[str]) -> Iterator[bytes]:
+    for text in texts:
+        yield text.encode("utf-8")
