@@ -1,5 +1,6 @@
-"""What the engine does for speed keeps its behaviour: the heap it freezes during a run is given
-back to the collector, and the sync client still stamps every phase, in order, once per try."""
+"""What the engine does for speed keeps its behaviour: the heap it freezes during a run (and what
+the run makes, every 50 ms) is given back to the collector, and the sync client still stamps every
+phase, in order, once per try."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gc
 
 import pytest
 
+from gui.core.frozen_heap import REFREEZE_S
 from gui.core.trace import PHASE_ORDER, Phase, PhaseEvent, Status
 from gui.server import LocalServer
 from tests.core.helpers import WatchingSink, run_mode
@@ -21,6 +23,31 @@ async def test_a_run_freezes_the_old_heap_only_while_it_runs(server: LocalServer
     await run_mode(server.base_url, sink, mode=mode, count=4, concurrency=2)
     assert frozen_during and frozen_during[0] > 0
     assert gc.get_freeze_count() == 0
+
+
+def tracked(thing: object) -> bool:
+    """Whether the collector would walk ``thing`` (``gc.get_objects`` leaves out the frozen)."""
+    return any(o is thing for o in gc.get_objects())
+
+
+@pytest.mark.parametrize("mode", ["asyncio", "threads"])
+async def test_what_a_run_makes_joins_the_frozen_heap_while_it_runs(server: LocalServer, mode: str) -> None:
+    """Refrozen every REFREEZE_S: something made as the first answer ends is frozen by the time the
+    last one ends (three waves later), so no collection mid-run walks it; it is thawed at the end."""
+    server.set_conditions(latency_ms=int(REFREEZE_S * 1000 * 3))
+    made_mid_run: list[object] = []
+    seen: dict[int, bool] = {}
+
+    def on_end(ends: int) -> None:
+        if ends == 1:
+            made_mid_run.append(["made as the first request ended"])
+            seen[1] = tracked(made_mid_run[0])
+        elif ends == 6:
+            seen[6] = tracked(made_mid_run[0])
+
+    await run_mode(server.base_url, WatchingSink(on_end=on_end), mode=mode, count=6, concurrency=2)
+    assert seen == {1: True, 6: False}  # three waves, 150 ms apart: refrozen in between
+    assert tracked(made_mid_run[0]) and gc.get_freeze_count() == 0
 
 
 @pytest.mark.parametrize("mode", ["sequential", "threads"])
