@@ -15,8 +15,9 @@ Each part runs in a child process of its own (so each peak memory figure is that
    figure; those after its last request (the window files the run: history, explain, stats) are
    reported apart.
 3. Big run: 10,000 requests at concurrency 500 in the window, 3 runs pooled: that they complete,
-   the loop's lag, the timeline's paint time (sampled: the view rendered to an image every 100 ms)
-   and the process's peak resident memory (``VmHWM``; the local server is a process of its own).
+   the loop's lag, how far apart the window's frames came (16.7 ms at 60 Hz), the timeline's
+   paint time (sampled: the view rendered to an image every 100 ms) and the process's peak
+   resident memory (``VmHWM``; the local server is a process of its own).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -153,11 +154,11 @@ async def loop_lag_during_runs(requests: int, runs: int, concurrency: int = 100)
     after: list[float] = []
     walls, per_run_p99 = [], []
     for _ in range(runs):
-        wall, run_lags, filing_lags, _ = await loop_lag_during_run(requests, concurrency)
-        walls.append(wall)
-        during += run_lags
-        after += filing_lags
-        per_run_p99.append(percentiles(run_lags)["p99"])
+        run = await loop_lag_during_run(requests, concurrency)
+        walls.append(run.wall_s)
+        during += run.during
+        after += run.after
+        per_run_p99.append(percentiles(run.during)["p99"])
     figures = percentiles(during)
     return {
         "requests": requests,
@@ -173,10 +174,16 @@ async def loop_lag_during_runs(requests: int, runs: int, concurrency: int = 100)
     }
 
 
-async def loop_lag_during_run(
-    requests: int, concurrency: int, sample_paint: bool = False
-) -> tuple[float, list[float], list[float], list[float]]:
-    """One run in the real window: (wall s, lags while it ran, lags after, sampled paint ms)."""
+class WindowRun(NamedTuple):
+    wall_s: float
+    during: list[float]  # the probe's lags (ms) while the run ran
+    after: list[float]  # ... after its last request (the window files the run)
+    paints: list[float]  # sampled timeline renders (ms), if asked
+    frame_gaps: list[float]  # ms between the window's frames while the run ran (16.7 at 60 Hz)
+
+
+async def loop_lag_during_run(requests: int, concurrency: int, sample_paint: bool = False) -> WindowRun:
+    """One run in the real window, probed."""
     window = MainWindow(NetworkConditions(latency_ms=100))
     window.settings_panel.count.setValue(requests)
     window.settings_panel.workers.setValue(concurrency)
@@ -195,6 +202,8 @@ async def loop_lag_during_run(
             finished.set_result(live)
 
     window.run_finished.connect(on_finished)
+    frames: list[float] = []
+    window.timer.timeout.connect(lambda: frames.append(time.perf_counter()))
     window.start_mode("asyncio")
 
     async def probe() -> None:
@@ -222,7 +231,9 @@ async def loop_lag_during_run(
     await window.closed
     during = [lag for woke, lag in samples if woke <= last]
     after = [lag for woke, lag in samples if woke > last]
-    return live.run.wall_s, during, after, paints
+    shown = [t for t in frames if t <= last]
+    gaps = [(b - a) * 1000 for a, b in zip(shown, shown[1:], strict=False)]
+    return WindowRun(live.run.wall_s, during, after, paints, gaps)
 
 
 async def big_run(requests: int, concurrency: int, runs: int) -> dict[str, Any]:
@@ -232,14 +243,17 @@ async def big_run(requests: int, concurrency: int, runs: int) -> dict[str, Any]:
     walls: list[float] = []
     during: list[float] = []
     paints: list[float] = []
+    gaps: list[float] = []
     per_run_p99: list[float] = []
     for _ in range(runs):
-        wall, run_lags, _, run_paints = await loop_lag_during_run(requests, concurrency, sample_paint=True)
-        walls.append(wall)
-        during += run_lags
-        paints += run_paints
-        per_run_p99.append(percentiles(run_lags)["p99"])
+        run = await loop_lag_during_run(requests, concurrency, sample_paint=True)
+        walls.append(run.wall_s)
+        during += run.during
+        paints += run.paints
+        gaps += run.frame_gaps
+        per_run_p99.append(percentiles(run.during)["p99"])
     lag = percentiles(during)
+    frame_gap = percentiles(gaps)
     paint = sorted(paints) or [float("nan")]
     return {
         "requests": requests,
@@ -251,6 +265,8 @@ async def big_run(requests: int, concurrency: int, runs: int) -> dict[str, Any]:
         "loop_lag_ms_p99": lag["p99"],
         "single_run_p99_range_ms": [min(per_run_p99), max(per_run_p99)],
         "loop_lag_ms_max": lag["max"],
+        "frame_gap_ms_p99": frame_gap["p99"],
+        "frame_gap_ms_max": frame_gap["max"],
         "paint_samples": len(paints),
         "paint_ms_p50": round(paint[len(paint) // 2], 2),
         "paint_ms_p95": round(paint[int(len(paint) * 0.95)], 2),
@@ -328,7 +344,8 @@ def main() -> int:
     print(
         f"{big['requests']:,} requests at {big['concurrency']} in the window ({big['runs']} runs): done in "
         f"{big['wall_s']} s; loop lag p99 {big['loop_lag_ms_p99']} ms (single runs {big['single_run_p99_range_ms']}, "
-        f"max {big['loop_lag_ms_max']} ms, {big['samples']} samples); paint p95 {big['paint_ms_p95']} ms "
+        f"max {big['loop_lag_ms_max']} ms, {big['samples']} samples); frames {big['frame_gap_ms_p99']} ms apart at "
+        f"p99 (max {big['frame_gap_ms_max']} ms); paint p95 {big['paint_ms_p95']} ms "
         f"({big['paint_samples']} samples); peak RSS {big['peak_rss_mb']} MB"
     )
     for name, goal in GOALS.items():

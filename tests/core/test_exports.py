@@ -36,9 +36,11 @@ from gui.core.exports import (
     write_har,
     write_json_report,
 )
+from gui.core.exports.ascii_lanes import ascii_timeline
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import Span
-from gui.core.trace import Phase, Status
+from gui.core.jobs import Job
+from gui.core.run_model import RunModel, Span
+from gui.core.trace import EndEvent, Outcome, Phase, PhaseEvent, Status
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import run_mode, run_stopped_after
 
@@ -403,3 +405,16 @@ def test_the_exports_load_no_qt() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_ascii_lanes_show_a_process_and_task_lane_name_whole() -> None:
+    model = RunModel(Job(i, f"p{i}", "") for i in range(2))
+    lanes = ["pid 10053 · task 12", "pid 10056 · task 3"]
+    model.apply(
+        [
+            *(PhaseEvent(i, Phase.STARTED, 0.1 * i, lanes[i]) for i in range(2)),
+            *(EndEvent(i, 0.5, Outcome(Status.OK, 200)) for i in range(2)),
+        ]
+    )
+    lines = ascii_timeline(model, 0.5).splitlines()
+    assert [line[:20].strip() for line in lines[:2]] == lanes  # right-aligned in the widest name

@@ -13,7 +13,7 @@ def ascii_timeline(model: RunModel, wall_s: float, width: int = 60, max_lanes: i
     """Lanes of ``width`` columns over ``wall_s`` seconds, then an axis and a legend."""
     if not model.lanes or wall_s <= 0:
         return "(no request started)"
-    label_width = min(max(len(lane) for lane in model.lanes), 12)
+    label_width = min(max(len(lane) for lane in model.lanes), 20)  # "pid 10053 · task 12" whole
     rows = {lane: [" "] * width for lane in model.lanes}
     for span in model.spans:
         start, end = span.start, span.end
