@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gui.core.clients.body_cap import DEFAULT_MAX_BODY_KB
-from gui.core.settings import MAX_CONCURRENCY, MAX_REQUESTS, MAX_RETRIES
+from gui.core.settings import MAX_CONCURRENCY, MAX_REQUESTS, MAX_RETRIES, WINDOW_MAX_REQUESTS, SettingsError
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,11 @@ class Setting:
     choices: tuple[str, ...] = ()  # a str setting's values
     choice_labels: tuple[str, ...] = ()  # the panel's words for them (default: the values)
     cli_default: Any = None  # the option's default when it differs from the panel's (None: ``default``)
+    panel_high: float = 0.0  # the panel's (and the window's) highest value, when below ``high``
+
+    @property
+    def window_high(self) -> float:
+        return self.panel_high or self.high
 
     @property
     def dest(self) -> str:
@@ -57,7 +62,8 @@ AFTER_FETCH_KINDS = ("", "compute", "block", "await-in-thread")  # the lessons' 
 SETTINGS: tuple[Setting, ...] = (
     # --- the run ----------------------------------------------------------------------------------
     Setting("count", "Pokémon", int, 151, 1, MAX_REQUESTS, key="count", flags=("-n", "--count"),
-            help=f"How many Pokémon to fetch (the first N, by Pokédex number), 1-{MAX_REQUESTS:,}"),
+            help=f"How many Pokémon to fetch (the first N, by Pokédex number), 1-{WINDOW_MAX_REQUESTS:,} in the "
+            f"window, 1-{MAX_REQUESTS:,} with --headless", panel_high=WINDOW_MAX_REQUESTS),
     Setting("concurrency", "Workers / limit", int, 10, 1, MAX_CONCURRENCY, key="workers", flags=("--concurrency", "-c"),
             help=f"Threads or processes in the pool, or coroutines allowed in flight at once, 1-{MAX_CONCURRENCY:,}"),
     Setting("timeout_s", "Timeout", float, 10.0, 0.1, 600, key="timeout", flags=("--timeout-s",), suffix=" s",
@@ -121,3 +127,18 @@ def add_options(group: argparse._ArgumentGroup, settings: tuple[Setting, ...], *
 def values_from(args: argparse.Namespace, settings: tuple[Setting, ...]) -> dict[str, Any]:
     """The fields of ``settings`` as the command line gave them (an option left out: its default)."""
     return {s.field: getattr(args, s.dest) for s in settings if s.flags}
+
+
+def check_for_window(args: argparse.Namespace, given: set[str]) -> None:
+    """The numbers given on the command line (``given``: their dests) within what the window's panel
+    takes, or a ``SettingsError`` naming the first that is not; the panel would clamp it silently."""
+    for s in IN_PANEL:
+        if not s.flags or s.dest not in given or s.kind not in (int, float):
+            continue
+        value = getattr(args, s.dest)
+        if not s.low <= value <= s.window_high:
+            headless = f" (--headless takes up to {s.high:,g})" if s.panel_high else ""
+            flag = next(flag for flag in s.flags if flag.startswith("--"))
+            raise SettingsError(
+                f"{flag} must be from {s.low:,g} to {s.window_high:,g} in the window{headless}, got {value:g}"
+            )

@@ -20,7 +20,7 @@ from gui.core.history import open_history
 from gui.core.lab import LiveRun
 from gui.core.registry import LESSONS
 from gui.core.replay import moment_in
-from gui.core.setting_table import IN_PANEL
+from gui.core.setting_table import IN_PANEL, check_for_window
 from gui.qt.event_loop import BatchingEventLoop
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window
@@ -54,6 +54,7 @@ def run_app(args: argparse.Namespace, explicit: set[str]) -> int:
     try:
         conditions = conditions_from_args(args)
         compare = parse_modes(args.compare) if args.compare is not None else None
+        check_for_window(args, explicit)
     except ValueError as error:  # SettingsError is a ValueError too
         print(f"error: {error}", file=sys.stderr)
         return 2

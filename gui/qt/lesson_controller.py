@@ -59,12 +59,16 @@ class LessonController(QObject):
             self.current = spec
             self.series = asyncio.ensure_future(self._run_series(spec))
             self.series.add_done_callback(self._on_series_done)
+            if window.presenter.active:
+                window.presenter.show_page("run")
             return
         if spec.rows == "requests":  # chains of requests read best one request a row, each under its initiator
             window.per_request_action.setChecked(True)
             window.timeline.set_per_request(True)
         window.start_plans(spec.plans(), f"lesson {spec.id}", spec.conditions)
         self.current = spec
+        if window.presenter.active:  # the class watches the bars grow, then turns to the figure
+            window.presenter.show_page("run")
 
     def try_it(self, lesson_id: str) -> None:
         """Load the lesson's last variant (settings and network) into the panel for free play."""
@@ -176,5 +180,8 @@ class LessonController(QObject):
     def _show_page(self, spec: LessonSpec) -> None:
         window = self.window
         window.lesson_page.show_lesson(spec)
+        if window.presenter.active:  # presenting: the story first, alone on the screen
+            window.presenter.show_page("narrative")
+            return
         window.docks["lesson"].show()
         window.docks["lesson"].raise_()

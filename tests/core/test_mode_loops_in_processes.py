@@ -48,6 +48,8 @@ async def test_the_pool_stays_warm_for_the_next_run(server: LocalServer) -> None
     assert warm_pool(processes_for(4, 4)) is pool
     pids = {int(lane.split(" · ")[0].split()[1]) for lane in model.lanes}
     assert pids <= set(getattr(pool.pool, "_processes", {}))
+    # Every worker was up when the pool was ready, so each share ran in a process of its own.
+    assert len(pool.pids) == processes_for(4, 4) and pids == pool.pids and os.getpid() not in pids
 
 
 async def test_stop_mid_run_ends_every_request_once_and_the_next_run_starts_a_new_pool(server: LocalServer) -> None:

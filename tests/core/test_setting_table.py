@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from gui.cli import build_parser
-from gui.core.setting_table import NETWORK_SETTINGS, RUN_SETTINGS, SETTINGS
-from gui.core.settings import RunSettings, make_settings
+import pytest
+
+from gui.cli import build_parser, explicit_options
+from gui.core.setting_table import NETWORK_SETTINGS, RUN_SETTINGS, SETTINGS, check_for_window
+from gui.core.settings import RunSettings, SettingsError, make_settings
 from gui.headless import settings_from_args
 from gui.server import NetworkConditions
 from gui.server.cli import conditions_from_args
@@ -43,3 +45,22 @@ def test_left_out_options_take_the_tables_defaults() -> None:
     settings = settings_from_args(args)
     assert settings == make_settings(mode="asyncio", count=151, concurrency=10, seed=0)
     assert conditions_from_args(args).jitter == "none"
+
+
+def test_the_window_takes_up_to_ten_thousand_requests_and_a_headless_run_ten_times_more() -> None:
+    """The window draws every request live; the panel's box stops at 10,000 and a bigger --count
+    for the window is an error that says where the bigger runs go, not a number silently clamped."""
+    parser = build_parser()
+    big = parser.parse_args(["--count", "20000"])
+    with pytest.raises(SettingsError, match=r"--count must be from 1 to 10,000 in the window \(--headless takes up to"):
+        check_for_window(big, explicit_options(big))
+    with pytest.raises(SettingsError, match="--concurrency must be from 1 to 1,024 in the window, got 0"):
+        zero = parser.parse_args(["-c", "0"])
+        check_for_window(zero, explicit_options(zero))
+    fine = parser.parse_args(["--count", "10000", "--step-ms", "5"])
+    check_for_window(fine, explicit_options(fine))
+    check_for_window(parser.parse_args([]), set())  # defaults (--step-ms 0 means "no step") are never checked
+    headless = settings_from_args(parser.parse_args(["--headless", "--count", "100000", "-c", "1000"]))
+    assert (headless.count, headless.concurrency) == (100_000, 1000)
+    with pytest.raises(SettingsError, match="100,000"):
+        settings_from_args(parser.parse_args(["--headless", "--count", "100001"]))

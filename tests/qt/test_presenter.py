@@ -63,6 +63,22 @@ def test_in_presenter_mode_the_arrows_turn_a_lessons_pages(window: MainWindow, l
     assert window.lesson_page.parts["figure"].isVisibleTo(window)
 
 
+def test_a_lesson_opened_while_presenting_shows_its_story_then_its_run(window: MainWindow, loop: LoopRunner) -> None:
+    window.presenter.enter()
+    try:
+        window.lesson_actions["gil"].trigger()  # Ctrl+2, from the Lessons menu
+        assert window.presenter.page == "narrative"
+        assert window.docks["lesson"].isVisible() and not central(window).isVisible()
+        assert window.lesson_page.parts["story"].isVisibleTo(window)
+        loop.until(window.server_ready.is_set)
+        window.lessons.start("gil")  # Run the lesson: the class watches the bars grow
+        assert window.presenter.page == "run"
+        assert central(window).isVisible() and not window.docks["lesson"].isVisible()
+    finally:
+        window.lab.stop()
+        window.presenter.leave()
+
+
 def test_side_panels_fold_when_the_window_is_narrow_and_come_back_with_one_click(
     window: MainWindow, qapp: QApplication
 ) -> None:

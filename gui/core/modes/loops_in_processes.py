@@ -35,6 +35,7 @@ from gui.core.trace import Phase, TraceEvent
 FLUSH_EVERY_S = 0.010  # a worker sends its events in one batch this often: live, and one pickle per batch
 FORWARDER_POLL_S = 0.05
 LAST_EVENTS_WAIT_S = 10.0
+WORKERS_UP_WAIT_S = 60.0  # starting P interpreters on a loaded machine
 
 
 def fetch_with_loops_in_processes(
@@ -55,14 +56,26 @@ def loop_in_process(jobs: list[Job], limit: int, options: dict[str, Any]) -> Non
 # --- inside each worker process ---------------------------------------------------------------
 
 _events: Any = None  # the pool's queue back to the parent, handed over at the worker's start
+_everyone_up: Any = None  # a barrier for the pool's P workers, used once, by the warm-up
 
 
-def start_worker(events: Any) -> None:
+def start_worker(events: Any, everyone_up: Any) -> None:
     """Pool initializer: keep the queue; ignore Ctrl+C (the parent stops us); die with the parent."""
-    global _events
-    _events = events
+    global _events, _everyone_up
+    _events, _everyone_up = events, everyone_up
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+
+
+def check_in() -> int:
+    """The warm-up's task: wait until every worker of the pool is up, then say who we are.
+
+    Waiting makes each of the P check-ins a different process. Without it a worker that started
+    first could take every check-in while the others were still starting, and a run straight
+    after would give both shares to that one process, one after the other.
+    """
+    _everyone_up.wait(WORKERS_UP_WAIT_S)
+    return os.getpid()
 
 
 def _exit_with_parent() -> None:
@@ -128,11 +141,13 @@ class _WarmPool:
         context = multiprocessing.get_context("spawn")  # forking a process with Qt's threads can deadlock
         self.processes = processes
         self.events: Any = context.Queue()
-        self.pool = ProcessPoolExecutor(processes, context, initializer=start_worker, initargs=(self.events,))
+        everyone_up = context.Barrier(processes)
+        self.pool = ProcessPoolExecutor(
+            processes, context, initializer=start_worker, initargs=(self.events, everyone_up)
+        )
         self.broken = False
-        # Start every interpreter now, not when the first jobs arrive.
-        for started in [self.pool.submit(os.getpid) for _ in range(processes)]:
-            started.result()
+        # Start every interpreter now, not when the first jobs arrive: each is up when this returns.
+        self.pids = {started.result() for started in [self.pool.submit(check_in) for _ in range(processes)]}
 
     def terminate(self) -> None:
         """Stop mid-request (Stop or quit): the processes are killed; the next run starts a new pool."""
