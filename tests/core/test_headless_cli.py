@@ -68,7 +68,7 @@ def test_text_report_shows_lanes_and_the_summary() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["-n", "0"], "number of requests must be a whole number from 1 to 10,000"),
+        (["-n", "0"], "number of requests must be a whole number from 1 to 100,000"),
         (["--concurrency", "5000"], "workers / concurrency must be a whole number from 1 to 1,024"),
         (["--base-url", "ftp://example"], "the data source must be an http:// or https:// URL"),
         (["--error-rate", "-1"], "error_rate must be a number from 0 to 1"),
