@@ -48,6 +48,9 @@ class Run:
         shared_tls_context()  # set-up cost paid before the clock starts, not by the first request
 
     def cancel(self) -> None:
+        if self.state is RunState.NEW:  # remembered: execute() then ends every request cancelled, sending none
+            self._cancel.cancel()
+            return
         if self.state is not RunState.RUNNING:
             return
         self.state = RunState.CANCELLING
@@ -78,6 +81,9 @@ class Run:
         queued_at = recorder.now()  # every job is queued at once: one moment (one float) for all of them
         for job in self.jobs:
             self.sink.emit(PhaseEvent(job.request_id, Phase.QUEUED, queued_at))
+        if self._cancel.cancelled:  # stopped before it began (a quick Stop, a window closing)
+            self._finish(recorder)
+            return self.wall_s
         context = ModeContext(self.jobs, self.settings, recorder, self._cancel)
         program = context.program
         if program is not None:  # a lesson's program: it sets up the memory its workers share

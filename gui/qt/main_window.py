@@ -795,7 +795,6 @@ class MainWindow(QMainWindow):
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
             await self.lessons.stop_series()
-            await asyncio.sleep(0)  # a run launched this very turn starts now, so that its cancel is heard
             try:
                 await asyncio.wait_for(self.lab.shutdown(), CLOSE_GRACE_S)
             except TimeoutError:

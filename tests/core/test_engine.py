@@ -7,6 +7,7 @@ import os
 import pytest
 
 from gui.core.engine import RunState
+from gui.core.registry import MODE_NAMES
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings, make_settings
 from gui.core.stats import KnownNetwork, summarize
@@ -182,3 +183,19 @@ async def test_a_request_that_cannot_even_be_sent_ends_as_a_connection_error(ser
     assert run.state is RunState.FINISHED
     assert [s.status for s in model.spans] == [Status.OK] * 2 + [Status.CONNECTION_ERROR] + [Status.OK] * 2
     assert model.spans[2].error
+
+
+@pytest.mark.parametrize("mode", MODE_NAMES)
+async def test_a_run_stopped_before_it_began_sends_nothing_and_ends_every_request_cancelled(
+    server: LocalServer, mode: str
+) -> None:
+    """Stop pressed (or the window closed) between the click and the run's first step: the run
+    still ends, at once, every request cancelled and none sent."""
+    served_before = server.stats()["served"]
+    run = make_run(server.base_url, mode=mode, count=6, concurrency=3)
+    run.cancel()
+    await run.execute()
+    model = collect(run)
+    assert run.state is RunState.FINISHED and model.finished
+    assert all(s.status is Status.CANCELLED and Phase.STARTED not in s.t for s in model.spans)
+    assert server.stats()["served"] == served_before
