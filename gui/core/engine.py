@@ -92,6 +92,9 @@ class Run:
         watches.start()
         try:
             self._mode_task = watches.create_task(self.spec.run(context))
+            if self._cancel.cancelled and self.spec.on_callers_loop:  # cancelled from a thread meanwhile
+                self.state = RunState.CANCELLING
+                self._mode_task.cancel()
             await asyncio.shield(self._mode_task)
         except asyncio.CancelledError:
             if not self._cancel.cancelled and self._mode_task is not None:  # our caller was cancelled

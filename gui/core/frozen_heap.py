@@ -8,9 +8,11 @@ collection walks; it costs nothing (lists are spliced, not walked).
 
 So the heap is frozen while a run is made and while it runs, and every ``REFREEZE_S`` what the
 run has made so far joins it: in a 10,000-request run in the window the collector's pauses fell
-from 420 ms in all (the longest 50-62 ms, the loop's longest stalls) to ~130 ms of ~1 ms pauses.
-Frozen objects are still freed when their last reference goes; only reference cycles made during
-the run wait for its end, when everything is handed back to the oldest generation.
+from 420 ms in all (the longest 50-62 ms, the loop's longest stalls) to ~180 ms of ~1 ms pauses.
+Frozen objects are still freed when their last reference goes; but a reference cycle that
+becomes garbage while a run runs (the window's too) waits for the run's end, when everything is
+handed back to the oldest generation: a long run with many failures (their tracebacks make
+cycles) holds that memory until then.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 from gui.core.clients.body_cap import DEFAULT_MAX_BODY_KB
 
 MAX_REQUESTS = 100_000  # a run: headless, 100,000 requests at 1,000 at once take ~450 MB (benchmarks/scale.py)
-WINDOW_MAX_REQUESTS = 10_000  # what the window draws live and keeps in its history
+WINDOW_MAX_REQUESTS = 10_000  # what the window runs (its history may still open a bigger headless run)
 MAX_CONCURRENCY = 1_024  # the sweep lesson doubles coroutines up to 1024
 MAX_RETRIES = 10
 MAX_BODY_KB_LIMIT = 1_048_576  # a cap above 1 GB per response would not protect anything

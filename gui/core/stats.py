@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import math
 import os
+import weakref
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -152,44 +152,51 @@ class _Tally:
 
     The stats panel asks several times a second while a run grows; walking 10,000 spans each
     time cost 13-18 ms of the window's loop (its lag goal is 50 ms in all). A span never changes
-    once it has ended, so each is counted when it ends and only the few still running are looked
-    at again. Sums of floats use ``math.fsum`` over the kept values: the same result in whatever
-    order the requests ended (a run rebuilt from the history must summarize the same).
+    once it has ended (as far as these numbers go), so each is counted when it ends and only the
+    few still running are looked at again. Sums of floats use ``math.fsum`` over the kept values:
+    the same result in whatever order the requests ended (a run rebuilt from the history must
+    summarize the same).
     """
 
     __slots__ = (
-        "model", "spans_seen", "ended_seen", "requests", "ok", "failed", "cancelled", "busy", "ok_bytes",
-        "bytes", "ended_retries", "errors", "durations", "depth", "steps", "steps_seen", "peak",
+        "spans_seen", "ended_seen", "requests", "ok", "failed", "cancelled", "busy", "ok_bytes",
+        "bytes", "ended_retries", "errors", "durations", "in_order", "depth", "steps", "steps_seen", "peak",
     )  # fmt: skip
 
-    def __init__(self, model: RunModel) -> None:
-        self.model = model  # held, so its id cannot be reused by another model while cached
+    def __init__(self) -> None:
         self.spans_seen = 0  # spans counted as requests (or not): mid-run requests join the list
         self.ended_seen = 0  # how much of ``model.ended_order`` is counted
         self.requests = self.ok = self.failed = self.cancelled = 0
         self.ok_bytes = self.bytes = self.ended_retries = 0
         self.busy: list[float] = []  # durations of ended requests, any outcome
-        self.durations: list[float] = []  # of those that finished (not cancelled), sorted
+        self.durations: list[float] = []  # of those that finished (not cancelled)
+        self.in_order = True  # ``durations`` is sorted (sorting when asked: insort per end was quadratic)
         self.errors: Counter[str] = Counter()
         self.depth = -1  # the deepest finished request's depth in its chain (-1: none finished)
         self.steps: list[tuple[float, int]] | None = None  # level_steps' list the peak was read from
         self.steps_seen = 0
         self.peak = 0
 
-    def peak_in_flight(self) -> int:
+    def sorted_durations(self) -> list[float]:
+        if not self.in_order:
+            self.durations.sort()  # nearly sorted already: close to linear
+            self.in_order = True
+        return self.durations
+
+    def peak_in_flight(self, model: RunModel) -> int:
         """The highest level of ``level_steps`` (ends first on ties), reading only its new steps."""
-        steps = level_steps(self.model.flight_changes)
+        steps = level_steps(model.flight_changes)
         if steps is not self.steps or self.steps_seen > len(steps):  # sorted again from scratch
             self.steps, self.steps_seen, self.peak = steps, 0, 0
         self.peak = max(self.peak, max((level for _, level in steps[self.steps_seen :]), default=0))
         self.steps_seen = len(steps)
         return self.peak
 
-    def update(self) -> None:
-        spans = self.model.spans
+    def update(self, model: RunModel) -> None:
+        spans = model.spans
         self.requests += sum(s.is_request for s in spans[self.spans_seen :])
         self.spans_seen = len(spans)
-        ended = self.model.ended_order
+        ended = model.ended_order
         for request_id in ended[self.ended_seen :]:
             span = spans[request_id]
             if span.is_request:  # an await of a shared future sends nothing
@@ -206,7 +213,9 @@ class _Tally:
             self.cancelled += 1
             return
         if duration is not None:
-            bisect.insort(self.durations, duration)
+            if self.durations and duration < self.durations[-1]:
+                self.in_order = False
+            self.durations.append(duration)
         self.depth = max(self.depth, span.depth)
         if span.status is Status.OK:
             self.ok += 1
@@ -216,17 +225,14 @@ class _Tally:
             self.errors[error_label(span)] += 1
 
 
-_TALLIES: dict[int, _Tally] = {}
-_TALLIES_CACHED = 8
+_TALLIES: weakref.WeakKeyDictionary[RunModel, _Tally] = weakref.WeakKeyDictionary()  # gone with its model
 
 
 def _tally(model: RunModel) -> _Tally:
-    tally = _TALLIES.get(id(model))
-    if tally is None or tally.model is not model or tally.ended_seen > len(model.ended_order):
-        tally = _TALLIES[id(model)] = _Tally(model)
-        while len(_TALLIES) > _TALLIES_CACHED:
-            del _TALLIES[next(iter(_TALLIES))]
-    tally.update()
+    tally = _TALLIES.get(model)
+    if tally is None or tally.ended_seen > len(model.ended_order):
+        tally = _TALLIES[model] = _Tally()
+    tally.update(model)
     return tally
 
 
@@ -237,7 +243,7 @@ def _ms(seconds: float | None) -> float | None:
 def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: KnownNetwork | None) -> RunSummary:
     tally = _tally(model)
     finished = tally.ok + tally.failed  # every request that ended, but the cancelled
-    durations = tally.durations
+    durations = tally.sorted_durations()
     busy_s = math.fsum(tally.busy)
     # Of the work really done: a stopped run is compared with the best time for what it finished.
     ideal = None
@@ -255,7 +261,7 @@ def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: Kn
         wall_s=wall_s,
         busy_s=busy_s,
         effective_concurrency=busy_s / wall_s if wall_s > 0 else 0.0,
-        peak_in_flight=tally.peak_in_flight(),
+        peak_in_flight=tally.peak_in_flight(model),
         throughput_rps=finished / wall_s if wall_s > 0 else 0.0,
         p50_ms=_ms(percentile(durations, 0.50)),
         p95_ms=_ms(percentile(durations, 0.95)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
@@ -43,7 +44,7 @@ def column_peaks(times: Floats, levels: Ints, t0: float, span_s: float, columns:
     if len(cols):
         first = np.flatnonzero(np.diff(cols, prepend=-1))  # where each column's steps begin
         peaks[cols[first]] = np.maximum(peaks[cols[first]], np.maximum.reduceat(found, first))
-    last = min(int((end - t0) / per_column) + 1, columns)
+    last = min(math.floor((end - t0) / per_column) + 1, columns)  # floor: a view starting after now is empty
     peaks[max(last, 0) :] = 0
     return peaks
 

@@ -710,7 +710,8 @@ class MainWindow(QMainWindow):
 
     def _on_run_finished(self, live: LiveRun) -> None:
         finished = live.finished_run()
-        self.history_panel.record(finished)  # every run that ends is kept, replaced ones too
+        if any(span.start is not None for span in live.model.spans):  # stopped before it began: nothing to keep
+            self.history_panel.record(finished)  # every run that ends is kept, replaced ones too
         if live is not self.lab.current or live not in self.timeline.runs:
             return  # replaced by another run, or by kept runs shown meanwhile: not on screen any more
         self.on_frame()  # takes the last events and shows the final stats

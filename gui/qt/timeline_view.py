@@ -135,6 +135,7 @@ class TimelineView(QWidget):
         self.runs = list(runs)
         self._lanes, self._row_of_lane = [[] for _ in self.runs], [{} for _ in self.runs]
         self._layer.forget()
+        self._running_pieces.clear()  # nothing of the runs shown before is kept alive
         self._models = [id(run.model) for run in self.runs]
         self.fixed_end_s = None
         self.now = 0.0

@@ -1,6 +1,8 @@
 """Statistics on hand-made spans, where the right answer is known exactly."""
 
+import gc
 import random
+import weakref
 
 import pytest
 
@@ -124,3 +126,13 @@ def test_a_summary_taken_while_the_run_grows_equals_one_taken_from_scratch(seed:
     assert summary.cancelled == sum(s.status is Status.CANCELLED for s in requests)
     assert summary.ok + summary.failed + summary.cancelled == len(requests)
     assert summary.retries == sum(s.retries for s in requests) > 0
+
+
+def test_a_summarized_model_is_not_kept_alive_by_the_summary() -> None:
+    """Replays and kept runs drop models all the time; the live summary's tally goes with them."""
+    model = finished_model([(0.0, 1.0), (0.5, 1.5)])
+    summarize(model, make_settings(mode="threads", count=2, concurrency=2), 2.0, None)
+    gone = weakref.ref(model)
+    del model
+    gc.collect()
+    assert gone() is None

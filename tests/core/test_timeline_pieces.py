@@ -72,8 +72,10 @@ def frames_of(events: list[TraceEvent], frames: int) -> list[tuple[list[TraceEve
     [
         {"mode": "asyncio", "count": 40, "concurrency": 8, "retries": 2, "backoff_s": 0.01},
         {"mode": "threads", "count": 30, "concurrency": 6, "after_fetch": "tally-locked"},
+        {"mode": "threads", "count": 30, "concurrency": 6, "after_fetch": "tally"},  # a write loses another's
+        {"mode": "threads", "count": 8, "concurrency": 4, "after_fetch": "locks-opposite"},  # a deadlock marks four
     ],
-    ids=["asyncio-retrying", "threads-locks"],
+    ids=["asyncio-retrying", "threads-locks", "threads-lost-writes", "threads-deadlock"],
 )
 async def test_running_pieces_kept_between_frames_equal_pieces_made_afresh(
     server: LocalServer, settings: dict[str, Any]

@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 
 from gui.qt.event_loop import BATCH_S
 from tests.qt import conftest
@@ -103,3 +103,41 @@ def test_callbacks_from_another_thread_arrive(loop: LoopRunner) -> None:
 
     loop.run(main(), timeout_s=10)
     assert arrived.is_set()
+
+
+def test_a_callback_that_runs_a_nested_event_loop_leaves_the_queue_whole(loop: LoopRunner) -> None:
+    """A modal dialog or ``processEvents`` inside a callback runs the next batch inside it: every
+    callback still runs once, in order, and nothing fails."""
+    ran: list[str] = []
+
+    def nested() -> None:
+        ran.append("nested")
+        loop.loop.call_soon(ran.append, "made inside")
+        QCoreApplication.processEvents()  # a nested loop: the next batch may run here
+
+    async def main() -> None:
+        loop.loop.call_soon(nested)
+        for name in ("a", "b", "c"):
+            loop.loop.call_soon(ran.append, name)
+        while len(ran) < 5:
+            await asyncio.sleep(0)
+
+    loop.run(main())
+    assert ran == ["nested", "a", "b", "c", "made inside"]
+
+
+def test_in_debug_mode_each_callback_is_qasyncs_own(loop: LoopRunner) -> None:
+    """Debug mode keeps qasync's per-callback timing and names (slow-callback warnings)."""
+    done = asyncio.Event()
+    batches = loop.loop.batches
+    loop.loop.set_debug(True)
+    try:
+
+        async def main() -> None:
+            loop.loop.call_soon(done.set)
+            await done.wait()
+
+        loop.run(main())
+    finally:
+        loop.loop.set_debug(False)
+    assert loop.loop.batches == batches

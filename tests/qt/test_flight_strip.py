@@ -82,3 +82,9 @@ def test_the_strip_draws_each_moments_level_against_the_limit(qtbot: QtBot) -> N
     four, two = filled_height(0.4), filled_height(0.7)
     assert filled_height(0.1) == 0 and filled_height(0.9) == 0
     assert four > 10 and abs(four - 2 * two) <= 2
+
+
+def test_a_view_that_starts_after_now_shows_nothing_in_flight() -> None:
+    times, levels = np.array([0.0, 0.1]), np.array([3, 5], dtype=np.int64)
+    assert column_peaks(times, levels, t0=0.5, span_s=1.0, columns=10, end=0.45).tolist() == [0] * 10
+    assert column_peaks(times, levels, t0=0.5, span_s=1.0, columns=10, end=0.55).tolist() == [5] + [0] * 9

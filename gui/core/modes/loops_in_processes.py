@@ -147,7 +147,11 @@ class _WarmPool:
         )
         self.broken = False
         # Start every interpreter now, not when the first jobs arrive: each is up when this returns.
-        self.pids = {started.result() for started in [self.pool.submit(check_in) for _ in range(processes)]}
+        try:
+            self.pids = {started.result() for started in [self.pool.submit(check_in) for _ in range(processes)]}
+        except BaseException:  # a worker that never came up (a broken barrier): leave no pool behind
+            self.terminate()
+            raise
 
     def terminate(self) -> None:
         """Stop mid-request (Stop or quit): the processes are killed; the next run starts a new pool."""
