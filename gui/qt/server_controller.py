@@ -6,7 +6,7 @@ The window shows what this says (``status``); it never talks to the server proce
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -36,6 +36,8 @@ class ServerController(QObject):
         self.apply_timer.setSingleShot(True)
         self.apply_timer.setInterval(NETWORK_APPLY_MS)
         self.apply_timer.setTimerType(Qt.TimerType.CoarseTimer)
+        self._setting = asyncio.Lock()  # one change of conditions at a time, in the order asked
+        self._plays = 0  # runs that played their network so far
 
     @property
     def running(self) -> bool:
@@ -60,15 +62,27 @@ class ServerController(QObject):
         self.ready.emit()
 
     async def play(self, overrides: dict[str, Any] | None = None) -> tuple[KnownNetwork, dict[str, Any]]:
-        """Make the server play the panel's conditions (a lesson's ``overrides`` win); what it plays."""
-        played = await self.server.set_conditions_async(**{**self._wanted(), **(overrides or {})})
+        """Make the server play the panel's conditions (a lesson's ``overrides`` win); what it plays.
+
+        An earlier change of the panel still on its way is superseded: it can no longer land after
+        this (a lesson's network would be replaced by the panel's under its run)."""
+        self._plays += 1
+        async with self._setting:
+            played = await self.server.set_conditions_async(**{**self._wanted(), **(overrides or {})})
         return KnownNetwork.from_conditions(played.to_dict()), played.to_dict()
 
     async def reset_dice(self) -> None:
         await self.server.reset_dice_async()
 
-    async def apply_now(self) -> None:
-        played = await self.server.set_conditions_async(**self._wanted())
+    def apply_now(self) -> Coroutine[Any, Any, None]:
+        """The panel's conditions, to be played now unless a run's ``play`` comes first."""
+        return self._apply(self._plays)
+
+    async def _apply(self, plays_then: int) -> None:
+        async with self._setting:
+            if self._plays != plays_then:
+                return  # a run started meanwhile and played its own network: this change is in it
+            played = await self.server.set_conditions_async(**self._wanted())
         bandwidth = f", {played.bandwidth_kbps:g} KB/s" if played.bandwidth_kbps else ""
         self.status.emit(
             f"Local server now plays {played.latency_ms:g} ms latency, ±{played.jitter_ms:g} ms {played.jitter} "

@@ -161,3 +161,17 @@ def test_a_network_change_reaches_the_running_server_at_once(window: MainWindow,
     played = window.server.played_conditions()
     assert (played.latency_ms, played.error_rate) == (321, 0.07)
     assert "321 ms latency" in window.statusBar().currentMessage()
+
+
+def test_a_panel_change_still_on_its_way_never_lands_over_a_lessons_network(
+    window: MainWindow, loop: LoopRunner
+) -> None:
+    """The panel's debounced change fired (its request made) just before a lesson played its own
+    network: whichever reaches the server first, the lesson's network is what stays."""
+    window.settings_panel.latency.setValue(55)
+    late_change = window.server_ctl.apply_now()  # the panel's timer fired: its change is on its way
+    loop.run(window.server_ctl.play({"latency_ms": 100}))  # then a lesson starts
+    loop.run(late_change)
+    assert window.server.played_conditions().latency_ms == 100
+    loop.run(window.server_ctl.apply_now())  # a change made after the lesson began still applies
+    assert window.server.played_conditions().latency_ms == 55
