@@ -68,12 +68,13 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
 class _Steps:
     """The steps made so far from one growing list of changes (a live run's ``flight_changes``)."""
 
-    __slots__ = ("changes", "used", "steps")
+    __slots__ = ("changes", "used", "steps", "peak")
 
     def __init__(self, changes: list[tuple[float, int]]) -> None:
         self.changes = changes  # held, so its id cannot be reused by another list while cached
         self.used = 0  # how many of its changes the steps are made of
         self.steps: list[tuple[float, int]] = []
+        self.peak = 0  # the highest level among ``steps``
 
 
 _STEPS_CACHE: dict[int, _Steps] = {}
@@ -91,6 +92,16 @@ def level_steps(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:
     only the new changes are sorted onto them, unless one of them belongs before the last step
     (then everything is sorted again). The list returned is shared: read it, do not change it.
     """
+    return _steps_of(changes).steps
+
+
+def peak_level(changes: list[tuple[float, int]]) -> int:
+    """The most requests in flight at once: the highest of ``level_steps(changes)``, kept as the
+    steps are made (the stats panel asks several times a second)."""
+    return _steps_of(changes).peak
+
+
+def _steps_of(changes: list[tuple[float, int]]) -> _Steps:
     cached = _STEPS_CACHE.get(id(changes))
     if cached is None or cached.changes is not changes or cached.used > len(changes):
         cached = _Steps(changes)
@@ -98,15 +109,16 @@ def level_steps(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:
         while len(_STEPS_CACHE) > _STEPS_CACHE_SIZE:
             del _STEPS_CACHE[next(iter(_STEPS_CACHE))]
     new = sorted(changes[cached.used :])
-    steps = cached.steps
+    steps, peak = cached.steps, cached.peak
     if steps and new and new[0] < _last_change(steps):
-        new, steps = sorted(changes), []
+        new, steps, peak = sorted(changes), [], 0
     level = steps[-1][1] if steps else 0
     for t, delta in new:
         level += delta
         steps.append((t, level))
-    cached.steps, cached.used = steps, len(changes)
-    return steps
+        peak = max(peak, level)
+    cached.steps, cached.used, cached.peak = steps, len(changes), peak
+    return cached
 
 
 def _last_change(steps: list[tuple[float, int]]) -> tuple[float, int]:
@@ -160,7 +172,7 @@ class _Tally:
 
     __slots__ = (
         "spans_seen", "ended_seen", "requests", "ok", "failed", "cancelled", "busy", "ok_bytes",
-        "bytes", "ended_retries", "errors", "durations", "in_order", "depth", "steps", "steps_seen", "peak",
+        "bytes", "ended_retries", "errors", "durations", "in_order", "depth",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -173,24 +185,12 @@ class _Tally:
         self.in_order = True  # ``durations`` is sorted (sorting when asked: insort per end was quadratic)
         self.errors: Counter[str] = Counter()
         self.depth = -1  # the deepest finished request's depth in its chain (-1: none finished)
-        self.steps: list[tuple[float, int]] | None = None  # level_steps' list the peak was read from
-        self.steps_seen = 0
-        self.peak = 0
 
     def sorted_durations(self) -> list[float]:
         if not self.in_order:
             self.durations.sort()  # nearly sorted already: close to linear
             self.in_order = True
         return self.durations
-
-    def peak_in_flight(self, model: RunModel) -> int:
-        """The highest level of ``level_steps`` (ends first on ties), reading only its new steps."""
-        steps = level_steps(model.flight_changes)
-        if steps is not self.steps or self.steps_seen > len(steps):  # sorted again from scratch
-            self.steps, self.steps_seen, self.peak = steps, 0, 0
-        self.peak = max(self.peak, max((level for _, level in steps[self.steps_seen :]), default=0))
-        self.steps_seen = len(steps)
-        return self.peak
 
     def update(self, model: RunModel) -> None:
         spans = model.spans
@@ -261,7 +261,7 @@ def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: Kn
         wall_s=wall_s,
         busy_s=busy_s,
         effective_concurrency=busy_s / wall_s if wall_s > 0 else 0.0,
-        peak_in_flight=tally.peak_in_flight(model),
+        peak_in_flight=peak_level(model.flight_changes),
         throughput_rps=finished / wall_s if wall_s > 0 else 0.0,
         p50_ms=_ms(percentile(durations, 0.50)),
         p95_ms=_ms(percentile(durations, 0.95)),
