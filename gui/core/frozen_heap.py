@@ -26,7 +26,8 @@ REFREEZE_S = 0.05
 
 
 class FrozenHeap:
-    """Counted: runs may overlap (nested lessons, tests); the first in freezes, the last out thaws."""
+    """Counted: runs may overlap (nested lessons, tests); each one in freezes what exists then, the
+    last one out thaws."""
 
     def __init__(self) -> None:
         self._holders = 0

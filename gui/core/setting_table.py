@@ -43,10 +43,14 @@ class Setting:
         return self.panel_high or self.high
 
     @property
+    def long_flag(self) -> str:
+        """The option as ``--help`` and error messages name it (``--timeout-s``)."""
+        return next(flag for flag in self.flags if flag.startswith("--"))
+
+    @property
     def dest(self) -> str:
         """The option's name in argparse's namespace (``--timeout-s`` -> ``timeout_s``)."""
-        long = next(flag for flag in self.flags if flag.startswith("--"))
-        return long[2:].replace("-", "_")
+        return self.long_flag[2:].replace("-", "_")
 
     def shown(self, value: Any) -> Any:
         """A value as the panel shows it."""
@@ -138,7 +142,6 @@ def check_for_window(args: argparse.Namespace, given: set[str]) -> None:
         value = getattr(args, s.dest)
         if not s.low <= value <= s.window_high:
             headless = f" (--headless takes up to {s.high:,g})" if s.panel_high else ""
-            flag = next(flag for flag in s.flags if flag.startswith("--"))
             raise SettingsError(
-                f"{flag} must be from {s.low:,g} to {s.window_high:,g} in the window{headless}, got {value:g}"
+                f"{s.long_flag} must be from {s.low:,g} to {s.window_high:,g} in the window{headless}, got {value:g}"
             )

@@ -139,14 +139,14 @@ class FlightStrip(QWidget):
         columns = column_peaks(
             self._steps.times, self._steps.levels, self.time_window.t0, self.time_window.span_s, int(plot.width()), end
         )
-        heights = np.trunc(columns * (plot.height() / top_level))
+        scale = plot.height() / top_level
+        heights = np.trunc(columns * scale)
         shown = np.flatnonzero(heights > 0)
         rects = np.empty((len(shown), 4))  # x, y, w, h: one column each, handed to Qt as one array
         rects[:, 0] = int(plot.left()) + shown
         rects[:, 1] = int(plot.bottom()) - heights[shown]
         rects[:, 2] = 1.0
         rects[:, 3] = heights[shown]
-        scale = plot.height() / top_level
         painter.save()
         painter.setClipRect(plot.adjusted(0, -2, 0, 2))
         painter.setPen(Qt.PenStyle.NoPen)
