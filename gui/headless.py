@@ -216,8 +216,23 @@ def lesson_main(args: argparse.Namespace) -> int:
     else:
         print(f"{spec.title}\n\n{spec.narrative}\n")
         print(series_text(spec, series) if series is not None else "\n\n".join(text_report(r) for r in runs))
-        print(f"\n{report['verdict']}")
+        print(f"\n{claim_text(report)}\n\n{report['verdict']}")
     return outcome_status(runs, interrupted=False)
+
+
+def claim_text(report: dict[str, Any]) -> str:
+    """The lesson's checks, one line each, and how busy the machine was."""
+    checks = report["claim"]["checks"]
+    held = sum(check["held"] for check in checks)
+    lines = [f"checks: {held} of {len(checks)} held"]
+    for check in checks:
+        mark = "ok  " if check["held"] else "MISS"
+        lines.append(f"  {mark} {check['what']}: {check['measured']:g} {check['op']} {check['mark']:g}")
+    machine = report["machine"]
+    if machine["others_cpu_share"] is not None:
+        state = "busy" if machine["busy"] else "quiet"
+        lines.append(f"machine: {state}, others took {machine['others_cpu_share']:.0%} of {machine['cores']} cores")
+    return "\n".join(lines)
 
 
 def list_lessons() -> str:

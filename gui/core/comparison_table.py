@@ -7,7 +7,7 @@ and the explain panel writes its numbers the same way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gui.core.finished_run import FinishedRun
@@ -47,14 +47,24 @@ class ComparisonRow:
     fastest: bool  # the shortest wall time among complete runs (the first of a tie)
 
 
-def comparison_rows(runs: Sequence[FinishedRun]) -> list[ComparisonRow]:
-    """One row per run, in the order given."""
+Measure = Callable[[FinishedRun], float]  # seconds of something, lower being better
+
+
+def wall_time(run: FinishedRun) -> float:
+    return run.wall_s
+
+
+def comparison_rows(runs: Sequence[FinishedRun], measure: Measure | None = None) -> list[ComparisonRow]:
+    """One row per run, in the order given. "Fastest" and the speed-up follow ``measure`` (a lesson's
+    figure, such as the computing stretch), the wall time where none is given."""
+    measure = measure or wall_time
     complete = [i for i, run in enumerate(runs) if is_complete(run)]
     if not complete:
-        return [_row(run, None, False) for run in runs]
-    slowest_s = max(runs[i].wall_s for i in complete)
-    fastest = min(complete, key=lambda i: runs[i].wall_s)
-    return [_row(run, slowest_s if i in complete else None, i == fastest) for i, run in enumerate(runs)]
+        return [_row(run, None, None, False) for run in runs]
+    values = {i: measure(runs[i]) for i in complete}
+    slowest = max(values.values())
+    fastest = min(complete, key=lambda i: values[i])
+    return [_row(run, slowest, values.get(i), i == fastest) for i, run in enumerate(runs)]
 
 
 def is_complete(run: FinishedRun) -> bool:
@@ -65,17 +75,20 @@ def is_complete(run: FinishedRun) -> bool:
     return (run.summary.cancelled == 0 or run.model.stopped_itself) and run.error is None
 
 
-def fastest_and_slowest(runs: Sequence[FinishedRun]) -> tuple[FinishedRun, FinishedRun] | None:
-    """The quickest and the slowest complete runs, or None when no run is complete."""
+def fastest_and_slowest(
+    runs: Sequence[FinishedRun], measure: Measure | None = None
+) -> tuple[FinishedRun, FinishedRun] | None:
+    """The quickest and the slowest complete runs by ``measure`` (wall time), or None when none is complete."""
+    measure = measure or wall_time
     complete = [run for run in runs if is_complete(run)]
     if not complete:
         return None
-    return min(complete, key=lambda r: r.wall_s), max(complete, key=lambda r: r.wall_s)
+    return min(complete, key=measure), max(complete, key=measure)
 
 
-def _row(run: FinishedRun, slowest_s: float | None, fastest: bool) -> ComparisonRow:
+def _row(run: FinishedRun, slowest: float | None, value: float | None, fastest: bool) -> ComparisonRow:
     summary = run.summary
-    speedup = None if slowest_s is None else (slowest_s / run.wall_s if run.wall_s > 0 else 1.0)
+    speedup = None if slowest is None or value is None else (slowest / value if value > 0 else 1.0)
     return ComparisonRow(
         title=run.title,
         requests=summary.requests,

@@ -10,6 +10,7 @@ from typing import Any
 from gui.core.clients.sync_client import shared_tls_context
 from gui.core.frozen_heap import frozen_heap
 from gui.core.jobs import Job, make_jobs
+from gui.core.machine_load import MachineLoad, MachineMeter
 from gui.core.mode_context import ModeContext
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.registry import mode_spec
@@ -41,6 +42,8 @@ class Run:
         self.wall_s = 0.0
         self.t0: float | None = None  # perf_counter() at the start: the zero of every timestamp
         self.started_at = 0.0  # time.time() at the same moment: when it ran, for people and files
+        self.machine: MachineLoad | None = None  # what others took of the machine while it ran (when it ends)
+        self._meter = MachineMeter()
         self._cancel = CancelToken()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._mode_task: asyncio.Future[Any] | None = None
@@ -75,6 +78,7 @@ class Run:
     async def _execute(self) -> float:
         assert self._loop is not None
         self.state = RunState.RUNNING
+        self._meter.start()  # before the clock starts: reading every process's times is not the run's work
         self.t0 = time.perf_counter()
         self.started_at = time.time()
         recorder = Recorder(self.sink, self.t0, len(self.jobs))
@@ -113,4 +117,5 @@ class Run:
             if request_id not in recorder.ended:
                 recorder.end(request_id, Outcome(Status.CANCELLED))
         self.wall_s = recorder.now()
+        self.machine = self._meter.load()
         self.state = RunState.FINISHED

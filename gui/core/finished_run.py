@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gui.core.machine_load import MachineLoad
 from gui.core.registry import mode_spec
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings
@@ -26,13 +27,14 @@ class FinishedRun:
     started_at: float  # time.time() when it started: for the history list and HAR's dates
     conditions: dict[str, Any] | None  # what the local server played (NetworkConditions.to_dict()); None elsewhere
     error: str | None = None  # it failed for a reason only a bug can cause
+    machine: MachineLoad | None = None  # what other programs took of the machine meanwhile; None: not known
 
     @classmethod
     def of(cls, run: Run, model: RunModel, conditions: dict[str, Any] | None, error: str | None = None) -> FinishedRun:
         """An engine run that ended and the model of its events; ``conditions`` None for another server."""
         network = KnownNetwork.from_conditions(conditions) if conditions is not None else None
         summary = summarize(model, run.settings, run.wall_s, network)
-        return cls(run.settings, model, summary, run.started_at, conditions, error)
+        return cls(run.settings, model, summary, run.started_at, conditions, error, run.machine)
 
     @property
     def title(self) -> str:

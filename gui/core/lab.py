@@ -62,7 +62,15 @@ class LiveRun:
 
     def finished_run(self) -> FinishedRun:
         """This run as the history, the explain panel and the exports keep it (once it is over)."""
-        return FinishedRun(self.settings, self.model, self.summary(), self.run.started_at, self.conditions, self.error)
+        return FinishedRun(
+            self.settings,
+            self.model,
+            self.summary(),
+            self.run.started_at,
+            self.conditions,
+            self.error,
+            self.run.machine,
+        )
 
 
 Reset = Callable[[], Awaitable[None]]

@@ -12,7 +12,15 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
 
-from gui.core.comparison_table import COLUMNS, NUMERIC_COLUMNS, ComparisonRow, comparison_rows, row_cells, row_setup
+from gui.core.comparison_table import (
+    COLUMNS,
+    NUMERIC_COLUMNS,
+    ComparisonRow,
+    Measure,
+    comparison_rows,
+    row_cells,
+    row_setup,
+)
 from gui.core.finished_run import FinishedRun
 from gui.core.segments import Segment
 from gui.qt.theme import blend, is_dark, segment_color
@@ -50,10 +58,14 @@ class CompareTable(QTableWidget):
         self.currentCellChanged.connect(self._on_current_cell_changed)
         self.cellClicked.connect(self._on_cell_clicked)
 
-    def show_runs(self, runs: Sequence[FinishedRun]) -> None:
+    def show_runs(self, runs: Sequence[FinishedRun], measure: Measure | None = None, measure_name: str = "") -> None:
+        """``measure`` ranks the runs (a lesson's figure, such as the computing stretch) instead of wall time."""
         self._filling = True  # rebuilding moves the current cell: that is not the user picking a run
+        header = self.horizontalHeaderItem(SPEEDUP_COLUMN)
+        if header is not None:
+            header.setText(f"Speed-up ({measure_name})" if measure is not None and measure_name else "Speed-up")
         try:
-            self.rows = comparison_rows(runs)
+            self.rows = comparison_rows(runs, measure)
             self.clearContents()
             self.setRowCount(len(self.rows))
             for r, row in enumerate(self.rows):

@@ -14,8 +14,9 @@ from PySide6.QtCore import QObject
 
 from gui.core.comparison_table import is_complete
 from gui.core.finished_run import FinishedRun
-from gui.core.lessons.lesson import LessonSpec, SeriesStep, run_label, run_series
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, SeriesStep, run_label, run_series
 from gui.core.lessons.sweep import point as sweep_point
+from gui.core.machine_load import total
 from gui.core.registry import lesson_spec
 
 if TYPE_CHECKING:
@@ -107,9 +108,11 @@ class LessonController(QObject):
             window.lesson_finished.emit(None)
             return
         figures = spec.figures(runs)
-        window.lesson_page.show_figures(spec, figures)
+        window.lesson_page.show_figures(spec, figures, total(run.machine for run in runs))
         window.docks["lesson"].raise_()
-        window.statusBar().showMessage(f"{spec.verdict(figures)}  Click a row of Comparison to see a variant's code.")
+        window.statusBar().showMessage(
+            f"{claim_status(spec, figures)} Click a row of Comparison to see a variant's code."
+        )
         window.lesson_finished.emit(figures)
 
     # --- lessons of series (the sweep) ----------------------------------------------------------
@@ -148,8 +151,8 @@ class LessonController(QObject):
             return  # replaced meanwhile: its figure would not be this page's
         figures = spec.figures_of_series(series)
         window.stop_action.setEnabled(False)
-        window.lesson_page.show_figures(spec, figures)
-        window.statusBar().showMessage(spec.verdict(figures))
+        window.lesson_page.show_figures(spec, figures, total(m.run.machine for runs in series for m in runs))
+        window.statusBar().showMessage(claim_status(spec, figures))
         window.lesson_finished.emit(figures)
 
     def _on_series_step(self, step: SeriesStep) -> None:
@@ -185,3 +188,17 @@ class LessonController(QObject):
             return
         window.docks["lesson"].show()
         window.docks["lesson"].raise_()
+
+
+def claim_status(spec: LessonSpec, figures: LessonFigures) -> str:
+    """For the status bar: whether the run showed the lesson's point (the page holds the verdict whole)."""
+    claim = spec.claim(figures)
+    held = sum(check.held for check in claim.checks)
+    if claim.held:
+        return (
+            f"Lesson done: this run showed its point ({held} of {len(claim.checks)} checks held; see the Lesson dock)."
+        )
+    return (
+        f"Lesson done: this run did not show all of its point ({held} of {len(claim.checks)} checks held); "
+        "the Lesson dock says why."
+    )

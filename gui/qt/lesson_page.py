@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.core.lessons.claims import Claim
 from gui.core.lessons.lesson import LessonFigures, LessonSpec
+from gui.core.machine_load import MachineLoad
 from gui.core.registry import mode_spec
 from gui.core.segments import Segment
 from gui.qt.fonts import derived_font
@@ -119,6 +121,11 @@ class LessonPage(QWidget):
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
         self.verdict.setFont(derived_font(1.15, bold=True))
+        self.checks = QLabel()  # each check of the lesson's claim, held or not, with its numbers
+        self.checks.setWordWrap(True)
+        self.checks.setTextFormat(Qt.TextFormat.PlainText)
+        self.machine = QLabel()  # how busy the machine was while the lesson ran
+        self.machine.setWordWrap(True)
 
         story = QWidget()
         story_layout = QVBoxLayout(story)
@@ -142,6 +149,8 @@ class LessonPage(QWidget):
         self.figure_layout.setContentsMargins(8, 8, 8, 8)
         self.figure_layout.addWidget(self.status)
         self.figure_layout.addWidget(self.bars)
+        self.figure_layout.addWidget(self.checks)
+        self.figure_layout.addWidget(self.machine)
         self._sweep: SweepPlot | None = None  # made when a lesson of series first needs it
         self.figure_layout.addStretch(1)
         figure_scroll = QScrollArea()  # a short dock scrolls the figure instead of squeezing it
@@ -202,14 +211,19 @@ class LessonPage(QWidget):
         self.bars.show_values([], "")
         if self._sweep is not None:
             self._sweep.clear()
+        self._clear_words()
+
+    def _clear_words(self) -> None:
         self.verdict.setText("")
+        self.checks.setText("")
+        self.machine.setText("")
 
     def show_running(self, step: int, total: int, name: str) -> None:
         self.status.setText(f"Running {step} of {total}: {name}…")
-        self.verdict.setText("")
+        self._clear_words()
 
-    def show_figures(self, spec: LessonSpec, figures: LessonFigures) -> None:
-        """The figure of a finished lesson run: its bars and its verdict, with this run's numbers."""
+    def show_figures(self, spec: LessonSpec, figures: LessonFigures, machine: MachineLoad | None = None) -> None:
+        """The figure of a finished lesson run: its bars, its checks and its verdict, with this run's numbers."""
         rows = [
             (v.name, float(figure.get(spec.plot_key) or 0.0))
             for v, figure in zip(spec.variants, figures.variants, strict=True)
@@ -220,12 +234,26 @@ class LessonPage(QWidget):
             self.sweep.show_figure(figures, [v.name for v in spec.variants])
         else:
             self.bars.show_values(rows, spec.plot_label, spec.plot_unit)
-        self.verdict.setText(spec.verdict(figures))
+        claim = spec.claim(figures)
+        self.verdict.setText(spec.verdict(figures, machine))
+        self.checks.setText(checks_text(claim))
+        self.machine.setText(machine.sentence() if machine is not None else "")
 
     def show_problem(self, text: str) -> None:
         self.status.setText(text)
-        self.verdict.setText("")
+        self._clear_words()
 
     def stopped(self) -> None:
         self.clear_figure()
         self.status.setText("Stopped before every variant ran: no figure (press Run the lesson again).")
+
+
+def checks_text(claim: Claim) -> str:
+    """ "✓ threads' speed-up over one after another: 9.4 (at least 8)", one line per check."""
+    words = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "==": "exactly"}
+    held = sum(check.held for check in claim.checks)
+    lines = [f"The lesson's checks on this run: {held} of {len(claim.checks)} held."]
+    for check in claim.checks:
+        mark = "✓" if check.held else "✗"
+        lines.append(f"{mark} {check.what}: {check.measured:g} ({words[check.op]} {check.mark:g})")
+    return "\n".join(lines)

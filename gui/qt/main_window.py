@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.comparison import same_workload
-from gui.core.comparison_table import fastest_and_slowest
+from gui.core.comparison_table import Measure, fastest_and_slowest
 from gui.core.dataset import pokedex
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History
@@ -571,7 +571,7 @@ class MainWindow(QMainWindow):
         self.timeline.refresh()
         self.stats.show_run(runs[-1] if runs else None)
         self.explain.show_run(runs[0] if runs else None)
-        self.compare_table.show_runs(runs if len(runs) > 1 else [])
+        self.compare_table.show_runs(runs if len(runs) > 1 else [], *self._ranking(runs))
         self.stats.show_step_legend(run.settings for run in runs)
         self._show_loop_lag()
         if len(runs) > 1:
@@ -717,7 +717,7 @@ class MainWindow(QMainWindow):
         self.on_frame()  # takes the last events and shows the final stats
         self.explain.show_run(finished)
         on_screen = self.finished_on_screen()
-        self.compare_table.show_runs(on_screen if len(on_screen) > 1 else [])
+        self.compare_table.show_runs(on_screen if len(on_screen) > 1 else [], *self._ranking(on_screen))
         summary = live.summary()
         if not self.lab.comparison_running or summary.cancelled:
             self.stop_action.setEnabled(False)
@@ -731,6 +731,13 @@ class MainWindow(QMainWindow):
             )
         self.run_finished.emit(live)
 
+    def _ranking(self, runs: Sequence[FinishedRun]) -> tuple[Measure | None, str]:
+        """What ranks these runs: the open lesson's own figure when they are its variants, else wall time."""
+        spec = self.lessons.current
+        if spec is None or spec.rank_by is None or [r.settings.mode for r in runs] != [v.mode for v in spec.variants]:
+            return None, ""
+        return spec.rank_by, spec.rank_name
+
     def _on_comparison_done(self, task: asyncio.Task[None]) -> None:
         if self._closing or task is not self.lab.comparing:
             return  # closing, or a newer run replaced this comparison: its own buttons stand
@@ -742,17 +749,21 @@ class MainWindow(QMainWindow):
         runs = self.finished_on_screen()
         if len(runs) > 1:
             self.docks["compare"].raise_()
-            ends = fastest_and_slowest(runs)
+            measure, name = self._ranking(runs)
+            ends = fastest_and_slowest(runs, measure)
             if ends is None:
                 result = "no run went to the end"
             else:
                 fastest, slowest = ends
-                factor = slowest.wall_s / fastest.wall_s if fastest.wall_s > 0 else 0.0
+                value = measure or (lambda run: run.wall_s)
+                factor = value(slowest) / value(fastest) if value(fastest) > 0 else 0.0
+                what = f" at {name}" if name else ""
                 if factor < SAME_SPEED:
-                    result = f"all took about the same time ({fastest.wall_s:.2f} s)"
+                    result = f"all took about the same time{what} ({value(fastest):.2f} s)"
                 else:
                     result = (
-                        f"{fastest.title} fastest ({fastest.wall_s:.2f} s), {factor:.1f}× faster than {slowest.title}"
+                        f"{fastest.title} fastest{what} ({value(fastest):.2f} s), {factor:.1f}× faster than "
+                        f"{slowest.title}"
                     )
             self.statusBar().showMessage(f"Comparison done: {result}. Click a row of the table to explain that run.")
         self.comparison_finished.emit(runs)

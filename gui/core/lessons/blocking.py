@@ -6,6 +6,7 @@ import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name
 from gui.core.loop_watch import HEARTBEAT_PERIOD_S
@@ -65,18 +66,60 @@ def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
         "lag_allowed_ms": LAG_ALLOWED_MS,  # the fixed variant's stays under this
         "heartbeat_ms": HEARTBEAT_PERIOD_S * 1000,
         "calls": len(blocked),
+        "coroutines": named["fixed"].settings.concurrency,
     }
     return LessonFigures(lesson, per_variant)
 
 
-def verdict(figures: LessonFigures) -> str:
+def checks(figures: LessonFigures) -> list[Check]:
     blocking, fixed = figures.variants
-    return (
-        f"Each blocking call took {figures.lesson['block_ms']:.0f} ms, and the loop's heartbeat came up to "
-        f"{blocking['loop_lag_max_ms']:.0f} ms late: nothing else ran meanwhile, so the calls went one after "
-        f"another. Awaited in a thread, up to {fixed['calls_at_once_max']} calls were under way at once and the "
-        f"loop was never more than {fixed['loop_lag_max_ms']:.0f} ms late."
+    lesson = figures.lesson
+    block, needed, allowed = lesson["block_ms"], lesson["lag_needed_ms"], lesson["lag_allowed_ms"]
+    lag, calls, fixed_calls, fixed_lag = (
+        blocking["loop_lag_max_ms"],
+        blocking["calls_at_once_max"],
+        fixed["calls_at_once_max"],
+        fixed["loop_lag_max_ms"],
     )
+    one_at_a_time = "one coroutine cannot overlap its calls" if lesson["coroutines"] < 2 else ""
+    return [
+        Check(
+            "the blocking variant's worst loop lag, in ms",
+            lag,
+            ">=",
+            needed,
+            f"Each blocking call took {block:.0f} ms, and the loop's heartbeat came up to {lag:.0f} ms late: "
+            "while a call held the thread, nothing else on the loop ran.",
+            f"The loop's heartbeat came at most {lag:.0f} ms late, less than {needed:.0f} ms, though each "
+            f"blocking call took {block:.0f} ms: the heartbeat was not watched through the calls.",
+        ),
+        Check(
+            "blocking calls under way at once, at most",
+            calls,
+            "==",
+            1,
+            "The blocking calls never overlapped: they went one after another.",
+            f"Up to {calls} blocking calls overlapped, which one thread cannot do: the measurement is wrong.",
+        ),
+        Check(
+            "calls awaited in a thread under way at once, at most",
+            fixed_calls,
+            ">=",
+            2,
+            f"Awaited in a thread, up to {fixed_calls} calls were under way at once.",
+            f"Awaited in a thread, the calls still went one at a time: {one_at_a_time or 'they never overlapped'}.",
+        ),
+        Check(
+            "the fixed variant's worst loop lag, in ms",
+            fixed_lag,
+            "<=",
+            allowed,
+            f"Meanwhile the loop was never more than {fixed_lag:.0f} ms late.",
+            f"Yet the loop was {fixed_lag:.0f} ms late at worst, more than {allowed} ms: something else held "
+            "the thread (in the window, drawing; or a busy machine).",
+            load_sensitive=True,
+        ),
+    ]
 
 
 LESSON = LessonSpec(
@@ -99,5 +142,5 @@ LESSON = LessonSpec(
     plot_key="loop_lag_max_ms",
     plot_label="the event loop's worst lag, in ms",
     plot_unit=" ms",
-    verdict=verdict,
+    checks=checks,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.programs.table import SWITCH_INTERVAL_S
 from gui.core.steps import AfterFetch
@@ -47,25 +48,52 @@ def figure_of(run: FinishedRun) -> dict[str, Any]:
 
 
 def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
-    return LessonFigures({"switch_interval_ms": SWITCH_INTERVAL_S * 1000}, [figure_of(run) for run in runs])
+    lesson = {
+        "switch_interval_ms": SWITCH_INTERVAL_S * 1000,
+        "workers": runs[0].settings.concurrency,
+        "pokemon": runs[0].settings.count,
+    }
+    return LessonFigures(lesson, [figure_of(run) for run in runs])
 
 
-def verdict(figures: LessonFigures) -> str:
+def checks(figures: LessonFigures) -> list[Check]:
     opposite, ordered = figures.variants
+    workers, pokemon = figures.lesson["workers"], figures.lesson["pokemon"]
     if opposite["deadlock_detected"]:
         cycle = " → ".join(opposite["cycle"] + opposite["cycle"][:1])
-        first = (
+        found = (
             f"Opposite orders deadlocked: {cycle} each waited for a lock the next one held. The watch found the "
             f"cycle {opposite['detected_after_s'] * 1000:.0f} ms after it closed and stopped the run."
         )
     else:
-        first = "Opposite orders did not deadlock this time: the hazard was there, the timing missed it."
-    second = (
-        f"One global order: no deadlock, all {ordered['finished']} Pokémon filed."
-        if not ordered["deadlock_detected"]
-        else "One global order deadlocked, which cannot happen: a bug in the lesson."
-    )
-    return f"{first} {second}"
+        found = ""
+    why = "one worker cannot wait for another" if workers < 2 else "the hazard was there, the timing missed it"
+    return [
+        Check(
+            "deadlocks found with opposite orders",
+            int(opposite["deadlock_detected"]),
+            "==",
+            1,
+            found,
+            f"Opposite orders did not deadlock this time: {why}.",
+        ),
+        Check(
+            "deadlocks found with one global order",
+            int(ordered["deadlock_detected"]),
+            "==",
+            0,
+            "One global order: no deadlock.",
+            "One global order deadlocked, which cannot happen: the lesson is wrong.",
+        ),
+        Check(
+            "Pokémon filed with one global order",
+            ordered["finished"],
+            "==",
+            pokemon,
+            f"All {pokemon} Pokémon were filed.",
+            f"Only {ordered['finished']} of {pokemon} Pokémon were filed with one global order.",
+        ),
+    ]
 
 
 LESSON = LessonSpec(
@@ -89,5 +117,5 @@ LESSON = LessonSpec(
     plot_key="finished",
     plot_label="Pokémon filed before the run ended",
     plot_unit="",
-    verdict=verdict,
+    checks=checks,
 )

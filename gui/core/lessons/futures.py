@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from gui.core.lessons.claims import Check, sooner_or_later
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.trace import Status
 
@@ -45,16 +46,34 @@ def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
     return LessonFigures(lesson, per_variant)
 
 
-def verdict(figures: LessonFigures) -> str:
-    naive, shared, _, shared_threads = figures.variants
+def checks(figures: LessonFigures) -> list[Check]:
+    naive, shared, naive_threads, shared_threads = figures.variants
+    made = []
+    for alone, together, noun in ((naive, shared, "coroutine"), (naive_threads, shared_threads, "thread")):
+        sent, before = together["requests_sent"], alone["requests_sent"]
+        made.append(
+            Check(
+                f"requests sent with shared futures ({noun}s), against each chain by itself",
+                sent,
+                "<",
+                before,
+                f"With {noun}s, each chain by itself sent {before} requests for {alone['distinct_resources']} "
+                f"resources; with one future per chain, {sent} for {together['distinct_resources']}: "
+                f"{together['future_readers']} readers awaited a chain another {noun} was fetching.",
+                f"With {noun}s, sharing futures sent {sent} requests, no fewer than the {before} of each chain by "
+                "itself: these Pokémon share no chain (fetch more of them, or the first 151).",
+            )
+        )
+    return made
+
+
+def facts(figures: LessonFigures) -> list[str]:
     saved = figures.lesson
-    return (
-        f"Each chain by itself sent {naive['requests_sent']} requests for {naive['distinct_resources']} "
-        f"resources. With one future per chain, {shared['requests_sent']} requests for "
-        f"{shared['distinct_resources']}: {shared['future_readers']} readers awaited a chain another coroutine "
-        f"was fetching, {saved['time_saved_s']:.2f} s sooner in all ({saved['time_saved_threads_s']:.2f} s with "
-        f"threads, {shared_threads['requests_sent']} requests)."
-    )
+    return [
+        f"Sharing finished {sooner_or_later(saved['time_saved_s'])} with coroutines and "
+        f"{sooner_or_later(saved['time_saved_threads_s'])} with threads: fewer requests need not mean less time "
+        "when the saved ones would have overlapped with others anyway."
+    ]
 
 
 LESSON = LessonSpec(
@@ -76,6 +95,7 @@ LESSON = LessonSpec(
     plot_key="requests_sent",
     plot_label="requests sent for the same chains",
     plot_unit="",
-    verdict=verdict,
+    checks=checks,
+    facts=facts,
     rows="requests",
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
+from gui.core.lessons.claims import Check
+from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name, speedup
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
@@ -23,16 +24,53 @@ def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
     base = named["sequential"]
     at_once = min(base.settings.count, runs[-1].settings.concurrency)
     per_variant = [{"speedup": round(speedup(base, run), 3), "wall_s": round(run.wall_s, 4)} for run in runs]
-    return LessonFigures({"at_once": at_once, "speedup_needed": round(0.8 * at_once, 2)}, per_variant)
+    lesson = {
+        "at_once": at_once,
+        "speedup_needed": round(0.8 * at_once, 2),
+        "requests": base.settings.count,
+        "server_limit": int((base.conditions or {}).get("max_concurrent", 0)),  # 0: none
+    }
+    return LessonFigures(lesson, per_variant)
 
 
-def verdict(figures: LessonFigures) -> str:
-    threads, asyncio_ = (figures.variants[1]["speedup"], figures.variants[2]["speedup"])
+def checks(figures: LessonFigures) -> list[Check]:
+    lesson = figures.lesson
+    at_once, needed = lesson["at_once"], lesson["speedup_needed"]
+    why = _why_not(lesson)
+    made = []
+    for variant, noun in ((figures.variants[1], "Threads"), (figures.variants[2], "Coroutines")):
+        x = variant["speedup"]
+        made.append(
+            Check(
+                f"{noun.lower()}' speed-up over one after another",
+                x,
+                ">=",
+                needed,
+                f"{noun} finished {x:.1f}× faster than one after another.",
+                f"{noun} finished only {x:.1f}× faster than one after another, short of the {needed:g}× that "
+                f"{at_once} overlapping waits should give.{why}",
+                load_sensitive=True,
+            )
+        )
+    return made
+
+
+def _why_not(lesson: Figure) -> str:
+    """The likeliest reason the waits did not overlap, from what the run was given."""
+    limit, at_once = lesson["server_limit"], lesson["at_once"]
+    if limit and limit < at_once:
+        return f" The server served only {limit} at a time, so no more than {limit} waits could overlap."
+    if lesson["requests"] < 2 * at_once:
+        return f" With {lesson['requests']} requests there are too few waves to overlap; fetch more."
+    return ""
+
+
+def facts(figures: LessonFigures) -> list[str]:
     at_once = figures.lesson["at_once"]
-    return (
-        f"With {at_once} requests in flight, threads finished {threads:.1f}× and coroutines {asyncio_:.1f}× "
-        f"faster than one after another: at most {at_once}× is possible, because the waits overlap."
-    )
+    return [
+        f"With {at_once} at once, {at_once}× is the most that overlapping the waits can give: the network itself "
+        "is no faster."
+    ]
 
 
 LESSON = LessonSpec(
@@ -52,5 +90,6 @@ LESSON = LessonSpec(
     figures=figures,
     plot_key="speedup",
     plot_label="times faster than one after another",
-    verdict=verdict,
+    checks=checks,
+    facts=facts,
 )

@@ -12,11 +12,14 @@ whole process spent on each run; its figure comes from every run of every varian
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from gui.core.lessons.claims import Check, Claim, compose_verdict
+from gui.core.machine_load import MachineLoad, total
 from gui.core.settings import RunSettings, make_settings
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
@@ -123,7 +126,14 @@ class LessonSpec:
     figures: Callable[[Sequence[FinishedRun]], LessonFigures] = field(default=_figured_from_series, kw_only=True)
     plot_key: str  # the per-variant figure value drawn as bars in the window
     plot_label: str  # what that value is, e.g. "speed-up over sequential"
-    verdict: Callable[[LessonFigures], str]  # one sentence: what this run's figure shows
+    # The lesson's point as checks on the figure: the verdict is composed from them (gui.core.lessons.claims).
+    checks: Callable[[LessonFigures], list[Check]] = field(kw_only=True)
+    # Measured facts worth saying that are not part of the claim (a cost, say), written with their sign.
+    facts: Callable[[LessonFigures], list[str]] = field(default=lambda figures: [], kw_only=True)
+    # What ranks the lesson's runs in the Comparison dock ("fastest", speed-up), lower being better,
+    # when it is not the wall time: the gil lesson's figure is the computing stretch, so is its dock.
+    rank_by: Callable[[FinishedRun], float] | None = field(default=None, kw_only=True)
+    rank_name: str = field(default="", kw_only=True)  # what rank_by measures: "computing"
     # Variants that are series of runs (``Variant.series``): the figure from every measured run.
     series_figures: Callable[[Sequence[Sequence[MeasuredRun]]], LessonFigures] | None = field(
         default=None, kw_only=True
@@ -147,6 +157,14 @@ class LessonSpec:
             [make_settings(**{**_loose(base), **v.settings, **step, "mode": v.mode}) for step in v.series or ({},)]
             for v in self.variants
         ]
+
+    def claim(self, figures: LessonFigures) -> Claim:
+        """This run's checks, evaluated."""
+        return Claim(tuple(self.checks(figures)))
+
+    def verdict(self, figures: LessonFigures, machine: MachineLoad | None = None) -> str:
+        """What this run showed, composed from its checks: never more than its numbers say."""
+        return compose_verdict(self.claim(figures), machine, extra=self.facts(figures))
 
     def figures_of_series(self, series: Sequence[Sequence[MeasuredRun]]) -> LessonFigures:
         if self.series_figures is None:
@@ -179,7 +197,7 @@ def _loose(settings: RunSettings) -> dict[str, Any]:
 
 def lesson_report(spec: LessonSpec, runs: Sequence[FinishedRun], reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """``--lesson ID --json``: every variant's settings, summary and figure, and the lesson's figure."""
-    return _report(spec, spec.figures(runs), reports)
+    return _report(spec, spec.figures(runs), reports, total(run.machine for run in runs))
 
 
 def series_report(
@@ -188,10 +206,13 @@ def series_report(
     """The same report for a lesson of series: each variant's ``settings`` and ``summary`` are its
     series' last run's (``reports`` holds one per variant, of those runs); its ``figure`` covers the
     whole series."""
-    return _report(spec, spec.figures_of_series(series), reports)
+    machine = total(m.run.machine for runs in series for m in runs)
+    return _report(spec, spec.figures_of_series(series), reports, machine)
 
 
-def _report(spec: LessonSpec, figures: LessonFigures, reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def _report(
+    spec: LessonSpec, figures: LessonFigures, reports: Sequence[dict[str, Any]], machine: MachineLoad | None
+) -> dict[str, Any]:
     return {
         "lesson": spec.id,
         "title": spec.title,
@@ -200,8 +221,17 @@ def _report(spec: LessonSpec, figures: LessonFigures, reports: Sequence[dict[str
             for v, report, figure in zip(spec.variants, reports, figures.variants, strict=True)
         ],
         "figure": figures.lesson,
-        "verdict": spec.verdict(figures),
+        "claim": spec.claim(figures).as_json(),
+        "machine": machine_json(machine),
+        "verdict": spec.verdict(figures, machine),
     }
+
+
+def machine_json(machine: MachineLoad | None) -> dict[str, Any]:
+    """``"machine"`` of a lesson's report; where the load could not be read, its share is null."""
+    if machine is None:
+        return {"cores": os.cpu_count() or 1, "others_cpu_share": None, "busy": False}
+    return machine.as_json()
 
 
 # --- running a lesson of series ------------------------------------------------------------------

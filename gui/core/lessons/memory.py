@@ -6,6 +6,7 @@ import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.steps import AfterFetch
 
@@ -75,19 +76,61 @@ def figure_of(run: FinishedRun) -> dict[str, Any]:
 
 def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
     per_variant = [figure_of(run) for run in runs]
-    return LessonFigures({"pokemon": runs[0].settings.count}, per_variant)
+    return LessonFigures({"pokemon": runs[0].settings.count, "workers": runs[1].settings.concurrency}, per_variant)
 
 
-def verdict(figures: LessonFigures) -> str:
+def checks(figures: LessonFigures) -> list[Check]:
     threads, processes, shared = figures.variants
     shares = ", ".join(f"{n}" for n in processes["per_worker_counts"].values())
-    return (
-        f"Threads: the parent read {threads['parent_count']}, the count all {len(threads['per_worker_counts'])} "
-        f"threads added to. Processes: the parent read {processes['parent_count']} while its "
-        f"{processes['distinct_pids']} workers counted {shares} in their own memory. Shared memory: the parent "
-        f"read {shared['parent_count']}, at {shared['catch_us_median']:g} µs a catch against "
-        f"{processes['catch_us_median']:g} µs in a process's own memory."
-    )
+    own = processes["parent_count"] or 0
+    return [
+        Check(
+            "catches the parent read, threads, less the catches made",
+            (threads["parent_count"] or 0) - threads["caught"],
+            "==",
+            0,
+            f"Threads: the parent read {threads['parent_count']}, every catch its "
+            f"{len(threads['per_worker_counts'])} threads added to one counter.",
+            f"Threads: the parent read {threads['parent_count']} of {threads['caught']} catches.",
+        ),
+        Check(
+            "catches the parent read, processes with their own memory",
+            own,
+            "==",
+            0,
+            f"Processes: the parent read 0 while its workers counted {shares} in their own memory.",
+            f"Processes: the parent read {own} of {processes['caught']} catches, though each worker counts in "
+            "its own memory: the counter was shared after all.",
+        ),
+        Check(
+            "worker processes that caught Pokémon",
+            processes["distinct_pids"],
+            ">=",
+            2,
+            f"Those catches came from {processes['distinct_pids']} different processes.",
+            f"All catches came from {processes['distinct_pids']} process: one process cannot show memory apart.",
+        ),
+        Check(
+            "catches the parent read, shared memory, less the catches made",
+            (shared["parent_count"] or 0) - shared["caught"],
+            "==",
+            0,
+            f"Shared memory: the parent read {shared['parent_count']}, every catch.",
+            f"Shared memory: the parent read {shared['parent_count']} of {shared['caught']} catches.",
+        ),
+    ]
+
+
+def facts(figures: LessonFigures) -> list[str]:
+    _, processes, shared = figures.variants
+    own_us, shared_us = processes["catch_us_median"], shared["catch_us_median"]
+    if own_us is None or shared_us is None:
+        return []
+    than = "slower than" if shared_us > own_us else "faster than" if shared_us < own_us else "as fast as"
+    return [
+        f"A catch in shared memory took {shared_us:g} µs (median), {than} {own_us:g} µs in a process's own "
+        "memory (a shared counter takes its lock on every catch)."
+    ]
 
 
 LESSON = LessonSpec(
@@ -110,5 +153,6 @@ LESSON = LessonSpec(
     plot_key="parent_count",
     plot_label="Pokémon the parent counted",
     plot_unit="",
-    verdict=verdict,
+    checks=checks,
+    facts=facts,
 )

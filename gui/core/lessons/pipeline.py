@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
@@ -30,17 +31,46 @@ def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
         for run in runs
     ]
     ratio = pipelined.wall_s / staged.wall_s if staged.wall_s > 0 else 0.0
-    return LessonFigures({"pipelined_over_staged": round(ratio, 3), "needed_at_most": RATIO_NEEDED}, per_variant)
+    played = staged.conditions or {}
+    lesson = {
+        "pipelined_over_staged": round(ratio, 3),
+        "needed_at_most": RATIO_NEEDED,
+        "long_tail": played.get("jitter") == "long-tail" and float(played.get("jitter_ms", 0)) > 0,
+    }
+    return LessonFigures(lesson, per_variant)
 
 
-def verdict(figures: LessonFigures) -> str:
+def checks(figures: LessonFigures) -> list[Check]:
     staged, pipelined = figures.variants
     ratio = figures.lesson["pipelined_over_staged"]
-    return (
-        f"Stage by stage took {staged['wall_s']:.2f} s: each barrier waited for the stage's slowest answer. "
-        f"Pipelined, the same {pipelined['requests']} requests under the same limit took {pipelined['wall_s']:.2f} s, "
-        f"{ratio:.2f} of the time: a slow answer held up only its own chain."
-    )
+    if not figures.lesson["long_tail"]:
+        why = " This network has no long tail: with no stragglers, a barrier costs little."
+    else:
+        why = " Something else took the time: a busy machine, or (in the window) drawing every row."
+    return [
+        Check(
+            "requests pipelined, less requests stage by stage",
+            pipelined["requests"] - staged["requests"],
+            "==",
+            0,
+            f"Both sent the same {staged['requests']} requests under the same limit.",
+            f"Pipelined sent {pipelined['requests']} requests and stage by stage {staged['requests']}: "
+            "not the same work.",
+        ),
+        Check(
+            "pipelined wall time over stage by stage's",
+            ratio,
+            "<=",
+            figures.lesson["needed_at_most"],
+            f"Stage by stage took {staged['wall_s']:.2f} s, each barrier waiting for its stage's slowest answer; "
+            f"pipelined took {pipelined['wall_s']:.2f} s, {ratio:.2f} of the time: a slow answer held up only "
+            "its own chain.",
+            f"Pipelined took {pipelined['wall_s']:.2f} s against {staged['wall_s']:.2f} s stage by stage, "
+            f"{ratio:.2f} of the time: not the clear win (at most {figures.lesson['needed_at_most']:g}) this "
+            f"lesson is about.{why}",
+            load_sensitive=True,
+        ),
+    ]
 
 
 LESSON = LessonSpec(
@@ -63,6 +93,6 @@ LESSON = LessonSpec(
     plot_key="wall_s",
     plot_label="wall time, in seconds",
     plot_unit=" s",
-    verdict=verdict,
+    checks=checks,
     rows="requests",
 )

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.programs.table import SWITCH_INTERVAL_S
 from gui.core.steps import AfterFetch
@@ -53,16 +54,41 @@ def figure_of(run: FinishedRun) -> dict[str, Any]:
 
 
 def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
-    return LessonFigures({"switch_interval_ms": SWITCH_INTERVAL_S * 1000}, [figure_of(run) for run in runs])
+    lesson = {"switch_interval_ms": SWITCH_INTERVAL_S * 1000, "workers": runs[0].settings.concurrency}
+    return LessonFigures(lesson, [figure_of(run) for run in runs])
 
 
-def verdict(figures: LessonFigures) -> str:
+def checks(figures: LessonFigures) -> list[Check]:
     unsafe, locked = figures.variants
-    return (
-        f"Without a lock, {unsafe['lost_updates']} of {unsafe['updates']} updates were lost: another thread wrote "
-        f"between a read and its write. With the lock, {locked['lost_updates']} were lost, and the threads spent "
-        f"{locked['lock_wait_s']:.2f} s in all waiting for it."
-    )
+    lost, made, workers = unsafe["lost_updates"], unsafe["updates"], figures.lesson["workers"]
+    why = "one worker thread has nobody to race with" if workers < 2 else "no switch fell between a read and its write"
+    return [
+        Check(
+            "updates lost without a lock",
+            lost,
+            ">",
+            0,
+            f"Without a lock, {lost} of {made} updates were lost: another thread wrote between a read and its write.",
+            f"Without a lock, none of {made} updates was lost this time: the race is in the code, but {why}.",
+        ),
+        Check(
+            "updates lost with the lock",
+            locked["lost_updates"],
+            "==",
+            0,
+            "With the lock, none was lost.",
+            f"With the lock, {locked['lost_updates']} were lost, which a lock must prevent: the lesson is wrong.",
+        ),
+    ]
+
+
+def facts(figures: LessonFigures) -> list[str]:
+    unsafe, locked = figures.variants
+    waited = locked["lock_wait_s"]
+    return [
+        f"What the lock cost: the threads waited {waited:.2f} s in all for it, and the run took "
+        f"{locked['wall_s']:.2f} s against {unsafe['wall_s']:.2f} s without it."
+    ]
 
 
 LESSON = LessonSpec(
@@ -86,5 +112,6 @@ LESSON = LessonSpec(
     plot_key="lost_updates",
     plot_label="updates lost",
     plot_unit="",
-    verdict=verdict,
+    checks=checks,
+    facts=facts,
 )

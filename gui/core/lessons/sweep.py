@@ -12,6 +12,7 @@ import math
 import os
 from collections.abc import Sequence
 
+from gui.core.lessons.claims import Check, more_or_fewer
 from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, MeasuredRun, Variant, network
 from gui.core.settings import MAX_CONCURRENCY
 from gui.core.trace import Phase
@@ -58,20 +59,25 @@ def point(measured: MeasuredRun) -> Figure:
 
 
 def variant_figure(points: Sequence[Figure], server_limit: int) -> Figure:
-    """The points, and the numbers that say whether the curve went flat past the server's limit."""
+    """The points, and the numbers that say how the curve bent at the server's limit."""
     at_limit = max((p for p in points if p["workers"] <= server_limit), key=lambda p: p["workers"])
     past = [p for p in points if p["workers"] > server_limit]
     # The issue's check: wall time at 4x the limit against at the limit (at least 0.9: flat).
     beyond = next((p for p in past if p["workers"] == 4 * server_limit), past[-1] if past else None)
     first, last = points[0]["ctx_switches"], points[-1]["ctx_switches"]
+    best_past = min(past, key=lambda p: p["wall_s"]) if past else None
     return {
         "points": list(points),
+        "wall_one_s": points[0]["wall_s"],
         "wall_at_limit_s": at_limit["wall_s"],
+        "gain_to_limit": _ratio(points[0]["wall_s"], at_limit["wall_s"]),  # what doubling up to the limit bought
         "workers_past_limit": beyond["workers"] if beyond else None,
         "wall_past_limit_s": beyond["wall_s"] if beyond else None,
         "flattening": _ratio(beyond["wall_s"], at_limit["wall_s"]) if beyond else None,
-        # how much faster than at the limit the best run with more workers was: about 1x
-        "gain_past_limit": _ratio(at_limit["wall_s"], min(p["wall_s"] for p in past)) if past else None,
+        # how much faster than at the limit the best run with more workers was
+        "gain_past_limit": _ratio(at_limit["wall_s"], best_past["wall_s"]) if best_past else None,
+        "best_past_limit_workers": best_past["workers"] if best_past else None,
+        "best_wall_s": min(p["wall_s"] for p in points),
         # context switches at the most workers against one worker, and against as many as the limit
         "switches_growth": _ratio(last, first) if first and last is not None else None,
         "switches_past_limit": _ratio(last, at_limit["ctx_switches"]) if at_limit["ctx_switches"] else None,
@@ -83,16 +89,20 @@ def _ratio(a: float, b: float) -> float:
 
 
 def figures_of(series: Sequence[Sequence[MeasuredRun]], latency_ms: float, server_limit: int) -> LessonFigures:
-    """From every run of both variants; the limit and latency are what the server really played."""
+    """From every run of both variants. ``server_limit`` is the lesson's; what the server really
+    played (``server_limit_played``, 0 for none) decides the floor no run can beat."""
     played = series[0][0].run.conditions
+    played_limit = server_limit
     if played is not None:
-        latency_ms, server_limit = played["latency_ms"], played["max_concurrent"]
+        latency_ms, played_limit = played["latency_ms"], int(played["max_concurrent"])
     count = series[0][0].run.settings.count
+    rounds = math.ceil(count / played_limit) if played_limit else 1
     lesson = {
         "requests": count,
         "server_limit": server_limit,
+        "server_limit_played": played_limit,
         "latency_ms": latency_ms,
-        "floor_s": round(math.ceil(count / server_limit) * latency_ms / 1000, 3),  # no run can beat this
+        "floor_s": round(rounds * latency_ms / 1000, 3),  # no run can beat this
         "cores": os.cpu_count() or 1,
         "usage_from": "getrusage(RUSAGE_SELF): this process, every thread, from a run's start to its end",
         "sweep_s": round(sum(m.run.wall_s for runs in series for m in runs), 1),
@@ -101,45 +111,87 @@ def figures_of(series: Sequence[Sequence[MeasuredRun]], latency_ms: float, serve
     return LessonFigures(lesson, per_variant)
 
 
-def verdict(figures: LessonFigures) -> str:
+GAIN_TO_LIMIT_AT_LEAST = 0.25  # of the limit: 32 workers at least 8× faster than one
+GAIN_PAST_LIMIT_AT_MOST = 1.6  # past the limit, the best of many more workers: less than this over the limit's
+
+
+def checks(figures: LessonFigures) -> list[Check]:
+    lesson = figures.lesson
+    limit, played, floor = lesson["server_limit"], lesson["server_limit_played"], lesson["floor_s"]
+    no_limit = " The server had no limit of its own this time, so more workers kept overlapping." if not played else ""
+    made = []
+    for figure, noun in zip(figures.variants, ("threads", "coroutines"), strict=True):
+        gain = figure["gain_to_limit"]
+        made.append(
+            Check(
+                f"{noun}: speed-up from 1 worker to {limit}",
+                gain,
+                ">=",
+                round(GAIN_TO_LIMIT_AT_LEAST * limit, 2),
+                f"Up to the server's {limit} at a time, more {noun} paid: 1 took {figure['wall_one_s']:.2f} s, "
+                f"{limit} took {figure['wall_at_limit_s']:.2f} s ({gain:.1f}× faster).",
+                f"From 1 to {limit} {noun}, the time went only from {figure['wall_one_s']:.2f} s to "
+                f"{figure['wall_at_limit_s']:.2f} s ({gain:.1f}×).",
+                load_sensitive=True,
+            )
+        )
+        past = figure["gain_past_limit"]
+        if past is None:
+            continue
+        best = figure["best_past_limit_workers"]
+        made.append(
+            Check(
+                f"{noun}: speed-up of the best run past {limit} over {limit}",
+                past,
+                "<=",
+                GAIN_PAST_LIMIT_AT_MOST,
+                f"Past {limit}, more {noun} bought much less: the best, {best}, was {past:.2f}× as fast as {limit}, "
+                f"for {best // limit}× the {noun}.",
+                f"Past {limit}, more {noun} still paid: {best} were {past:.2f}× as fast as {limit}.{no_limit}",
+            )
+        )
+    made.append(
+        Check(
+            "the quickest run of all, in seconds, against the server's floor",
+            min(f["best_wall_s"] for f in figures.variants),
+            ">=",
+            floor,
+            f"No run beat the server's floor of {floor:.2f} s ({lesson['requests']} requests, {played} at a time, "
+            f"{lesson['latency_ms']:g} ms each).",
+            f"A run took less than {floor:.2f} s, the floor a limit of {limit} would set.{no_limit}",
+        )
+    )
+    return made
+
+
+def facts(figures: LessonFigures) -> list[str]:
+    """What the extra threads cost, said with the sign the numbers have: it is not part of the claim,
+    because on this machine the process's context switches and CPU time do not grow reliably."""
     limit = figures.lesson["server_limit"]
     threads, coroutines = figures.variants
-    said = [_flat_clause(threads, "threads", limit), _flat_clause(coroutines, "coroutines", limit)]
-    text = f"Past the server's {limit} at a time, more workers bought nothing: {said[0]}; {said[1]}."
-    text += _cost_sentence(threads["points"], coroutines["points"], limit)
+    low = max((p for p in threads["points"] if p["workers"] <= limit), key=lambda p: p["workers"])
+    high = threads["points"][-1]
+    said = []
+    if high["workers"] > low["workers"]:
+        cpu = more_or_fewer(low["cpu_s"], high["cpu_s"], "s of CPU", digits=2)
+        if high["ctx_switches"] is not None and low["ctx_switches"] is not None:
+            switches = more_or_fewer(low["ctx_switches"], high["ctx_switches"], "context switches")
+            most = max(p["ctx_switches"] for p in coroutines["points"])
+            said.append(
+                f"From {low['workers']} threads to {high['workers']}, the process's count {switches} and its time "
+                f"{cpu}; coroutines, taking turns on one thread, never needed more than {most:,}."
+            )
+        else:
+            said.append(f"From {low['workers']} threads to {high['workers']}, the process's time {cpu}.")
     for name, figure in (("threads", threads), ("coroutines", coroutines)):
         slow = [p for p in figure["points"] if p["slow_connects"]]
         if slow:
             worst = max(slow, key=lambda p: p["slow_connects"])
-            text += (
-                f" With {worst['workers']} {name}, {worst['slow_connects']} connections waited a second or more just "
+            said.append(
+                f"With {worst['workers']} {name}, {worst['slow_connects']} connections waited a second or more just "
                 "to be accepted: the server could not take so many new connections at once."
             )
-    return text
-
-
-def _flat_clause(figure: Figure, noun: str, limit: int) -> str:
-    if figure["wall_past_limit_s"] is None:
-        return f"{noun} never went past {limit}"
-    past, at_limit = figure["wall_past_limit_s"], figure["wall_at_limit_s"]
-    return f"{figure['workers_past_limit']} {noun} took {past:.2f} s, {limit} took {at_limit:.2f} s"
-
-
-def _cost_sentence(threads: Sequence[Figure], coroutines: Sequence[Figure], limit: int) -> str:
-    """The same work in the same time, with more threads: what the extra threads cost the process."""
-    low = max((p for p in threads if p["workers"] <= limit), key=lambda p: p["workers"])
-    high = threads[-1]
-    if high["workers"] == low["workers"]:
-        return ""
-    cpu = f"its CPU time from {low['cpu_s']:.2f} s to {high['cpu_s']:.2f} s"
-    if high["ctx_switches"] is None:
-        return f" From {low['workers']} threads to {high['workers']}, the process's {cpu}."
-    most = max(p["ctx_switches"] for p in coroutines)
-    return (
-        f" Yet from {low['workers']} threads to {high['workers']}, the process's context switches went from "
-        f"{low['ctx_switches']:,} to {high['ctx_switches']:,} and {cpu}, while coroutines, taking turns on one "
-        f"thread, never needed more than {most:,}."
-    )
+    return said
 
 
 def make_lesson(
@@ -186,7 +238,8 @@ def make_lesson(
         series_figures=lambda series: figures_of(series, latency_ms, server_limit),
         plot_key="gain_past_limit",
         plot_label=f"times faster with more than {server_limit} workers than with {server_limit} (at best)",
-        verdict=verdict,
+        checks=checks,
+        facts=facts,
     )
 
 
