@@ -22,6 +22,7 @@ from gui.core.finished_run import FinishedRun
 from gui.core.programs.table import PROGRAMS
 from gui.core.registry import ModeSpec, mode_spec
 from gui.core.run_model import RunModel
+from gui.core.segments import SEGMENT_LABELS, Segment
 from gui.core.settings import RunSettings
 from gui.core.steps import AfterFetch, awaited_call, blocking_call, simulate_matchups
 from gui.core.trace import Phase, Status
@@ -270,15 +271,25 @@ def _peak_remark(run: FinishedRun) -> str:
 
 
 def _startup_remark(run: FinishedRun) -> str:
-    if not mode_spec(run.settings.mode).slow_to_start:
+    """How long the worker processes took to start, from the run's own start-ups where it has them
+    (a warm pool's later runs have none: they paid nothing)."""
+    starts = run.model.worker_starts
+    if not starts and not mode_spec(run.settings.mode).slow_to_start:
         return ""
     first = first_start_s(run.model)
     if first is None:
         return ""
-    workers = _count(run.settings.workers, *_nouns(run.settings))
+    left = f"The first request left {seconds_text(first)} after the start"
+    if not starts:  # recorded before start-ups were: the first request's start is all there is
+        workers = _count(run.settings.workers, *_nouns(run.settings))
+        return f"{left}: the time to start the {workers}, each a whole Python interpreter. The ideal does not count it."
+    took = sorted(start.t_ready - start.t0 for start in starts)
+    fastest, slowest = seconds_text(took[0]), seconds_text(took[-1])
+    how_long = fastest if fastest == slowest else f"between {fastest} and {slowest}"
     return (
-        f"The first request left {seconds_text(first)} after the start: the time to start the {workers}, "
-        "each a whole Python interpreter. The ideal does not count it."
+        f"{left}: the {_count(len(starts), 'worker process', 'worker processes')} took {how_long} to start, "
+        "each a whole Python interpreter to spawn and fill with imports before it could fetch (drawn as "
+        f'"{SEGMENT_LABELS[Segment.STARTING]}" on its lane). The ideal bound does not count it.'
     )
 
 

@@ -21,6 +21,7 @@ from gui.core.trace import (
     SliverEvent,
     StepEvent,
     TraceEvent,
+    WorkerStartEvent,
 )
 
 
@@ -120,14 +121,20 @@ class Recorder:
     def retry(self, request_id: int, reason: str, delay_s: float) -> None:
         self.sink.emit(RetryEvent(request_id, self.now(), reason, delay_s))
 
-    def step(self, request_id: int, step: str, t0: float, t1: float, cpu_s: float | None) -> None:
-        self.sink.emit(StepEvent(request_id, step, t0, t1, cpu_s))
+    def step(
+        self, request_id: int, step: str, t0: float, t1: float, cpu_s: float | None, core_wait_s: float | None = None
+    ) -> None:
+        self.sink.emit(StepEvent(request_id, step, t0, t1, cpu_s, core_wait_s))
 
     def loop_lag(self, t: float, lag_ms: float) -> None:
         self.sink.emit(LoopLagEvent(t, lag_ms))
 
     def sliver(self, lane: str | None, t0: float, t1: float, ran_s: float) -> None:
         self.sink.emit(SliverEvent(lane, t0, t1, ran_s))
+
+    def worker_ready(self, pid: int, lane: str, asked_s: float) -> None:
+        """A worker process is ready to fetch now; the parent asked for it ``asked_s`` into the run."""
+        self.sink.emit(WorkerStartEvent(pid, lane, asked_s, self.now()))
 
     def end(self, request_id: int, outcome: Outcome, card: PokemonCard | None = None) -> None:
         self.emit(EndEvent(request_id, self.now(), outcome, card))

@@ -30,6 +30,7 @@ from gui.core.trace import (
     StepEvent,
     TraceEvent,
     UpdateEvent,
+    WorkerStartEvent,
 )
 
 
@@ -113,6 +114,7 @@ class RunModel:
         self.observed: dict[str, int] = {}  # what the run's own process read once its workers were done
         self.deadlocks: list[DeadlockEvent] = []  # cycles the run's lock watch found in its wait-for graph
         self.barriers: list[BarrierEvent] = []  # moments a stage ended and the next could start
+        self.worker_starts: list[WorkerStartEvent] = []  # worker processes this run started, as they became ready
         self.jobs = len(self.spans)  # requests made before the run; the rest were found mid-run
         self._rows: list[int] | None = None  # request ids in "one row per request" order, made when asked
         self._row_index: dict[int, int] | None = None
@@ -161,6 +163,9 @@ class RunModel:
                 continue
             if isinstance(event, BarrierEvent):
                 self.barriers.append(event)
+                continue
+            if isinstance(event, WorkerStartEvent):
+                self.worker_starts.append(event)
                 continue
             if isinstance(event, DeadlockEvent):
                 self.deadlocks.append(event)

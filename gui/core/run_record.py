@@ -16,7 +16,7 @@ from dataclasses import fields
 from typing import Any
 
 from gui.core.exports import settings_record, span_record
-from gui.core.exports.json_report import watch_records
+from gui.core.exports.json_report import startup_records, watch_records
 from gui.core.finished_run import FinishedRun
 from gui.core.jobs import Job
 from gui.core.run_model import RunModel
@@ -41,9 +41,10 @@ from gui.core.trace import (
     StepEvent,
     TraceEvent,
     UpdateEvent,
+    WorkerStartEvent,
 )
 
-RECORD_VERSION = 1  # bump when the shape changes in a way an older reader cannot follow
+RECORD_VERSION = 2  # bump when the shape changes in a way an older reader cannot follow (2: steps' core wait)
 
 # On equal times an end sorts before a start, as in stats.level_steps: a freed slot is reused; a
 # request found mid-run exists before any event of its own.
@@ -69,6 +70,7 @@ def record_of(run: FinishedRun) -> dict[str, Any]:
         # The URL and the steps are not in the export's span record; a Job needs the one, the bars the other.
         "spans": [{**span_record(span), "url": span.url} for span in run.model.spans],
         **watch_records(run.model),
+        "worker_startup": startup_records(run.model),
     }
 
 
@@ -174,9 +176,10 @@ def _events_of(span: dict[str, Any]) -> Iterator[tuple[tuple[float, int], TraceE
     for phase in PHASE_ORDER[2:-1]:  # the last try's phases
         if phase in times:
             yield (times[phase], _PHASE), PhaseEvent(rid, phase, times[phase])
-    for step, t0, t1, cpu_s in span.get("steps", []):
-        cpu = None if cpu_s is None else float(cpu_s)
-        yield (float(t1), _PHASE), StepEvent(rid, str(step), float(t0), float(t1), cpu)
+    for step, t0, t1, cpu_s, *later in span.get("steps", []):  # record format 1 had no wait for a core
+        core_wait_s = later[0] if later else None
+        step_event = StepEvent(rid, str(step), float(t0), float(t1), _float_or_none(cpu_s), _float_or_none(core_wait_s))
+        yield (float(t1), _PHASE), step_event
     for lock, action, t, holder in span.get("locks", []):
         yield (
             (float(t), _PHASE),
@@ -192,7 +195,7 @@ def _events_of(span: dict[str, Any]) -> Iterator[tuple[tuple[float, int], TraceE
 
 def _replay_watches(model: RunModel, record: dict[str, Any]) -> None:
     """The heartbeat's lags, the slivers, what the parent read, the deadlocks, as ``watch_records``
-    wrote them (absent: none recorded)."""
+    wrote them, and the worker start-ups (absent: none recorded)."""
     model.apply([event for _, event in watch_events(record, 0.0)])
 
 
@@ -219,7 +222,21 @@ def watch_events(record: dict[str, Any], end_s: float) -> list[TimedEvent]:
     barriers: list[TimedEvent] = [
         (float(t), BarrierEvent(float(t), str(label))) for t, label in record.get("barriers", [])
     ]
-    return [*lags, *slivers, *observed, *deadlocks, *barriers]
+    return [*lags, *slivers, *observed, *deadlocks, *barriers, *_startup_events(record)]
+
+
+def _startup_events(record: dict[str, Any]) -> list[TimedEvent]:
+    """The worker processes the run started, each known once it was ready (as the live run learnt it)."""
+    events: list[TimedEvent] = []
+    for start in record.get("worker_startup", []):
+        pid, ready = int(start["pid"]), float(start["end_s"])
+        lane = str(start.get("lane", f"pid {pid}"))
+        events.append((ready, WorkerStartEvent(pid, lane, float(start["begin_s"]), ready)))
+    return events
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _card(values: dict[str, Any] | None) -> PokemonCard | None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import NamedTuple
 
+from gui.core.ready_wait import split_step, tells_core_from_gil
 from gui.core.run_model import Span
 from gui.core.steps import AfterFetch
 from gui.core.trace import Phase, Status, StepEvent
@@ -35,6 +36,9 @@ class Segment(IntEnum):
     UPDATING = 16  # a read-modify-write of shared memory, from the read to the write
     LOST_UPDATE = 17  # the same, but another worker's write replaced it: the update is lost
     AWAITING = 18  # not a request: waiting for a future another request resolves
+    CORE_WAIT = 19  # computing work's thread, ready but every core busy with someone else
+    READY_WAIT = 20  # ready but not running, where the platform cannot tell the GIL from a busy core
+    STARTING = 21  # a worker process's interpreter starting (spawn, imports): its lane can do nothing yet
 
 
 SEGMENT_LABELS: dict[Segment, str] = {
@@ -57,12 +61,17 @@ SEGMENT_LABELS: dict[Segment, str] = {
     Segment.UPDATING: "read → write",
     Segment.LOST_UPDATE: "update lost",
     Segment.AWAITING: "awaiting a shared future",
+    Segment.CORE_WAIT: "waiting for a core",
+    Segment.READY_WAIT: "ready, not running (GIL or a busy core)",
+    Segment.STARTING: "starting the interpreter",
 }
 
 # Segments only some lessons produce: the legend lists them only when a run on screen has them.
 STEP_SEGMENTS = (
     Segment.COMPUTING,
+    Segment.CORE_WAIT,
     Segment.GIL_WAIT,
+    Segment.READY_WAIT,
     Segment.BLOCKED,
     Segment.IN_THREAD,
     Segment.LOCK_WAIT,
@@ -75,7 +84,7 @@ STEP_SEGMENTS = (
 
 # The step segments each kind of step can draw (the legend shows these only when a run has them).
 SEGMENTS_OF_STEP: dict[str, tuple[Segment, ...]] = {
-    AfterFetch.COMPUTE: (Segment.COMPUTING, Segment.GIL_WAIT),
+    AfterFetch.COMPUTE: (Segment.COMPUTING, Segment.CORE_WAIT, Segment.GIL_WAIT, Segment.READY_WAIT),
     AfterFetch.BLOCK: (Segment.BLOCKED,),
     AfterFetch.AWAIT_IN_THREAD: (Segment.IN_THREAD,),
     AfterFetch.CATCH: (Segment.UPDATING,),
@@ -85,6 +94,14 @@ SEGMENTS_OF_STEP: dict[str, tuple[Segment, ...]] = {
     AfterFetch.LOCKS_OPPOSITE: (Segment.LOCK_WAIT, Segment.LOCK_HELD, Segment.DEADLOCKED),
     AfterFetch.LOCKS_ORDERED: (Segment.LOCK_WAIT, Segment.LOCK_HELD, Segment.DEADLOCKED),
 }
+
+
+def segments_of_step(step: str) -> tuple[Segment, ...]:
+    """The step segments a run of ``step`` measured here can draw: a computing step's wait is two
+    pieces (a core, the GIL) where the kernel tells them apart, one "ready, not running" where not."""
+    unused = {Segment.READY_WAIT} if tells_core_from_gil() else {Segment.CORE_WAIT, Segment.GIL_WAIT}
+    return tuple(segment for segment in SEGMENTS_OF_STEP.get(step, ()) if segment not in unused)
+
 
 # (segment, phase where it starts, phase where it ends)
 _PHASES: tuple[tuple[Segment, Phase, Phase], ...] = (
@@ -183,20 +200,34 @@ def _with_program(pieces: list[Piece], span: Span, now: float) -> list[Piece]:
 
 
 def _with_steps(pieces: list[Piece], steps: Sequence[StepEvent]) -> list[Piece]:
-    """The step after the fetch replaces the tail of the bar it happened in (it ran before "ended").
-
-    A computing step is drawn as its CPU time first, then its wait for the GIL: the two really
-    interleave in slices of ``sys.getswitchinterval()``, so the split shows how much, not when.
-    """
+    """The step after the fetch replaces the tail of the bar it happened in (it ran before "ended")."""
     first = steps[0].t0
     kept = [p if p.t1 <= first else p._replace(t1=first) for p in pieces if p.t0 < first]
     for step in steps:
         if step.step == AfterFetch.COMPUTE:
-            running_until = step.t0 + min(step.cpu_s or 0.0, step.t1 - step.t0)
-            kept.append(Piece(Segment.COMPUTING, step.t0, running_until))
-            if step.t1 > running_until:
-                kept.append(Piece(Segment.GIL_WAIT, running_until, step.t1))
+            kept += _computing(step)
         else:
             kind = Segment.BLOCKED if step.step == AfterFetch.BLOCK else Segment.IN_THREAD
             kept.append(Piece(kind, step.t0, step.t1))
     return kept
+
+
+def _computing(step: StepEvent) -> list[Piece]:
+    """Its CPU time, then its wait for a core, then its wait for the GIL (see gui.core.ready_wait),
+    or one "ready, not running" piece where the platform cannot tell those two apart. They really
+    interleave in slices of ``sys.getswitchinterval()``, so the split shows how much, not when."""
+    parts = split_step(step.t1 - step.t0, step.cpu_s, step.core_wait_s)
+    lengths = [(Segment.COMPUTING, parts.running_s)]
+    if parts.core_wait_s is None or parts.gil_wait_s is None:
+        lengths.append((Segment.READY_WAIT, parts.ready_s))
+    else:
+        lengths += [(Segment.CORE_WAIT, parts.core_wait_s), (Segment.GIL_WAIT, parts.gil_wait_s)]
+    pieces: list[Piece] = []
+    t = step.t0
+    for segment, length in lengths:
+        if length > 0:
+            pieces.append(Piece(segment, t, min(t + length, step.t1)))
+            t = pieces[-1].t1
+    if pieces:
+        pieces[-1] = pieces[-1]._replace(t1=step.t1)  # no gap of rounding before the step's end
+    return pieces

@@ -11,6 +11,10 @@ the interval. Two threads that ran ``a`` and ``b`` seconds in an interval of ``d
 time for at least ``a + b - d`` and at most ``min(a, b)`` (see ``gui.core.overlap``). The sampler
 needs the GIL for a few microseconds per reading, so while workers compute it reads when the GIL
 next changes hands (every ``sys.getswitchinterval()``, 5 ms by default), not exactly on its period.
+
+So it watches threads that fetch and do not compute (their running is short and mostly in the
+kernel). Threads that compute stamp their own running stretches exactly instead
+(``gui.core.thread_turns``): there, this sampler would tell nothing and break up their turns.
 """
 
 from __future__ import annotations

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, Protocol
 
+from gui.core.ready_wait import split_step
 from gui.core.registry import mode_spec
 from gui.core.run_model import RunModel, Span
-from gui.core.segments import Segment, span_pieces
+from gui.core.segments import SEGMENT_LABELS, Segment, span_pieces
 from gui.core.settings import RunSettings
 from gui.core.stats import RunSummary
-from gui.core.trace import PHASE_ORDER, DeadlockEvent
+from gui.core.steps import AfterFetch
+from gui.core.trace import PHASE_ORDER, DeadlockEvent, WorkerStartEvent
 
 
 class ShownRun(Protocol):
@@ -90,6 +92,32 @@ def flatten(
             main = max(shown, key=lambda p: p.t1 - p.t0).segment  # the label sits mostly on this colour
             bars.append(FlatBar(span.request_id, row, shown[0].t0, shown[-1].t1, span.pokemon, main))
     return pieces, bars
+
+
+class LanePiece(NamedTuple):
+    """A piece of a lane rather than of a request: a worker process starting, before its first request."""
+
+    row: int
+    segment: Segment
+    t0: float
+    t1: float
+    start: WorkerStartEvent
+
+
+def startup_pieces(model: RunModel, row_of_lane: Mapping[str, int]) -> list[LanePiece]:
+    """Each worker process's start-up on each row of its lanes (rows per worker; one row per
+    request has no lane to put it on, so it leaves them out)."""
+    return [
+        LanePiece(row, Segment.STARTING, start.t0, max(start.t_ready, start.t0), start)
+        for start in model.worker_starts
+        for lane, row in row_of_lane.items()
+        if start.owns(lane)
+    ]
+
+
+def startup_tooltip(start: WorkerStartEvent) -> str:
+    """ "pid 812: interpreter started in 0.84 s (spawn, imports, client ready)"."""
+    return f"{start.lane}: interpreter started in {start.t_ready - start.t0:.2f} s (spawn, imports, client ready)"
 
 
 OPEN = math.inf  # the end of a running request's last piece, until a frame closes it at "now"
@@ -221,6 +249,7 @@ def tooltip_text(span: Span, total: int, lane_of: Callable[[int], str | None] | 
         lines.append(f"{span.bytes:,} bytes")
     if span.retries:
         lines.append(f"retries: {span.retries}")
+    lines += step_lines(span)
     lines += program_lines(span, lane_of or (lambda request_id: None))
     if span.error:
         lines.append(f"error: {span.error}")
@@ -253,4 +282,26 @@ def program_lines(span: Span, lane_of: Callable[[int], str | None]) -> list[str]
     for index, update in enumerate(span.updates):
         lost = " — <b>lost</b>: another write replaced it" if index in span.lost else ""
         lines.append(f"{update.key}: read {update.read}, wrote {update.written}{lost}")
+    return lines
+
+
+def step_lines(span: Span) -> list[str]:
+    """What the job's step after its fetch took; a computing one says how much of it really ran,
+    and why the rest did not (see gui.core.ready_wait)."""
+    lines = []
+    for step in span.steps:
+        wall_ms = (step.t1 - step.t0) * 1000
+        if step.step != AfterFetch.COMPUTE:
+            kind = Segment.BLOCKED if step.step == AfterFetch.BLOCK else Segment.IN_THREAD
+            lines.append(f"{SEGMENT_LABELS[kind]}: {wall_ms:.1f} ms")
+            continue
+        parts = split_step(step.t1 - step.t0, step.cpu_s, step.core_wait_s)
+        if parts.core_wait_s is None or parts.gil_wait_s is None:
+            waits = f"ready but not running {parts.ready_s * 1000:.1f} ms (the GIL or a busy core: not told apart here)"
+        else:
+            waits = (
+                f"waiting for a core {parts.core_wait_s * 1000:.1f} ms, "
+                f"waiting for the GIL {parts.gil_wait_s * 1000:.1f} ms"
+            )
+        lines.append(f"computing: {wall_ms:.1f} ms — running {parts.running_s * 1000:.1f} ms, {waits}")
     return lines

@@ -95,8 +95,9 @@ class EndEvent(NamedTuple):
 class StepEvent(NamedTuple):
     """The job's step after its fetch (see gui.core.steps): when it ran and the CPU it used.
 
-    ``cpu_s`` is the thread's own CPU clock (``time.thread_time``) over the step; for pure-Python
-    work on a GIL build, wall minus CPU is time spent waiting for the GIL. None where not measured.
+    ``cpu_s`` is the thread's own CPU clock (``time.thread_time``) over the step. ``core_wait_s`` is
+    how long the thread was runnable but every core was busy (Linux's per-thread run-queue time);
+    the rest of wall minus CPU it waited for the GIL (see gui.core.ready_wait). None where not measured.
     """
 
     request_id: int
@@ -104,6 +105,7 @@ class StepEvent(NamedTuple):
     t0: float
     t1: float
     cpu_s: float | None = None
+    core_wait_s: float | None = None
 
 
 class LoopLagEvent(NamedTuple):
@@ -192,6 +194,27 @@ class BarrierEvent(NamedTuple):
     label: str  # what is in: "all Pokémon", "all species"
 
 
+LANE_PART = " · "  # joins a process's lane to the lane of one of its tasks: "pid 812 · task 3"
+
+
+class WorkerStartEvent(NamedTuple):
+    """A worker process's interpreter started: from the parent asking for it to the worker ready.
+
+    ``t0`` is stamped in the parent just before the pool is made, ``t_ready`` in the worker once
+    its initializer is done (interpreter up, modules imported, client made), both on the run's
+    clock: before ``t_ready`` the process could not fetch anything, which is why its lane is blank.
+    """
+
+    pid: int
+    lane: str  # the process's lane, "pid 812"; its tasks' lanes start with it (see ``LANE_PART``)
+    t0: float
+    t_ready: float
+
+    def owns(self, lane: str) -> bool:
+        """True for the process's own lane and for the lanes of its tasks."""
+        return lane == self.lane or lane.startswith(self.lane + LANE_PART)
+
+
 TraceEvent = (
     PhaseEvent
     | RetryEvent
@@ -205,6 +228,7 @@ TraceEvent = (
     | DeadlockEvent
     | RequestEvent
     | BarrierEvent
+    | WorkerStartEvent
 )
 
 

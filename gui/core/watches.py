@@ -2,9 +2,10 @@
 
 - ``watch_loop``: a heartbeat on the loop the run was started on (``gui.core.loop_watch``).
 - ``trace_slivers``: when each worker really runs. Coroutines run on that loop, so their task
-  steps are timed (``gui.core.coroutine_steps``); threads are read from their CPU clocks
-  (``gui.core.thread_clocks``). Worker processes report through a queue, not through this
-  process's recorder, so nothing is traced for them.
+  steps are timed (``gui.core.coroutine_steps``). Threads that compute time their own computing
+  (``gui.core.thread_turns``); threads that only fetch are read from their CPU clocks by a sampler
+  (``gui.core.thread_clocks``), which would break up the turns of computing threads. Worker
+  processes report through a queue, not through this process's recorder, so nothing is traced for them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from gui.core.coroutine_steps import CoroutineSteps
 from gui.core.loop_watch import Heartbeat
 from gui.core.recorder import Recorder
 from gui.core.settings import RunSettings
+from gui.core.steps import AfterFetch
 from gui.core.thread_clocks import ThreadClocks
+from gui.core.thread_turns import ThreadTurns
 
 
 class RunWatches:
@@ -29,11 +32,13 @@ class RunWatches:
         self.heartbeat = Heartbeat(loop, recorder) if settings.watch_loop else None
         traced = settings.trace_slivers
         self.steps = CoroutineSteps(loop, recorder) if traced and on_callers_loop else None
-        self.clocks = ThreadClocks(recorder) if traced and not on_callers_loop else None
+        threads, computing = traced and not on_callers_loop, settings.after_fetch == AfterFetch.COMPUTE
+        self.turns = ThreadTurns(recorder) if threads and computing else None
+        self.clocks = ThreadClocks(recorder) if threads and not computing else None
         self.loop = loop
 
     def start(self) -> None:
-        for watch in (self.heartbeat, self.steps, self.clocks):
+        for watch in (self.heartbeat, self.steps, self.clocks, self.turns):
             if watch is not None:
                 watch.start()
 
@@ -43,7 +48,7 @@ class RunWatches:
         return self.steps.create_task(coro) if self.steps is not None else self.loop.create_task(coro)
 
     def stop(self) -> None:
-        for watch in (self.heartbeat, self.steps, self.clocks):
+        for watch in (self.heartbeat, self.steps, self.clocks, self.turns):
             if watch is not None:
                 watch.stop()
 

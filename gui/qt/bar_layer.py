@@ -14,7 +14,7 @@ instead of a Python ``QRect`` each.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
@@ -26,9 +26,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter,
 
 from gui.core.run_model import Span
 from gui.core.segments import Segment
-from gui.core.timeline_pieces import FlatBar, FlatPiece, ShownRun, flatten
+from gui.core.timeline_pieces import FlatBar, FlatPiece, LanePiece, ShownRun, flatten
 from gui.core.trace import SliverEvent
-from gui.qt.theme import segment_color, text_color_on
+from gui.qt.theme import segment_color, sliver_color, text_color_on
 from gui.qt.timeline_geometry import TimelineGeometry
 
 LABEL_MIN_LANE_H = 11.0
@@ -288,6 +288,52 @@ class BarLayer:
         painter.end()
 
 
+def paint_lane_pieces(
+    painter: QPainter, geo: TimelineGeometry, band: int, pieces: Sequence[LanePiece], dark: bool
+) -> None:
+    """Pieces of a lane (a worker process starting) as bars of their own on that lane.
+
+    A handful per band, drawn every frame over the cached layer: they share no pixel with a
+    request's bar, since a worker fetches nothing before it is ready.
+    """
+    lane_h = geo.lane_h
+    bar_h = bar_height(lane_h)
+    top = geo.bands[band].top + (lane_h - bar_h) / 2
+    left, right = geo.plot.left(), geo.plot.right()
+    painter.setPen(Qt.PenStyle.NoPen)
+    for piece in pieces:
+        x0, x1 = max(geo.x_of(piece.t0), left), min(geo.x_of(piece.t1), right)
+        if x1 < left or x0 > right:
+            continue
+        painter.setBrush(segment_color(piece.segment, dark))
+        painter.drawRect(QRectF(x0, int(top + piece.row * lane_h), max(x1 - x0, 1.0), max(int(bar_h), 1)))
+
+
+class SliversByEnd:
+    """A run's slivers in order of their ends, kept up to date as the run records more.
+
+    The model keeps each lane's slivers in order, not all of them: a computing thread learns that
+    a stretch ended only when it runs again, after the other thread's turn, so that stretch arrives
+    after ones that ended later. Drawing finds the first sliver in view by bisection, so it needs
+    them all in order; the model's list only grows, so each sliver is placed once.
+    """
+
+    def __init__(self, source: list[SliverEvent]) -> None:
+        self.source = source
+        self.ordered: list[SliverEvent] = []
+
+    def update(self) -> list[SliverEvent]:
+        if len(self.source) < len(self.ordered):  # the list was emptied to start again: so do we
+            self.ordered = []
+        for sliver in self.source[len(self.ordered) :]:
+            insort(self.ordered, sliver, key=_end)
+        return self.ordered
+
+
+def _end(sliver: SliverEvent) -> float:
+    return sliver.t1
+
+
 def paint_slivers(
     painter: QPainter,
     geo: TimelineGeometry,
@@ -298,13 +344,14 @@ def paint_slivers(
 ) -> None:
     """The moments each worker really ran, as ticks along the bottom of its lane.
 
-    A coroutine's step ran all of its moment: a solid tick. A thread's CPU-clock sample says how
-    much of its moment the thread ran: paler when only part. Neighbouring ticks on one row that
+    A coroutine's step, and a computing thread's own stretch, ran all of its moment: a solid tick.
+    A thread's CPU-clock sample (a thread that only fetches, see gui.core.watches) says how much of
+    its moment the thread ran: paler when only part. Neighbouring ticks on one row that
     touch the same pixels merge, so thousands of steps cost at most a few rectangles per pixel
     column, drawn with one ``drawRects`` per shade.
     """
     window = geo.window
-    first = bisect_left(slivers, window.t0, key=lambda s: s.t1)  # recorded in time order
+    first = bisect_left(slivers, window.t0, key=_end)  # in order of their ends (SliversByEnd)
     left, right = geo.plot.left(), geo.plot.right()
     scale = geo.plot.width() / window.span_s
     lane_h = geo.lane_h
@@ -333,7 +380,7 @@ def paint_slivers(
         open_ticks[row] = [x0, x1, shade]
     for row, (x0, x1, shade) in open_ticks.items():
         shades[shade].append(QRect(x0, int(bottom + row * lane_h) - tick_h, x1 - x0, tick_h))
-    ink = QColor("#f2f2f2") if dark else QColor("#111111")  # dark ticks; light ones on a dark theme
+    ink = sliver_color(dark)
     painter.setPen(Qt.PenStyle.NoPen)
     for alpha, rects in zip(TICK_ALPHAS, shades, strict=True):
         if rects:

@@ -9,10 +9,11 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from gui.core.registry import mode_spec
-from gui.core.segments import SEGMENT_LABELS, SEGMENTS_OF_STEP, STEP_SEGMENTS, Segment
+from gui.core.segments import SEGMENT_LABELS, STEP_SEGMENTS, Segment, segments_of_step
 from gui.core.settings import RunSettings
 from gui.core.timeline_pieces import ShownRun
-from gui.qt.theme import DEADLOCK_HEX, NOW_LINE_HEX, is_dark, segment_color
+from gui.qt.bar_layer import TICK_SHARE_OF_BAR
+from gui.qt.theme import DEADLOCK_HEX, NOW_LINE_HEX, is_dark, segment_color, sliver_color
 
 ROWS = ("Elapsed", "Done", "In flight", "Peak", "Eff. concurrency", "Throughput", "p50 / p95", "Errors", "Ideal / eff.")
 
@@ -30,6 +31,22 @@ class Swatch(QWidget):
             segment_color(self.segment, is_dark(self.palette())) if self.segment is not None else QColor(self.color_hex)
         )
         painter.fillRect(self.rect(), color)
+        painter.end()
+
+
+class TickSwatch(QWidget):
+    """A computing bar with a tick along its bottom, as the timeline draws a worker really running."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFixedSize(22, 12)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        dark = is_dark(self.palette())
+        painter.fillRect(self.rect(), segment_color(Segment.COMPUTING, dark))
+        tick_h = max(round(self.height() * TICK_SHARE_OF_BAR), 1)
+        painter.fillRect(4, self.height() - tick_h, self.width() - 8, tick_h, sliver_color(dark))
         painter.end()
 
 
@@ -51,8 +68,14 @@ class StatsPanel(QWidget):
         for segment in Segment:
             legend.addRow(Swatch(segment), QLabel(SEGMENT_LABELS[segment]))
         legend.addRow(Swatch(None, NOW_LINE_HEX), QLabel("now"))
+        self._ticks_row = legend.rowCount()  # shown with runs that marked when their workers really ran
+        legend.addRow(TickSwatch(), QLabel("really running (ticks along a bar's bottom)"))
         self.deadlock_arrow = QLabel("⟶  waits for a lock held by (a deadlock's cycle)")
         legend.addRow(Swatch(None, DEADLOCK_HEX), self.deadlock_arrow)
+        # Start-ups are listed for a mode that always starts interpreters (known from the settings
+        # shown) or for a shown run that has some (a warm pool's first run, known from its model).
+        self._startups_by_mode = False
+        self._startups_in_run = False
         self.show_step_legend([])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 8, 4)
@@ -64,11 +87,25 @@ class StatsPanel(QWidget):
     def show_step_legend(self, runs: Iterable[RunSettings]) -> None:
         """The colours of job steps (computing, the GIL, locks, futures...) only of the runs shown."""
         shown = set()
+        by_mode = ticked = False
         for settings in runs:
-            shown |= {*SEGMENTS_OF_STEP.get(settings.after_fetch, ()), *mode_spec(settings.mode).draws}
+            ticked |= settings.trace_slivers
+            shown |= {*segments_of_step(settings.after_fetch), *mode_spec(settings.mode).draws}
+            by_mode |= mode_spec(settings.mode).slow_to_start
         for segment in STEP_SEGMENTS:
             self._legend.setRowVisible(list(Segment).index(segment), segment in shown)
         self._legend.setRowVisible(self._legend.rowCount() - 1, Segment.DEADLOCKED in shown)
+        self._legend.setRowVisible(self._ticks_row, ticked)
+        self._startups_by_mode = by_mode
+        self._show_startups()
+
+    def _show_startups(self) -> None:
+        listed = self._startups_by_mode or self._startups_in_run
+        self._legend.setRowVisible(list(Segment).index(Segment.STARTING), listed)
+
+    def lists(self, segment: Segment) -> bool:
+        """Whether the legend shows ``segment`` now."""
+        return self._legend.isRowVisible(list(Segment).index(segment))
 
     def show_run(self, live: ShownRun | None) -> None:
         if live is None:
@@ -76,6 +113,8 @@ class StatsPanel(QWidget):
                 label.setText("–")
             return
         model, summary = live.model, live.summary_now()
+        self._startups_in_run = bool(model.worker_starts)
+        self._show_startups()
         v = self.values
         v["Elapsed"].setText(f"{live.elapsed_s():.2f} s")
         v["Done"].setText(f"{model.done:,} / {model.total:,}")

@@ -20,6 +20,10 @@ _SEGMENT_HEX: dict[Segment, str] = {
     Segment.RETRYING: "#f5b08a",  # pale vermillion: failure that was recovered from
     Segment.COMPUTING: "#882255",  # wine: the CPU is busy with our own code
     Segment.GIL_WAIT: "#d9a6c2",  # pale wine: the same work, waiting its turn for the GIL
+    # Picked by simulating the three colour-vision deficiencies: far from the pale wine, every
+    # network phase and the other step colours in each of them.
+    Segment.CORE_WAIT: "#aa99ee",  # pale lavender: ready, but the cores were busy with someone else
+    Segment.READY_WAIT: "#ccccbb",  # warm grey: ready, not running; this system cannot say why
     Segment.BLOCKED: "#332288",  # indigo: a blocking call holds the thread
     Segment.IN_THREAD: "#88ccee",  # cyan: the same call, waited for in a thread
     # Paul Tol's palettes, colour-blind safe like Okabe-Ito, for the shared-memory lessons:
@@ -29,6 +33,7 @@ _SEGMENT_HEX: dict[Segment, str] = {
     Segment.UPDATING: "#44aa99",  # teal: from a read of shared memory to its write
     Segment.LOST_UPDATE: "#cc3311",  # red, hatched: that write was overwritten
     Segment.AWAITING: "#aa4499",  # purple: a reader of a shared future, until it is resolved
+    Segment.STARTING: "#999933",  # olive (Tol muted): a worker process's interpreter starting, no request yet
 }
 
 DEADLOCK_HEX = "#ee3377"  # the arrows of a deadlock's cycle, in its bars' colour
@@ -69,6 +74,8 @@ _HIGH_CONTRAST_HEX: dict[Segment, str] = {
     Segment.QUEUED: "#7d93ab",
     Segment.RETRYING: "#e8864f",
     Segment.GIL_WAIT: "#c27aa2",
+    Segment.CORE_WAIT: "#9988ee",
+    Segment.READY_WAIT: "#b0b09a",
     Segment.IN_THREAD: "#56b4e9",
     Segment.LOCK_WAIT: "#ccbb44",
 }
@@ -91,6 +98,11 @@ def segment_color(segment: Segment, dark: bool) -> QColor:
     if segment is Segment.QUEUED:
         color.setAlpha(110 if dark else 150)
     return color
+
+
+def sliver_color(dark: bool) -> QColor:
+    """The ticks of a worker really running: near-black under a bar, near-white on a dark theme."""
+    return QColor("#f2f2f2" if dark else "#111111")
 
 
 def text_color_on(background: QColor) -> QColor:

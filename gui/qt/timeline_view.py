@@ -20,17 +20,20 @@ from gui.core.replay import ReplayRun
 from gui.core.run_model import RunModel, Span
 from gui.core.segments import Segment
 from gui.core.timeline_pieces import (
+    LanePiece,
     RunningPieces,
     ShownRun,
     band_title,
     flatten,
     lane_labels,
     sorted_lanes,
+    startup_pieces,
+    startup_tooltip,
     tooltip_text,
     wait_edges,
     waits_since,
 )
-from gui.core.trace import Phase, Status
+from gui.core.trace import Phase, Status, WorkerStartEvent
 from gui.qt import timeline_decor as decor
 from gui.qt.bar_layer import (
     B_T0,
@@ -39,8 +42,10 @@ from gui.qt.bar_layer import (
     P_T1,
     BarLayer,
     BarPainter,
+    SliversByEnd,
     bar_columns,
     close_open_ends,
+    paint_lane_pieces,
     paint_slivers,
     piece_columns,
 )
@@ -111,6 +116,7 @@ class TimelineView(QWidget):
         self._layer = BarLayer(self._bars)
         # band -> (the model, rows per request?, its running requests' pieces kept from frame to frame)
         self._running_pieces: dict[int, tuple[RunModel, bool, RunningPieces]] = {}
+        self._slivers: dict[int, SliversByEnd] = {}  # band -> its run's slivers in order of their ends
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -136,6 +142,7 @@ class TimelineView(QWidget):
         self._lanes, self._row_of_lane = [[] for _ in self.runs], [{} for _ in self.runs]
         self._layer.forget()
         self._running_pieces.clear()  # nothing of the runs shown before is kept alive
+        self._slivers.clear()
         self._models = [id(run.model) for run in self.runs]
         self.fixed_end_s = None
         self.now = 0.0
@@ -258,6 +265,22 @@ class TimelineView(QWidget):
         found = self.hit(pos)
         return found[1] if found is not None else None
 
+    def lane_pieces(self, band: int) -> list[LanePiece]:
+        """What ``band`` draws on its lanes besides requests: its worker processes starting."""
+        if self.per_request:
+            return []  # one row per request: no lane to draw a start-up on
+        return startup_pieces(self.runs[band].model, self._row_of_lane[band])
+
+    def startup_at(self, pos: QPoint | QPointF) -> WorkerStartEvent | None:
+        """The worker start-up drawn under ``pos``, if any."""
+        geo = self.geometry_now()
+        place = geo.hit(pos.y()) if geo.plot.contains(QPoint(int(pos.x()), int(pos.y()))) else None
+        if place is None:
+            return None
+        band, row = place
+        t = geo.t_of(pos.x())
+        return next((p.start for p in self.lane_pieces(band) if p.row == row and p.t0 <= t <= p.t1), None)
+
     # --- painting -------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -277,6 +300,7 @@ class TimelineView(QWidget):
                 self._update_layer(geo, dark)
                 if self._layer.image is not None:
                     painter.drawImage(QPointF(0, 0), self._layer.image)
+            self._paint_worker_starts(painter, geo, dark)
             for band, run in enumerate(self.runs):
                 if run.running:
                     self._paint_running(painter, geo, band, run, dark)
@@ -348,6 +372,16 @@ class TimelineView(QWidget):
             self._paint_waiting_rows(painter, geo, band, run, dark)
         painter.restore()
 
+    def _paint_worker_starts(self, painter: QPainter, geo: TimelineGeometry, dark: bool) -> None:
+        """Each worker process's start-up on its lanes: why they stay blank before their first bar."""
+        painter.save()
+        painter.setClipRect(geo.plot)
+        for band in range(len(self.runs)):
+            pieces = self.lane_pieces(band)
+            if pieces:
+                paint_lane_pieces(painter, geo, band, pieces, dark)
+        painter.restore()
+
     def _paint_slivers(self, painter: QPainter, geo: TimelineGeometry, dark: bool) -> None:
         """Ticks where workers really ran, for runs that traced it (rows per worker only)."""
         if self.per_request:
@@ -356,7 +390,10 @@ class TimelineView(QWidget):
         painter.setClipRect(geo.plot)
         for band, run in enumerate(self.runs):
             if run.model.slivers:
-                paint_slivers(painter, geo, band, run.model.slivers, self._row_of_lane[band], dark)
+                kept = self._slivers.get(band)
+                if kept is None or kept.source is not run.model.slivers:
+                    kept = self._slivers[band] = SliversByEnd(run.model.slivers)
+                paint_slivers(painter, geo, band, kept.update(), self._row_of_lane[band], dark)
         painter.restore()
 
     def _paint_deadlocks(self, painter: QPainter, geo: TimelineGeometry) -> None:
@@ -497,10 +534,13 @@ class TimelineView(QWidget):
                 self.time_window.pan(self._press_t0 + dt - self.time_window.t0)
             return
         found = self.hit(pos)
-        if found is None:
-            QToolTip.hideText()
-        else:
+        start = self.startup_at(pos) if found is None else None
+        if found is not None:
             QToolTip.showText(event.globalPosition().toPoint(), self.tooltip_for(*found), self)
+        elif start is not None:
+            QToolTip.showText(event.globalPosition().toPoint(), startup_tooltip(start), self)
+        else:
+            QToolTip.hideText()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._scrubbing:

@@ -323,7 +323,8 @@ def test_each_run_of_a_comparison_is_its_own_process_named_after_it(runs: dict[s
 def test_json_report_keeps_its_keys(runs: dict[str, FinishedRun]) -> None:
     run = runs["threads"]
     report = json_report(run.settings, run.summary, run.model, {"conditions": run.conditions})
-    assert list(report) == ["settings", "summary", "lanes", "spans"]
+    assert list(report) == ["settings", "summary", "lanes", "spans", "worker_startup"]
+    assert report["worker_startup"] == [], "a threads run starts no interpreter"
     assert report["settings"]["mode"] == "threads" and report["settings"]["conditions"]["error_rate"] == 0.5
     record = span_record(next(s for s in run.model.spans if s.failed_tries))
     keys = ["id", "pokemon", "lane", "status", "http_status", "error", "bytes", "retries", "t", "failed_tries", "card"]

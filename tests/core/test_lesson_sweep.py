@@ -108,7 +108,7 @@ def test_the_report_gives_each_variant_its_last_runs_settings_and_summary(small_
     assert [v["name"] for v in report["variants"]] == ["threads", "asyncio"]
     assert [v["settings"]["concurrency"] for v in report["variants"]] == [64, 64]
     assert report["figure"]["server_limit"] == LIMIT and report["figure"]["latency_ms"] == 30
-    assert f"Past the server's {LIMIT} at a time" in report["verdict"]
+    assert f"Up to the server's {LIMIT} at a time" in report["verdict"] and f"Past {LIMIT}, more" in report["verdict"]
 
 
 def test_process_usage_counts_the_switches_of_threads_that_have_already_ended() -> None:

@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 
 from gui.core.exports import reports_json
+from gui.core.lessons import gil
+from gui.core.lessons.gil import cores_busy
 from gui.core.lessons.lesson import lesson_report
+from gui.core.ready_wait import tells_core_from_gil
 from gui.core.registry import LESSONS, lesson_spec
 from gui.core.segments import Segment, span_pieces
 from gui.core.trace import Phase
@@ -40,19 +43,20 @@ def test_io_bound_threads_and_coroutines_beat_sequential_by_most_of_the_concurre
     assert variants["sequential"]["figure"]["speedup"] == 1.0
 
 
-def test_gil_threads_stay_near_one_and_processes_use_both_cores() -> None:
+def test_gil_threads_compute_one_at_a_time_and_their_computing_bars_split() -> None:
     spec = lesson_spec("gil")
     runs = run_headless_comparison(spec.plans(), NetworkConditions().updated(spec.conditions)).runs
     figures = spec.figures(runs)
     threads, processes = figures.variants[1], figures.variants[2]
-    if figures.lesson["gil_enabled"]:
-        assert threads["cpu_speedup"] <= 1.3
+    if figures.lesson["gil_enabled"]:  # a relation one GIL keeps on any machine, however busy
+        assert cores_busy(threads) <= gil.THREADS_CORES_AT_MOST
         assert threads["gil_wait_s"] > 0.2 * threads["cpu_s"], "two threads computing never waited for the GIL"
-    if figures.lesson["cores"] >= 2:
-        assert processes["cpu_speedup"] >= 1.6
+    # (Processes computing together needs free cores: the claim test lets a busy machine say so.)
+    assert processes["cpu_s"] > 0
     computing = [p for span in runs[1].model.spans for p in span_pieces(span, runs[1].wall_s, False)]
     kinds = {p.segment for p in computing}
-    assert {Segment.COMPUTING, Segment.GIL_WAIT} <= kinds, "the threads' computing bars are not split"
+    pale = Segment.GIL_WAIT if tells_core_from_gil() else Segment.READY_WAIT
+    assert {Segment.COMPUTING, pale} <= kinds, "the threads' computing bars are not split"
 
 
 def test_headless_lesson_json_has_the_interface_keys() -> None:

@@ -58,10 +58,20 @@ def test_a_child_that_computes_is_counted_as_the_runs_own_time() -> None:
 
 
 def test_two_busy_loops_of_another_program_make_the_machine_busy(two_busy_loops: None) -> None:
-    meter = MachineMeter(root_pid=os.getpid())
-    meter.start()
-    spin_for(0.6)  # our own share, so that the window is long enough to read
-    load = meter.load()
+    """The busy loops are this test's children, so the "run" measured is another child of its own:
+    to that run, the loops and the test itself are other programs."""
+    context = multiprocessing.get_context("spawn")
+    done = context.Event()
+    run = context.Process(target=spin, args=(done, 30.0), daemon=True)
+    run.start()
+    try:
+        meter = MachineMeter(root_pid=run.pid)
+        meter.start()
+        spin_for(0.6)  # long enough to read, in ticks of 10 ms
+        load = meter.load()
+    finally:
+        done.set()
+        run.join(5)
     assert load is not None and load.others_cpu_share is not None
     assert load.busy, load
     assert load.ours_s < load.machine_busy_s

@@ -31,7 +31,8 @@ def test_lanes_sort_with_numbers_as_numbers() -> None:
 async def test_a_finished_band_title_names_mode_size_wall_and_efficiency(server: LocalServer) -> None:
     server.set_conditions(latency_ms=20)
     run, model = await run_mode(server.base_url, mode="threads", count=12, concurrency=11)
-    assert sorted_lanes(model) == [f"worker_{i}" for i in range(11)]
+    lanes = sorted_lanes(model)  # the pool starts a thread per waiting job, up to 11; a fast one may take two
+    assert 2 <= len(lanes) <= 11 and set(lanes) <= {f"worker_{i}" for i in range(11)}
     summary = summarize(model, run.settings, run.wall_s, KnownNetwork(20))
     title = band_title(FinishedRun(run.settings, model, summary, run.started_at, None))
     assert title.startswith("Threads · 12 Pokémon, 11 at once · ") and f"{summary.wall_s:.2f} s" in title
@@ -39,7 +40,7 @@ async def test_a_finished_band_title_names_mode_size_wall_and_efficiency(server:
     rows = {lane: i for i, lane in enumerate(sorted_lanes(model))}
     pieces, bars = flatten(model.spans, lambda s: rows[s.lane] if s.lane else -1, run.wall_s, with_queue=False)
     assert len(bars) == 12 and {p.segment for p in pieces} >= {Segment.WAITING}
-    assert max(p.row for p in pieces) == 10
+    assert max(p.row for p in pieces) == len(lanes) - 1
 
 
 async def test_a_retried_request_tooltip_lists_each_failed_try(server: LocalServer) -> None:

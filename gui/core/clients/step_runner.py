@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from gui.core import thread_turns
+from gui.core.ready_wait import run_queue_s, waited_for_core_s
 from gui.core.recorder import Recorder
 from gui.core.steps import AfterFetch, awaited_call, blocking_call, simulate_matchups
 from gui.core.trace import PokemonCard
@@ -21,12 +23,18 @@ class StepPlan:
 
     def run(self, recorder: Recorder, request_id: int, card: PokemonCard) -> None:
         """On the calling thread (a worker thread, a process, or a coroutine's own loop)."""
+        queued0 = run_queue_s()  # read outside [t0, t1]: opening a file lets another thread take the GIL
         t0, cpu0 = recorder.now(), time.thread_time()
         if self.kind is AfterFetch.COMPUTE:
-            simulate_matchups(tuple(value for _, value in card.stats), self.rounds)
+            stats = tuple(value for _, value in card.stats)
+            if (turns := thread_turns.traced(recorder)) is not None:  # the thread times each stretch it runs
+                turns.simulate_matchups(stats, self.rounds)
+            else:
+                simulate_matchups(stats, self.rounds)
         else:
             blocking_call(self.seconds)
-        recorder.step(request_id, self.kind, t0, recorder.now(), time.thread_time() - cpu0)
+        t1, cpu, core_wait = recorder.now(), time.thread_time() - cpu0, waited_for_core_s(queued0, run_queue_s())
+        recorder.step(request_id, self.kind, t0, t1, cpu, core_wait)
 
     async def run_async(self, recorder: Recorder, request_id: int, card: PokemonCard) -> None:
         """In a coroutine: only AWAIT_IN_THREAD gives the loop back; the others hold it, as they would."""

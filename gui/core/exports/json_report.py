@@ -59,10 +59,15 @@ def _program_record(span: Span) -> dict[str, Any]:
 
 
 def _steps_record(span: Span) -> dict[str, Any]:
-    """The job's step after its fetch, [kind, from s, to s, CPU s]; absent when it took none."""
+    """The job's step after its fetch, [kind, from s, to s, CPU s, waiting for a core s]; absent when
+    it took none. The last two are null where not measured (see gui.core.ready_wait)."""
     if not span.steps:
         return {}
-    return {"steps": [[s.step, round(s.t0, 6), round(s.t1, 6), _rounded(s.cpu_s)] for s in span.steps]}
+    return {
+        "steps": [
+            [s.step, round(s.t0, 6), round(s.t1, 6), _rounded(s.cpu_s), _rounded(s.core_wait_s)] for s in span.steps
+        ]
+    }
 
 
 def _rounded(value: float | None) -> float | None:
@@ -95,6 +100,15 @@ def watch_records(model: RunModel) -> dict[str, Any]:
     return records
 
 
+def startup_records(model: RunModel) -> list[dict[str, Any]]:
+    """Each worker process the run started: its pid, its lane, when the parent asked for it and when
+    it was ready to fetch (seconds since the run started). Empty when the run started none."""
+    return [
+        {"pid": s.pid, "lane": s.lane, "begin_s": round(s.t0, 6), "end_s": round(s.t_ready, 6)}
+        for s in model.worker_starts
+    ]
+
+
 def settings_record(settings: RunSettings) -> dict[str, Any]:
     """Settings as plain JSON (enums as their values): the report's and the history's."""
     return {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(settings).items()}
@@ -107,6 +121,7 @@ def json_report(settings: RunSettings, summary: RunSummary, model: RunModel, ext
         "summary": summary.to_dict(),
         "lanes": model.lanes,
         "spans": [span_record(s) for s in model.spans],
+        "worker_startup": startup_records(model),
         **watch_records(model),
     }
 
@@ -116,7 +131,13 @@ def reports_json(runs: Sequence[FinishedRun]) -> dict[str, Any]:
 
     The same shapes ``--headless --json`` prints, so one reader serves both.
     """
-    reports = [json_report(run.settings, run.summary, run.model, {"conditions": run.conditions}) for run in runs]
+    reports = [
+        {
+            **json_report(run.settings, run.summary, run.model, {"conditions": run.conditions}),
+            "machine": run.machine.as_json() if run.machine is not None else None,  # what others took meanwhile
+        }
+        for run in runs
+    ]
     return reports[0] if len(reports) == 1 else {"runs": reports}
 
 

@@ -7,8 +7,9 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
-from gui.core.lessons.measures import by_name, compute_span_s, step_totals
+from gui.core.lessons.claims import Check
+from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, network
+from gui.core.lessons.measures import by_name, compute_span_s, compute_waits, step_totals
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
     from gui.core.finished_run import FinishedRun
@@ -36,31 +37,124 @@ def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
     for run in runs:
         span = compute_span_s(run)
         wall, cpu = step_totals(run)
+        waits = compute_waits(run)
         per_variant.append(
             {
                 "cpu_speedup": round(base / span, 3) if span > 0 else 0.0,
                 "compute_span_s": round(span, 4),
                 "cpu_s": round(cpu, 4),
-                "gil_wait_s": round(max(wall - cpu, 0.0), 4),  # ready to run, but another thread held the GIL
+                # Ready to run, but another thread of its process held the GIL; where a busy core cannot
+                # be told from the GIL (core_wait_s null), all the time it was ready and not running.
+                "gil_wait_s": round(waits.gil_wait_s if waits.gil_wait_s is not None else max(wall - cpu, 0.0), 4),
+                "core_wait_s": None if waits.core_wait_s is None else round(waits.core_wait_s, 4),
             }
         )
     lesson = {
         "gil_enabled": gil_enabled(),
         "cores": os.cpu_count() or 1,
-        "workers": WORKERS,
+        "workers": named["threads"].settings.concurrency,
         "step_ms": STEP["step_ms"],
     }
     return LessonFigures(lesson, per_variant)
 
 
-def verdict(figures: LessonFigures) -> str:
+# How many cores' worth of computing went on while some computing did (CPU seconds of the steps
+# over the computing stretch): one GIL keeps threads at one core's worth, whatever the machine's load;
+# two processes on two free cores come near 2, and a busy core takes that away.
+THREADS_CORES_AT_MOST = 1.15
+PROCESSES_CORES_AT_LEAST = 1.4
+GIL_SHARE_AT_LEAST = 0.2  # threads taking turns: each waits for the GIL a good share of its running time
+
+
+def cores_busy(figure: Figure) -> float:
+    """CPU seconds of the computing steps per second of the computing stretch."""
+    span = figure["compute_span_s"]
+    return round(figure["cpu_s"] / span, 3) if span > 0 else 0.0
+
+
+def checks(figures: LessonFigures) -> list[Check]:
+    lesson = figures.lesson
     threads, processes = figures.variants[1], figures.variants[2]
-    waited = threads["gil_wait_s"] / max(threads["gil_wait_s"] + threads["cpu_s"], 1e-9)
-    gil = "with the GIL on" if figures.lesson["gil_enabled"] else "on a free-threaded build (no GIL)"
-    return (
-        f"Computing, {gil}: threads {threads['cpu_speedup']:.2f}× (their computing spent {waited:.0%} of its "
-        f"time waiting for the GIL), processes {processes['cpu_speedup']:.2f}× on {figures.lesson['cores']} cores."
+    workers, cores = lesson["workers"], lesson["cores"]
+    t, p = cores_busy(threads), cores_busy(processes)
+    made: list[Check] = []
+    if lesson["gil_enabled"]:
+        made.append(
+            Check(
+                "threads: cores' worth of computing while they computed",
+                t,
+                "<=",
+                THREADS_CORES_AT_MOST,
+                f"{workers} threads kept {t:.2f} of a core busy while they computed: the GIL lets one thread run "
+                "Python at a time.",
+                f"{workers} threads kept {t:.2f} cores busy while they computed, more than one GIL allows: the "
+                "work was not pure Python.",
+            )
+        )
+        share = threads["gil_wait_s"] / max(threads["cpu_s"], 1e-9)
+        alone = " one thread alone never waits for it." if workers < 2 else ""
+        made.append(
+            Check(
+                "threads' time waiting for the GIL, as a share of their running time",
+                round(share, 3),
+                ">=",
+                GIL_SHARE_AT_LEAST,
+                f"They took turns: {threads['gil_wait_s']:.2f} s waiting for the GIL beside "
+                f"{threads['cpu_s']:.2f} s of running.",
+                f"The threads waited only {threads['gil_wait_s']:.2f} s for the GIL beside {threads['cpu_s']:.2f} s "
+                f"of running:{alone or ' they did not take turns.'}",
+            )
+        )
+    else:
+        made.append(
+            Check(
+                "threads: cores' worth of computing while they computed",
+                t,
+                ">",
+                THREADS_CORES_AT_MOST,
+                f"This Python runs without a GIL (a free-threaded build): {workers} threads kept {t:.2f} cores busy.",
+                f"This Python runs without a GIL, yet {workers} threads kept only {t:.2f} of a core busy.",
+                load_sensitive=True,
+            )
+        )
+    if cores < 2:
+        return made  # one core: processes cannot compute at the same time here, and nothing says they did
+    core_wait = processes.get("core_wait_s")
+    if workers < 2:
+        why = " One worker process computes alone."
+    elif core_wait:
+        why = f" They spent {core_wait:.2f} s ready to run but waiting for a core that something else was using."
+    else:
+        why = ""
+    made.append(
+        Check(
+            "processes: cores' worth of computing while they computed",
+            p,
+            ">=",
+            PROCESSES_CORES_AT_LEAST,
+            f"{workers} processes kept {p:.2f} cores busy: each has its own interpreter and its own GIL, so they "
+            "computed at the same time on different cores.",
+            f"{workers} processes kept only {p:.2f} cores busy while they computed.{why}",
+            load_sensitive=True,
+        )
     )
+    return made
+
+
+def facts(figures: LessonFigures) -> list[str]:
+    sequential, threads, processes = figures.variants
+    said = [
+        f"The computing took {sequential['compute_span_s']:.2f} s one after another, {threads['compute_span_s']:.2f} s "
+        f"in threads ({threads['cpu_speedup']:.2f}×) and {processes['compute_span_s']:.2f} s in processes "
+        f"({processes['cpu_speedup']:.2f}×)."
+    ]
+    core_wait = processes.get("core_wait_s")
+    if core_wait is not None:
+        said.append(
+            f"The processes' pale time was {core_wait:.2f} s waiting for a core and {processes['gil_wait_s']:.2f} s "
+            "waiting for a GIL."
+        )
+    return said
 
 
 LESSON = LessonSpec(
@@ -83,5 +177,8 @@ LESSON = LessonSpec(
     figures=figures,
     plot_key="cpu_speedup",
     plot_label="times faster at computing than one after another",
-    verdict=verdict,
+    checks=checks,
+    facts=facts,
+    rank_by=compute_span_s,
+    rank_name="computing",
 )

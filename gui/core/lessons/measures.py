@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gui.core.overlap import union_s
+from gui.core.ready_wait import StepTime, split_step, total
+from gui.core.steps import AfterFetch
 
 if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
     from gui.core.finished_run import FinishedRun
@@ -26,6 +28,17 @@ def step_totals(run: FinishedRun) -> tuple[float, float]:
     """(wall seconds, CPU seconds) summed over every step of every request."""
     steps = [step for span in run.model.spans for step in span.steps]
     return sum(s.t1 - s.t0 for s in steps), sum(s.cpu_s or 0.0 for s in steps)
+
+
+def compute_waits(run: FinishedRun) -> StepTime:
+    """Every computing step's wall time cut into running, waiting for a core and waiting for the GIL
+    (see gui.core.ready_wait), summed over the run."""
+    return total(
+        split_step(step.t1 - step.t0, step.cpu_s, step.core_wait_s)
+        for span in run.model.spans
+        for step in span.steps
+        if step.step == AfterFetch.COMPUTE
+    )
 
 
 def by_name(names: Sequence[str], runs: Sequence[FinishedRun]) -> dict[str, FinishedRun]:

@@ -30,7 +30,7 @@ from gui.core.mode_context import ModeContext
 from gui.core.modes.coroutines import fetch_with_coroutines
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
-from gui.core.trace import Phase, TraceEvent
+from gui.core.trace import LANE_PART, Phase, TraceEvent, WorkerStartEvent
 
 FLUSH_EVERY_S = 0.010  # a worker sends its events in one batch this often: live, and one pickle per batch
 FORWARDER_POLL_S = 0.05
@@ -57,25 +57,28 @@ def loop_in_process(jobs: list[Job], limit: int, options: dict[str, Any]) -> Non
 
 _events: Any = None  # the pool's queue back to the parent, handed over at the worker's start
 _everyone_up: Any = None  # a barrier for the pool's P workers, used once, by the warm-up
+_ready_at = 0.0  # perf_counter() when this worker's initializer was done: its interpreter had started
 
 
 def start_worker(events: Any, everyone_up: Any) -> None:
     """Pool initializer: keep the queue; ignore Ctrl+C (the parent stops us); die with the parent."""
-    global _events, _everyone_up
+    global _events, _everyone_up, _ready_at
     _events, _everyone_up = events, everyone_up
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+    _ready_at = time.perf_counter()  # the modules are imported (unpickling this initializer did it)
 
 
-def check_in() -> int:
-    """The warm-up's task: wait until every worker of the pool is up, then say who we are.
+def check_in() -> tuple[int, float]:
+    """The warm-up's task: wait until every worker of the pool is up, then say who we are and when
+    we were ready.
 
     Waiting makes each of the P check-ins a different process. Without it a worker that started
     first could take every check-in while the others were still starting, and a run straight
     after would give both shares to that one process, one after the other.
     """
     _everyone_up.wait(WORKERS_UP_WAIT_S)
-    return os.getpid()
+    return os.getpid(), _ready_at
 
 
 def _exit_with_parent() -> None:
@@ -90,7 +93,7 @@ class _LaneRecorder(Recorder):
 
     def __init__(self, sink: _Batches, t0: float, pid: int) -> None:
         super().__init__(sink, t0)
-        self.prefix = f"pid {pid} · "
+        self.prefix = f"pid {pid}{LANE_PART}"
 
     def phase(self, request_id: int, phase: Phase, lane: str | None = None) -> None:
         super().phase(request_id, phase, self.prefix + lane if lane is not None else None)
@@ -139,6 +142,7 @@ class _WarmPool:
 
     def __init__(self, processes: int) -> None:
         context = multiprocessing.get_context("spawn")  # forking a process with Qt's threads can deadlock
+        self.asked_at = time.perf_counter()
         self.processes = processes
         self.events: Any = context.Queue()
         everyone_up = context.Barrier(processes)
@@ -148,10 +152,21 @@ class _WarmPool:
         self.broken = False
         # Start every interpreter now, not when the first jobs arrive: each is up when this returns.
         try:
-            self.pids = {started.result() for started in [self.pool.submit(check_in) for _ in range(processes)]}
+            self.ready_at = dict(started.result() for started in [self.pool.submit(check_in) for _ in range(processes)])
         except BaseException:  # a worker that never came up (a broken barrier): leave no pool behind
             self.terminate()
             raise
+        self.pids = set(self.ready_at)
+        self.start_reported = False  # only the run that made the pool paid for its start
+
+    def report_start(self, recorder: Recorder) -> None:
+        """Each worker's start-up, on the run's clock, if this run is the one that started them."""
+        paid = not self.start_reported and self.asked_at >= recorder.t0  # not a pool made before the run
+        self.start_reported = True
+        if not paid:
+            return
+        for pid, ready_at in self.ready_at.items():
+            recorder.emit(WorkerStartEvent(pid, f"pid {pid}", self.asked_at - recorder.t0, ready_at - recorder.t0))
 
     def terminate(self) -> None:
         """Stop mid-request (Stop or quit): the processes are killed; the next run starts a new pool."""
@@ -208,6 +223,7 @@ def _run_pool(ctx: ModeContext) -> None:
     s = ctx.settings
     processes = processes_for(s.concurrency, len(ctx.jobs))
     warm = warm_pool(processes)
+    warm.report_start(ctx.recorder)
     run_id = f"{os.getpid()}-{time.perf_counter_ns()}"
     options: dict[str, Any] = {
         "run_id": run_id,

@@ -79,14 +79,19 @@ def _run_pool(ctx: ModeContext) -> None:
         "max_body_kb": s.max_body_kb,
     }
     options["inherit"] = ctx.for_workers()  # e.g. a shared-memory counter: it can only travel at a worker's start
+    options["asked_s"] = ctx.recorder.now()  # the pool is made next: each worker's start-up is drawn from here
+    whole = False
     try:
         fetch_with_process_pool(ctx.jobs, s.concurrency, options, events, ctx.cancel)
-        if not ctx.cancel.cancelled:
+        whole = not ctx.cancel.cancelled  # every worker exited by itself: what it sent is all in the queue
+        if whole:
             # A worker's result can overtake its last events on the way back: wait for them.
             all_ended.wait(timeout=LAST_EVENTS_WAIT_S)
     finally:
         stop.set()
         forwarder.join()
+        if whole:
+            _forward_rest(events, ctx.recorder)
         events.cancel_join_thread()  # a terminated worker may have left it half-written
         events.close()
 
@@ -107,6 +112,15 @@ def _forward_events(
             all_ended.set()
 
 
+def _forward_rest(events: Any, recorder: Recorder) -> None:
+    """What is left once the last request ended: a worker that fetched nothing still said it was ready."""
+    while True:
+        try:
+            recorder.emit(events.get_nowait())
+        except queue.Empty:
+            return
+
+
 # --- runs inside each worker process ----------------------------------------------------------
 
 _client: SyncPokemonClient | None = None
@@ -122,15 +136,18 @@ class _QueueSink:
 
 
 def start_worker(events: Queue[TraceEvent], options: dict[str, Any]) -> None:
-    """Pool initializer: one client per process, stamping times on the parent's clock."""
+    """Pool initializer: one client per process, stamping times on the parent's clock; once it is
+    made, the worker says it is ready (its start-up is what the learner saw as a blank lane)."""
     global _client
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal reaches us too: the parent stops us
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     inherited.update(options.get("inherit", {}))
     recorder = Recorder(_QueueSink(events), options["t0"])
     policy = RetryPolicy(options["retries"], options["backoff_s"])
-    lane = f"pid {os.getpid()}"
+    pid = os.getpid()
+    lane = f"pid {pid}"
     _client = SyncPokemonClient(recorder, options["timeout_s"], policy, CancelToken(), lane, options["max_body_kb"])
+    recorder.worker_ready(pid, lane, options["asked_s"])  # before any event of its requests, on the same queue
 
 
 def _exit_with_parent() -> None:
