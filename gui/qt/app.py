@@ -236,7 +236,8 @@ async def take_screenshot(
         await _close(window)
         return 2
     await finished
-    window.timeline.fit()
+    if window.timeline.time_window.following:  # a lesson that zoomed to its telling moment keeps it
+        window.timeline.fit()
     window.on_frame()
     if at is not None and window.start_replay():
         assert window.replay.replay is not None

@@ -109,6 +109,10 @@ class LessonController(QObject):
             return
         figures = spec.figures(runs)
         window.lesson_page.show_figures(spec, figures, total(run.machine for run in runs))
+        zoom = figures.lesson.get("zoom")
+        if zoom:  # the stretch where the lesson's point can be seen (F shows the whole run again)
+            window.timeline.time_window.following = False
+            window.timeline.time_window.set_range(float(zoom["t0_s"]), float(zoom["t1_s"]))
         window.docks["lesson"].raise_()
         window.statusBar().showMessage(
             f"{claim_status(spec, figures)} Click a row of Comparison to see a variant's code."

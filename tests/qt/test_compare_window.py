@@ -178,7 +178,8 @@ def test_a_lesson_of_series_draws_each_point_and_its_figure(window: MainWindow, 
     assert len(window.timeline.runs) == 1  # each run of the series replaces the last on the timeline
     points = window.lesson_page.sweep.points
     assert [p["workers"] for p in points["threads"]] == [1, 2, 4] and len(points["asyncio"]) == 3
-    assert window.lesson_page.verdict.text() == small.verdict(figures[0])  # type: ignore[arg-type]
+    # the same sentences; a busy machine adds its own at the end
+    assert window.lesson_page.verdict.text().startswith(small.verdict(figures[0]))  # type: ignore[arg-type]
 
 
 def test_only_one_lesson_runs_at_a_time(window: MainWindow, loop: LoopRunner) -> None:
