@@ -54,6 +54,10 @@ def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
         "cores": os.cpu_count() or 1,
         "workers": named["threads"].settings.concurrency,
         "step_ms": STEP["step_ms"],
+        # the processes' interpreters starting, before any of them could compute (the figure leaves it out)
+        "processes_startup_s": round(max((w.t_ready for w in named["processes"].model.worker_starts), default=0.0), 3),
+        "processes_wall_s": round(named["processes"].wall_s, 3),
+        "sequential_wall_s": round(named["sequential"].wall_s, 3),
     }
     return LessonFigures(lesson, per_variant)
 
@@ -148,6 +152,15 @@ def facts(figures: LessonFigures) -> list[str]:
         f"in threads ({threads['cpu_speedup']:.2f}×) and {processes['compute_span_s']:.2f} s in processes "
         f"({processes['cpu_speedup']:.2f}×)."
     ]
+    lesson = figures.lesson
+    startup = lesson.get("processes_startup_s")
+    if startup:
+        whole, alone = lesson["processes_wall_s"], lesson["sequential_wall_s"]
+        than = "longer than" if whole > alone else "shorter than" if whole < alone else "as long as"
+        said.append(
+            f"Before computing, the processes spent {startup:.2f} s starting their interpreters (olive), so their "
+            f"whole run took {whole:.2f} s, {than} the {alone:.2f} s one after another."
+        )
     core_wait = processes.get("core_wait_s")
     if core_wait is not None:
         said.append(
