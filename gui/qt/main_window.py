@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.comparison import same_workload
-from gui.core.comparison_table import Measure, fastest_and_slowest
+from gui.core.comparison_table import Measure, fastest_and_slowest, wall_time
 from gui.core.dataset import pokedex
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History
@@ -755,7 +755,7 @@ class MainWindow(QMainWindow):
                 result = "no run went to the end"
             else:
                 fastest, slowest = ends
-                value = measure or (lambda run: run.wall_s)
+                value = measure or wall_time
                 factor = value(slowest) / value(fastest) if value(fastest) > 0 else 0.0
                 what = f" at {name}" if name else ""
                 if factor < SAME_SPEED:

@@ -81,3 +81,11 @@ def run_lesson_on(server: LocalServer, lesson_id: str) -> tuple[list[FinishedRun
         server.reset_dice()
         runs.append(asyncio.run(measure_run(settings, server.base_url, conditions.to_dict())).run)
     return runs, spec.figures(runs)
+
+
+def small_processes_run() -> FinishedRun:
+    """Two worker processes, four requests: what ``--headless --mode processes -n 4 -c 2`` runs."""
+    from gui.headless import run_headless_comparison
+
+    settings = make_settings(mode="processes", count=4, concurrency=2)
+    return run_headless_comparison([settings], NetworkConditions(latency_ms=20)).runs[0]

@@ -21,17 +21,15 @@ from gui.core.settings import make_settings
 from gui.core.timeline_pieces import sorted_lanes, startup_pieces, startup_tooltip
 from gui.core.trace import WorkerStartEvent
 from gui.headless import run_headless_comparison
-from gui.server import LocalServer, NetworkConditions
-from tests.core.helpers import run_mode
+from gui.server import LocalServer
+from tests.core.helpers import run_mode, small_processes_run
 
 pytestmark = pytest.mark.timeout(120)
 
 
 @pytest.fixture(scope="module")
 def processes_run() -> FinishedRun:
-    """Two worker processes, four requests: what ``--headless --mode processes -n 4 -c 2`` runs."""
-    settings = make_settings(mode="processes", count=4, concurrency=2)
-    return run_headless_comparison([settings], NetworkConditions(latency_ms=20)).runs[0]
+    return small_processes_run()
 
 
 def first_start_on(model: RunModel, start: WorkerStartEvent) -> float:

@@ -11,20 +11,18 @@ from gui.core.finished_run import FinishedRun
 from gui.core.segments import Segment
 from gui.core.settings import make_settings
 from gui.core.timeline_pieces import startup_tooltip
-from gui.headless import run_headless_comparison
 from gui.qt.stats_panel import StatsPanel
 from gui.qt.theme import is_dark, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView
-from gui.server import NetworkConditions
+from tests.core.helpers import small_processes_run
 
 pytestmark = pytest.mark.timeout(120)
 
 
 @pytest.fixture(scope="module")
 def processes_run() -> FinishedRun:
-    settings = make_settings(mode="processes", count=4, concurrency=2)
-    return run_headless_comparison([settings], NetworkConditions(latency_ms=20)).runs[0]
+    return small_processes_run()
 
 
 def shown(qtbot: QtBot, run: FinishedRun) -> TimelineView:
