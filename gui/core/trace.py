@@ -116,10 +116,11 @@ class LoopLagEvent(NamedTuple):
 
 
 class SliverEvent(NamedTuple):
-    """A stretch when one worker really ran on its thread (see gui.core.coroutine_steps, thread_clocks).
+    """A stretch when one worker really ran on its thread (see gui.core.coroutine_steps, thread_turns).
 
     For a coroutine it is one step of its task (one ``send()`` or ``throw()``): it ran all of
-    [t0, t1]. For a thread it is one sample of its CPU clock: it ran ``ran_s`` somewhere in it.
+    [t0, t1]. For a computing thread it is a stretch the thread stamped itself between chunks of
+    its step with no break in its CPU clock: it ran all of [t0, t1] too (``ran_s = t1 - t0``).
     """
 
     lane: str | None  # None: a task of the run that works for no lane (the run itself, aiohttp's own)

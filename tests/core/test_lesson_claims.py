@@ -16,10 +16,10 @@ import pytest
 
 from gui.core.exports import reports_json
 from gui.core.lessons import sweep
+from gui.core.lessons.catalogue import LESSONS, lesson_spec
 from gui.core.lessons.claims import Check, Claim, compose_verdict
 from gui.core.lessons.lesson import LessonSpec, lesson_report, network, run_series, series_report
 from gui.core.machine_load import MachineLoad
-from gui.core.registry import LESSONS, lesson_spec
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer, NetworkConditions
 
@@ -140,7 +140,15 @@ def test_deadlock_holds_and_one_thread_cannot_deadlock() -> None:
 
 
 def test_memory_holds_and_processes_that_share_their_counter_do_not_count_apart() -> None:
-    assert_shows_the_point(run_spec(lesson_spec("memory")))
+    report = run_spec(lesson_spec("memory"))
+    assert_shows_the_point(report)
+    # the processes' start-up is counted, in words that follow the two runs' lengths
+    lesson = report["figure"]
+    assert lesson["processes_startup_s"] > 0
+    whole, threads = lesson["processes_wall_s"], lesson["threads_wall_s"]
+    than = "longer than" if whole > threads else "shorter than" if whole < threads else "as long as"
+    assert f"spent {lesson['processes_startup_s']:.2f} s starting their interpreters" in report["verdict"]
+    assert than in report["verdict"]
     spec = lesson_spec("memory")
     shared = spec.variants[2]
     both_shared = dataclasses.replace(

@@ -10,7 +10,7 @@ from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.steps import AfterFetch
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 WORKERS = 4
@@ -74,9 +74,22 @@ def figure_of(run: FinishedRun) -> dict[str, Any]:
     }
 
 
+def startup_s(run: FinishedRun) -> float:
+    """How long the run's worker processes took to start (the last one ready); 0 for threads."""
+    return round(max((w.t_ready for w in run.model.worker_starts), default=0.0), 3)
+
+
 def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
     per_variant = [figure_of(run) for run in runs]
-    return LessonFigures({"pokemon": runs[0].settings.count, "workers": runs[1].settings.concurrency}, per_variant)
+    lesson = {
+        "pokemon": runs[0].settings.count,
+        "workers": runs[1].settings.concurrency,
+        # a process's memory of its own is a whole interpreter of its own, started before it can catch
+        "processes_startup_s": startup_s(runs[1]),
+        "processes_wall_s": round(runs[1].wall_s, 3),
+        "threads_wall_s": round(runs[0].wall_s, 3),
+    }
+    return LessonFigures(lesson, per_variant)
 
 
 def checks(figures: LessonFigures) -> list[Check]:
@@ -123,14 +136,24 @@ def checks(figures: LessonFigures) -> list[Check]:
 
 def facts(figures: LessonFigures) -> list[str]:
     _, processes, shared = figures.variants
+    said = []
+    lesson = figures.lesson
+    startup = lesson.get("processes_startup_s")
+    if startup:
+        whole, threads = lesson["processes_wall_s"], lesson["threads_wall_s"]
+        than = "longer than" if whole > threads else "shorter than" if whole < threads else "as long as"
+        said.append(
+            f"Memory of their own costs a start: the processes spent {startup:.2f} s starting their interpreters "
+            f"(olive) before the first catch, and their run took {whole:.2f} s, {than} the threads' {threads:.2f} s."
+        )
     own_us, shared_us = processes["catch_us_median"], shared["catch_us_median"]
-    if own_us is None or shared_us is None:
-        return []
-    than = "slower than" if shared_us > own_us else "faster than" if shared_us < own_us else "as fast as"
-    return [
-        f"A catch in shared memory took {shared_us:g} µs (median), {than} {own_us:g} µs in a process's own "
-        "memory (a shared counter takes its lock on every catch)."
-    ]
+    if own_us is not None and shared_us is not None:
+        than = "slower than" if shared_us > own_us else "faster than" if shared_us < own_us else "as fast as"
+        said.append(
+            f"A catch in shared memory took {shared_us:g} µs (median), {than} {own_us:g} µs in a process's own "
+            "memory (a shared counter takes its lock on every catch)."
+        )
+    return said
 
 
 LESSON = LessonSpec(
