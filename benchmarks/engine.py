@@ -40,6 +40,7 @@ import httpx
 
 from gui.core.engine import Run
 from gui.core.jobs import make_jobs
+from gui.core.modes.catalogue import at_once
 from gui.core.modes.loops_in_processes import processes_for, warm_pool
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings, make_settings
@@ -194,23 +195,23 @@ def bench_mode(
         run, model, ideal = traced_run(settings, base_url, network)
         if loops:
             extra.append({
-                **wave_breakdown(model, run.wall_s, settings.workers, network.latency_ms / 1000),
+                **wave_breakdown(model, run.wall_s, at_once(settings), network.latency_ms / 1000),
                 "workers_cpu_s": round(cpu_s(workers) - before[0], 3),
                 "server_cpu_s": round(cpu_s(server_pids) - before[1], 3),
             })  # fmt: skip
         walls.append(run.wall_s)
         started = time.perf_counter()
-        BARE[mode](urls, settings.workers)
+        BARE[mode](urls, at_once(settings))
         bares.append(time.perf_counter() - started)
         if mode == "threads":
             started = time.perf_counter()
-            bare_threads_like_ours(urls, settings.workers)
+            bare_threads_like_ours(urls, at_once(settings))
             alike.append(time.perf_counter() - started)
     pairs = [w / b for w, b in zip(walls, bares, strict=True)]
     wall_s, bare_s = statistics.median(walls), statistics.median(bares)
     result: dict[str, Any] = {
         "requests": count,
-        "concurrency": settings.workers,
+        "concurrency": at_once(settings),
         "repeats": repeats,
         "wall_s": round(wall_s, 4),
         "ideal_s": round(ideal, 4),

@@ -21,14 +21,14 @@ from gui.core.comparison_table import comparison_rows
 from gui.core.engine import Run
 from gui.core.exports import ExportError, ascii_timeline, reports_json, write_chrome_trace, write_csv, write_har
 from gui.core.finished_run import FinishedRun
+from gui.core.lessons.catalogue import LESSONS, lesson_spec
 from gui.core.lessons.lesson import lesson_report
-from gui.core.registry import LESSONS, MODE_NAMES, lesson_spec
+from gui.core.modes.catalogue import MODE_NAMES, advice, at_once
 from gui.core.run_model import RunModel
 from gui.core.setting_table import RUN_SETTINGS, add_options, values_from
 from gui.core.settings import (
     RunSettings,
     SettingsError,
-    advice,
     make_settings,
 )
 from gui.core.trace import BatchSink
@@ -94,7 +94,9 @@ def run_headless_comparison(runs: list[RunSettings], conditions: NetworkConditio
             if server is not None:
                 server.reset_dice()
             run = Run(settings, settings.base_url or (server.base_url if server else ""))
-            print(f"{settings.mode}: fetching {settings.count:,} Pokémon, {settings.workers} at once…", file=sys.stderr)
+            print(
+                f"{settings.mode}: fetching {settings.count:,} Pokémon, {at_once(settings)} at once…", file=sys.stderr
+            )
             sys.stderr.flush()  # progress for whoever watches (stdout stays the report alone)
             interrupted = False
             try:
@@ -294,7 +296,7 @@ def comparison_text(runs: list[FinishedRun]) -> str:
 def text_report(result: FinishedRun, interrupted: bool = False) -> str:
     s, summary = result.settings, result.summary
     latency = f", server latency {result.conditions['latency_ms']:g} ms" if result.conditions else ""
-    lines = [f"{s.mode}: {summary.requests} requests, {s.workers} at once{latency}"]
+    lines = [f"{s.mode}: {summary.requests} requests, {at_once(s)} at once{latency}"]
     lines += [f"note: {note}" for note in [*s.notes, *advice(s)]]
     if interrupted and summary.cancelled:
         lines.append("interrupted: the rest were cancelled")

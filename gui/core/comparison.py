@@ -11,7 +11,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import replace
 
-from gui.core.registry import MODE_NAMES
+from gui.core.modes.catalogue import MODE_NAMES
 from gui.core.settings import RunSettings, Selection, SettingsError
 
 

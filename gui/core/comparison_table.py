@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gui.core.finished_run import FinishedRun
+from gui.core.modes.catalogue import at_once
 
 NO_VALUE = "–"  # a number the run does not have (no ideal on a remote server, no finished request)
 NBSP = "\u00a0"  # between a number and its unit, so "95 %" never breaks across two lines
@@ -92,7 +93,7 @@ def _row(run: FinishedRun, slowest: float | None, value: float | None, fastest: 
     return ComparisonRow(
         title=run.title,
         requests=summary.requests,
-        workers=run.settings.workers,
+        workers=at_once(run.settings),
         wall_s=summary.wall_s,
         ideal_s=summary.ideal_s,
         efficiency=summary.efficiency,

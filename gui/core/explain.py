@@ -19,8 +19,8 @@ from urllib.parse import urlparse
 import gui
 from gui.core.comparison_table import ms_text, percent_text, seconds_text
 from gui.core.finished_run import FinishedRun
+from gui.core.modes.catalogue import ModeSpec, at_once, mode_spec
 from gui.core.programs.table import PROGRAMS
-from gui.core.registry import ModeSpec, mode_spec
 from gui.core.run_model import RunModel
 from gui.core.segments import SEGMENT_LABELS, Segment
 from gui.core.settings import RunSettings
@@ -254,18 +254,18 @@ def _stopped_remark(run: FinishedRun) -> str:
 def _server_limit_remark(run: FinishedRun) -> str:
     s, c = run.settings, run.conditions
     server_max = int(_number(c, "max_concurrent"))
-    if not server_max or server_max >= s.workers:
+    if not server_max or server_max >= at_once(s):
         return ""
     return (
-        f"The server answers only {server_max:,} requests at once, fewer than the {s.workers:,} this run "
+        f"The server answers only {server_max:,} requests at once, fewer than the {at_once(s):,} this run "
         f"could send: the others waited in the server's line, so the ideal counts waves of {server_max:,}."
     )
 
 
 def _peak_remark(run: FinishedRun) -> str:
     s, m = run.settings, run.summary
-    allowed = min(s.workers, m.requests)
-    if s.workers == 1 or m.cancelled or m.peak_in_flight >= allowed:
+    allowed = min(at_once(s), m.requests)
+    if at_once(s) == 1 or m.cancelled or m.peak_in_flight >= allowed:
         return ""
     return f"At most {m.peak_in_flight:,} requests were in flight at once, fewer than the {allowed:,} allowed."
 
@@ -281,7 +281,7 @@ def _startup_remark(run: FinishedRun) -> str:
         return ""
     left = f"The first request left {seconds_text(first)} after the start"
     if not starts:  # recorded before start-ups were: the first request's start is all there is
-        workers = _count(run.settings.workers, *_nouns(run.settings))
+        workers = _count(at_once(run.settings), *_nouns(run.settings))
         return f"{left}: the time to start the {workers}, each a whole Python interpreter. The ideal does not count it."
     took = sorted(start.t_ready - start.t0 for start in starts)
     fastest, slowest = seconds_text(took[0]), seconds_text(took[-1])
@@ -334,7 +334,7 @@ def _who(s: RunSettings) -> str:
     spec = mode_spec(s.mode)
     if spec.one_at_a_time:
         return "One request at a time"
-    who = _count(s.workers, *_nouns(s))
+    who = _count(at_once(s), *_nouns(s))
     return f"{who[0].upper()}{who[1:]}" + (" on one thread" if spec.on_callers_loop else "")
 
 
@@ -348,7 +348,7 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 def _at_once(s: RunSettings, conditions: dict[str, Any]) -> int:
     server_max = int(_number(conditions, "max_concurrent"))
-    return min(s.workers, server_max) if server_max else s.workers
+    return min(at_once(s), server_max) if server_max else at_once(s)
 
 
 def _number(conditions: dict[str, Any] | None, name: str) -> float:

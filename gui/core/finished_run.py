@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gui.core.machine_load import MachineLoad
-from gui.core.registry import mode_spec
+from gui.core.modes.catalogue import mode_spec
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork, RunSummary, summarize

@@ -33,6 +33,7 @@ from urllib.parse import urlparse
 import platformdirs
 
 from gui.core.finished_run import FinishedRun
+from gui.core.modes.catalogue import at_once
 from gui.core.run_record import RecordError, record_of, run_from_record
 
 APP_NAME = "poke-concurrency-lab"
@@ -166,7 +167,7 @@ class History:
             run.started_at,
             settings.mode,
             summary.requests,
-            settings.workers,
+            at_once(settings),
             conditions_text(run.conditions, settings.base_url),
             summary.wall_s,
             summary.efficiency,

@@ -14,6 +14,7 @@ import bisect
 
 from gui.core.finished_run import FinishedRun
 from gui.core.jobs import Job
+from gui.core.modes.catalogue import at_once
 from gui.core.run_model import RunModel
 from gui.core.run_record import record_of, recorded_events
 from gui.core.settings import RunSettings
@@ -94,7 +95,7 @@ def moment_text(band: ReplayRun, speed: float) -> str:
         return f"{head}: the end, as recorded."
     return (
         f"{head}: {done:,} of {len(requests):,} requests done, {model.in_flight:,} in flight "
-        f"(limit {band.settings.workers:,}), {waiting:,} not started yet."
+        f"(limit {at_once(band.settings):,}), {waiting:,} not started yet."
     )
 
 

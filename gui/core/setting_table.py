@@ -12,8 +12,14 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
-from gui.core.clients.body_cap import DEFAULT_MAX_BODY_KB
-from gui.core.settings import MAX_CONCURRENCY, MAX_REQUESTS, MAX_RETRIES, WINDOW_MAX_REQUESTS, SettingsError
+from gui.core.settings import (
+    DEFAULT_MAX_BODY_KB,
+    MAX_CONCURRENCY,
+    MAX_REQUESTS,
+    MAX_RETRIES,
+    WINDOW_MAX_REQUESTS,
+    SettingsError,
+)
 
 
 @dataclass(frozen=True)

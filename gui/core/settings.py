@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlparse
 
-from gui.core.clients.body_cap import DEFAULT_MAX_BODY_KB
+from gui.core.steps import AfterFetch
 
 MAX_REQUESTS = 100_000  # a run: headless, 100,000 requests at 1,000 at once take ~450 MB (benchmarks/scale.py)
 WINDOW_MAX_REQUESTS = 10_000  # what the window runs (its history may still open a bigger headless run)
 MAX_CONCURRENCY = 1_024  # the sweep lesson doubles coroutines up to 1024
 MAX_RETRIES = 10
+DEFAULT_MAX_BODY_KB = 8_192  # PokéAPI's largest answers are well under a megabyte
 MAX_BODY_KB_LIMIT = 1_048_576  # a cap above 1 GB per response would not protect anything
 REAL_POKEAPI_URL = "https://pokeapi.co/api/v2"
 POLITE_REAL_API_LIMIT = 10  # the real PokéAPI is a free service: never hammer it
@@ -31,7 +31,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class RunSettings:
-    mode: str = "asyncio"  # a name in gui.core.registry.MODES
+    mode: str = "asyncio"  # a name in gui.core.modes.catalogue.MODES (the engine asks it; settings ask no catalogue)
     count: int = 151
     selection: Selection = Selection.FIRST
     names: tuple[str, ...] = ()
@@ -52,13 +52,6 @@ class RunSettings:
         problems = _problems(self)
         if problems:
             raise SettingsError("; ".join(problems))
-
-    @property
-    def workers(self) -> int:
-        """How many requests can run at once in this mode."""
-        from gui.core.registry import mode_spec  # the registry imports the modes, which import this
-
-        return 1 if mode_spec(self.mode).one_at_a_time else self.concurrency
 
     @property
     def is_real_pokeapi(self) -> bool:
@@ -89,22 +82,6 @@ def make_settings(**values: object) -> RunSettings:
     return settings
 
 
-def advice(settings: RunSettings, cpu_count: int | None = None) -> list[str]:
-    """Friendly warnings about settings that work but will surprise a learner."""
-    cores = cpu_count or os.cpu_count() or 1
-    notes = []
-    from gui.core.registry import mode_spec
-
-    if mode_spec(settings.mode).slow_to_start and settings.concurrency > 2 * cores:
-        notes.append(
-            f"{settings.concurrency} worker processes on {cores} CPU cores: each is a whole Python interpreter, "
-            "so starting them takes a while (that cost is part of the lesson)"
-        )
-    if settings.workers == 1 and settings.count > 500:
-        notes.append(f"{settings.count:,} requests one after another will take a while: Stop (Esc) ends it")
-    return notes
-
-
 def _enum(kind: type[StrEnum], value: object, name: str) -> StrEnum:
     try:
         return kind(str(value).lower())
@@ -120,11 +97,9 @@ def _in_range(value: object, low: float, high: float) -> bool:
 
 
 def _problems(s: RunSettings) -> list[str]:
-    from gui.core.registry import MODE_NAMES, MODES
-
     problems = []
-    if s.mode not in MODES:  # a lesson's own program is a mode too, without a button
-        problems.append(f"mode must be one of {', '.join(MODE_NAMES)}, got {s.mode!r}")
+    if not isinstance(s.mode, str) or not s.mode:  # which names are modes, the mode catalogue says
+        problems.append(f"mode must be a mode's name, got {s.mode!r}")
     if not isinstance(s.count, int) or not _in_range(s.count, 1, MAX_REQUESTS):
         problems.append(f"number of requests must be a whole number from 1 to {MAX_REQUESTS:,}, got {s.count!r}")
     if not isinstance(s.concurrency, int) or not _in_range(s.concurrency, 1, MAX_CONCURRENCY):
@@ -141,8 +116,6 @@ def _problems(s: RunSettings) -> list[str]:
         )
     if not _in_range(s.backoff_s, 0, 60):
         problems.append(f"backoff must be from 0 to 60 seconds, got {s.backoff_s!r}")
-    from gui.core.steps import AfterFetch
-
     if s.after_fetch not in set(AfterFetch):
         kinds = ", ".join(k.value for k in AfterFetch if k.value)
         problems.append(f"the step after a fetch must be one of {kinds}, got {s.after_fetch!r}")

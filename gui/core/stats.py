@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from gui.core.modes.catalogue import at_once
 from gui.core.run_model import RunModel, Span
 from gui.core.settings import RunSettings
 from gui.core.trace import Status
@@ -251,7 +252,7 @@ def summarize(model: RunModel, settings: RunSettings, wall_s: float, network: Kn
         step_s = settings.step_ms / 1000 if settings.after_fetch else 0.0
         cores = (os.cpu_count() or 1) if settings.after_fetch == "compute" else 0
         body = tally.ok_bytes / tally.ok if tally.ok else 0.0
-        ideal = ideal_lower_bound_s(finished, settings.workers, network, body, step_s, cores, 1 + tally.depth) or None
+        ideal = ideal_lower_bound_s(finished, at_once(settings), network, body, step_s, cores, 1 + tally.depth) or None
     running_retries = sum(model.spans[i].retries for i in model.running)  # nothing else of them counts yet
     return RunSummary(
         requests=tally.requests,

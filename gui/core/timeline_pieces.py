@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, Protocol
 
+from gui.core.modes.catalogue import at_once, mode_spec
 from gui.core.ready_wait import split_step
-from gui.core.registry import mode_spec
 from gui.core.run_model import RunModel, Span
 from gui.core.segments import SEGMENT_LABELS, Segment, span_pieces
 from gui.core.settings import RunSettings
@@ -184,7 +184,7 @@ def _flatten_open(span: Span, row: int, now: float, with_queue: bool) -> _Flatte
 def band_title(run: ShownRun) -> str:
     """ "Threads · 10 at once · 0.42 s · efficiency 95 %": what a band's heading says."""
     settings = run.settings
-    head = f"{mode_spec(settings.mode).title} · {settings.count:,} Pokémon, {settings.workers} at once"
+    head = f"{mode_spec(settings.mode).title} · {settings.count:,} Pokémon, {at_once(settings)} at once"
     if run.running:
         return f"{head} · running {run.elapsed_s():.2f} s"
     summary = run.summary_now()

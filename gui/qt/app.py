@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from gui.core.comparison import parse_modes
 from gui.core.history import open_history
 from gui.core.lab import LiveRun
-from gui.core.registry import LESSONS
+from gui.core.lessons.catalogue import LESSONS
+from gui.core.modes.catalogue import at_once
 from gui.core.replay import moment_in
 from gui.core.setting_table import IN_PANEL, check_for_window
 from gui.qt.event_loop import BatchingEventLoop
@@ -174,7 +175,7 @@ def log_runs_to_terminal(window: MainWindow) -> None:
 
     def started(live: LiveRun) -> None:
         s = live.settings
-        print(f"{s.mode} run started: {s.count:,} Pokémon, {s.workers} at once", flush=True)
+        print(f"{s.mode} run started: {s.count:,} Pokémon, {at_once(s)} at once", flush=True)
 
     def finished(live: LiveRun) -> None:
         summary = live.summary()

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QVBoxLayou
 
 from gui.core.explain import CodeBlock, code_caption, code_of, code_of_run, explain
 from gui.core.finished_run import FinishedRun
-from gui.core.registry import mode_spec
+from gui.core.modes.catalogue import at_once, mode_spec
 from gui.qt.code_view import CodeView
 from gui.qt.fonts import derived_font
 
@@ -78,7 +78,7 @@ class ExplainPanel(QWidget):
             self._show_code(None)
             return
         summary, settings = run.summary, run.settings
-        self.heading.setText(f"{run.title} — {summary.requests:,} requests, {settings.workers:,} at once")
+        self.heading.setText(f"{run.title} — {summary.requests:,} requests, {at_once(settings):,} at once")
         self.text.setText(explain(run))
         self._show_blocks(settings.mode, code_of_run(settings))
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from gui.core.modes.catalogue import at_once
 from gui.core.segments import Segment
 from gui.core.stats import level_steps
 from gui.core.timeline_pieces import ShownRun
@@ -133,7 +134,7 @@ class FlightStrip(QWidget):
         per step cost up to 50 ms a frame; this costs well under one.
         """
         assert self.live is not None
-        limit = self.live.settings.workers
+        limit = at_once(self.live.settings)
         top_level = max(limit, self.live.model.peak_in_flight, 1) * 1.2  # headroom above the limit line
         end = self.now
         columns = column_peaks(

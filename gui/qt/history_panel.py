@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History, HistoryEntry, HistoryUnavailable, size_text
-from gui.core.registry import MODES
+from gui.core.modes.catalogue import MODES
 
 COLUMNS = ("When", "Mode", "Requests", "At once", "Network", "Wall", "Efficiency")
 

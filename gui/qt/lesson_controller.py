@@ -14,10 +14,10 @@ from PySide6.QtCore import QObject
 
 from gui.core.comparison_table import is_complete
 from gui.core.finished_run import FinishedRun
+from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, SeriesStep, run_label, run_series
 from gui.core.lessons.sweep import point as sweep_point
 from gui.core.machine_load import total
-from gui.core.registry import lesson_spec
 
 if TYPE_CHECKING:
     from gui.qt.main_window import MainWindow

@@ -35,10 +35,11 @@ from gui.core.dataset import pokedex
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History
 from gui.core.lab import Lab, LiveRun
-from gui.core.registry import LESSONS, MODE_NAMES, MODES, keys_hint
+from gui.core.lessons.catalogue import LESSONS
+from gui.core.modes.catalogue import MODE_NAMES, MODES, advice, at_once, keys_hint
 from gui.core.replay import ReplayRun, moment_text
 from gui.core.run_model import Span
-from gui.core.settings import RunSettings, advice
+from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork
 from gui.qt.card_dialog import CardDialog
 from gui.qt.compare_table import CompareTable
@@ -525,7 +526,7 @@ class MainWindow(QMainWindow):
         self._show_loop_lag()
         title = MODES[settings.mode].title
         self.statusBar().showMessage(
-            f"{step}{title}: fetching {settings.count:,} Pokémon, {settings.workers} at once…  {notes}"
+            f"{step}{title}: fetching {settings.count:,} Pokémon, {at_once(settings)} at once…  {notes}"
         )
         self.timer.start()
         self.stop_action.setEnabled(True)

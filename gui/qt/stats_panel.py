@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from gui.core.registry import mode_spec
+from gui.core.modes.catalogue import at_once, mode_spec
 from gui.core.segments import SEGMENT_LABELS, STEP_SEGMENTS, Segment, segments_of_step
 from gui.core.settings import RunSettings
 from gui.core.timeline_pieces import ShownRun
@@ -119,7 +119,7 @@ class StatsPanel(QWidget):
         v["Elapsed"].setText(f"{live.elapsed_s():.2f} s")
         v["Done"].setText(f"{model.done:,} / {model.total:,}")
         v["In flight"].setText(f"{model.in_flight}")
-        v["Peak"].setText(f"{summary.peak_in_flight}  (limit {live.settings.workers})")
+        v["Peak"].setText(f"{summary.peak_in_flight}  (limit {at_once(live.settings)})")
         v["Eff. concurrency"].setText(f"{summary.effective_concurrency:.1f}")
         v["Throughput"].setText(f"{summary.throughput_rps:.1f} req/s")
         if summary.p50_ms is not None and summary.p95_ms is not None:

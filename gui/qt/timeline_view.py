@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from gui.core.registry import keys_hint
+from gui.core.modes.catalogue import keys_hint
 from gui.core.replay import ReplayRun
 from gui.core.run_model import RunModel, Span
 from gui.core.segments import Segment

@@ -9,8 +9,8 @@ from typing import Any
 
 from gui.core.engine import Run
 from gui.core.finished_run import FinishedRun
+from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonFigures, measure_run
-from gui.core.registry import lesson_spec
 from gui.core.run_model import RunModel
 from gui.core.settings import make_settings
 from gui.core.trace import BatchSink, EndEvent, TraceEvent

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from gui.core.engine import RunState
-from gui.core.registry import MODE_NAMES
+from gui.core.modes.catalogue import MODE_NAMES
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings, make_settings
 from gui.core.stats import KnownNetwork, summarize

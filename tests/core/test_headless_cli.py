@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gui.core.settings import advice, make_settings
+from gui.core.modes.catalogue import advice
+from gui.core.settings import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

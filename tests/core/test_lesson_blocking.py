@@ -14,8 +14,8 @@ from gui.core.coroutine_steps import installed_on
 from gui.core.exports import reports_json
 from gui.core.finished_run import FinishedRun
 from gui.core.lessons import blocking
+from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import lesson_report
-from gui.core.registry import lesson_spec
 from gui.core.run_record import record_of, run_from_record
 from gui.core.stats import summarize
 from gui.core.steps import AfterFetch

@@ -20,8 +20,8 @@ from gui.core import thread_turns
 from gui.core.exports import reports_json
 from gui.core.finished_run import FinishedRun
 from gui.core.lessons import slivers
+from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonSpec, lesson_report
-from gui.core.registry import lesson_spec
 from gui.core.steps import AfterFetch
 from gui.core.trace import SliverEvent
 from gui.headless import run_headless_comparison

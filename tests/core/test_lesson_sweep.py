@@ -28,6 +28,7 @@ from gui.core.lessons.lesson import (
     run_series,
     series_report,
 )
+from gui.core.modes.catalogue import at_once
 from gui.core.settings import MAX_CONCURRENCY
 from gui.server import LocalServer, NetworkConditions
 
@@ -59,7 +60,7 @@ def points(figures: LessonFigures, variant: int) -> dict[int, dict[str, float]]:
 
 def test_every_run_of_the_sweep_fetches_every_pokemon(small_sweep: Sweep) -> None:
     series, _, _ = small_sweep
-    assert [[m.run.settings.workers for m in runs] for runs in series] == [WORKERS] * 2
+    assert [[at_once(m.run.settings) for m in runs] for runs in series] == [WORKERS] * 2
     assert all(m.run.summary.ok == 64 for runs in series for m in runs)
 
 

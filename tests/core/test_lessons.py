@@ -9,10 +9,10 @@ import pytest
 
 from gui.core.exports import reports_json
 from gui.core.lessons import gil
+from gui.core.lessons.catalogue import LESSONS, lesson_spec
 from gui.core.lessons.gil import cores_busy
 from gui.core.lessons.lesson import lesson_report
 from gui.core.ready_wait import tells_core_from_gil
-from gui.core.registry import LESSONS, lesson_spec
 from gui.core.segments import Segment, span_pieces
 from gui.core.trace import Phase
 from gui.headless import run_headless_comparison

@@ -12,6 +12,7 @@ from gui.core.comparison_table import seconds_text
 from gui.core.explain import explain
 from gui.core.exports import chrome_trace, reports_json
 from gui.core.finished_run import FinishedRun
+from gui.core.modes.catalogue import at_once
 from gui.core.modes.loops_in_processes import processes_for, warm_pool
 from gui.core.replay import ReplayRun
 from gui.core.run_model import RunModel
@@ -54,7 +55,7 @@ def test_each_worker_process_started_once_after_the_run_began_and_before_its_fir
     per_pid = Counter(start.pid for start in starts)
     assert set(per_pid.values()) == {1}, "a process starts once"
     assert {pid_of(lane) for lane in model.lanes} <= set(per_pid), "every lane's process said when it started"
-    assert len(starts) <= processes_run.settings.workers and os.getpid() not in per_pid
+    assert len(starts) <= at_once(processes_run.settings) and os.getpid() not in per_pid
     for start in starts:
         assert start.lane == f"pid {start.pid}"
         assert 0.0 <= start.t0 < start.t_ready, "asked for after the run began; ready some time later"

@@ -12,6 +12,7 @@ from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.body_cap import BodyTooLarge, CappedBody
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
+from gui.core.modes.catalogue import at_once
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.settings import SettingsError, make_settings
@@ -53,7 +54,7 @@ async def test_stop_ends_reads_blocked_on_a_silent_server_at_once(fault_server: 
     sink = CancelWhenAllSent(count=2)
     run = make_run(fault_server.base_url, sink, mode=mode, names=["hang", "trickle-body"], concurrency=2, timeout_s=40)
     sink.run_cancel = run.cancel
-    sink.count = run.settings.workers  # sequential: the first request is in its read, the second queued
+    sink.count = at_once(run.settings)  # sequential: the first request is in its read, the second queued
     await run.execute()
     assert sink.cancel_at is not None
     assert time.perf_counter() - sink.cancel_at < 1.0  # not the 40 s of the timeout

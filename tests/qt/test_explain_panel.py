@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from gui.core.comparison_table import comparison_rows, speedup_text
 from gui.core.explain import explain
 from gui.core.finished_run import FinishedRun
-from gui.core.registry import MODE_NAMES, mode_spec
+from gui.core.modes.catalogue import MODE_NAMES, mode_spec
 from gui.core.stats import KnownNetwork, summarize
 from gui.qt.code_view import CodeView
 from gui.qt.compare_table import SPEEDUP_COLUMN, CompareTable

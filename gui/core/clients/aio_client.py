@@ -10,7 +10,6 @@ import aiohttp
 
 from gui.core.clients.body_cap import (
     ACCEPT_ENCODING,
-    DEFAULT_MAX_BODY_KB,
     MAX_REDIRECTS,
     BadEncoding,
     BodyTooLarge,
@@ -20,6 +19,7 @@ from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answ
 from gui.core.jobs import Job
 from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
+from gui.core.settings import DEFAULT_MAX_BODY_KB
 from gui.core.trace import Outcome, Phase, PokemonCard, Status
 
 _HEADERS = {"Accept-Encoding": ACCEPT_ENCODING}  # what CappedBody decodes; aiohttp's own decoder is off

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import zlib
 
-DEFAULT_MAX_BODY_KB = 8_192  # PokéAPI's largest answers are well under a megabyte
 ACCEPT_ENCODING = "gzip, deflate"  # what ``CappedBody`` can decode; sent with every request
 MAX_REDIRECTS = 5  # both clients follow this many, then call it a loop
 

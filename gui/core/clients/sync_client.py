@@ -18,7 +18,6 @@ import httpx
 
 from gui.core.clients.body_cap import (
     ACCEPT_ENCODING,
-    DEFAULT_MAX_BODY_KB,
     MAX_REDIRECTS,
     BadEncoding,
     BodyTooLarge,
@@ -30,6 +29,7 @@ from gui.core.clients.phase_stream import Attempt, PhaseBackend
 from gui.core.jobs import Job
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
+from gui.core.settings import DEFAULT_MAX_BODY_KB
 from gui.core.trace import Outcome, Phase, PokemonCard, Status
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from gui.core.finished_run import FinishedRun
+from gui.core.modes.catalogue import at_once
 
 
 def run_title(run: FinishedRun) -> str:
     """The mode's title, how many requests and how many at once, e.g. "Threads: 20 requests, 5 at once"."""
-    return f"{run.title}: {run.summary.requests} requests, {run.settings.workers} at once"
+    return f"{run.title}: {run.summary.requests} requests, {at_once(run.settings)} at once"

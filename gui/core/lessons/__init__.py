@@ -1,1 +1,1 @@
-"""The lessons: each a module with one ``LESSON``, listed in ``gui.core.registry.LESSONS``."""
+"""The lessons: each a module with one ``LESSON``, listed in ``gui.core.lessons.catalogue.LESSONS``."""

@@ -13,7 +13,7 @@ from gui.core.loop_watch import HEARTBEAT_PERIOD_S
 from gui.core.overlap import most_at_once
 from gui.core.steps import AfterFetch
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 BLOCK_MS = 50  # 40 of them: the window (on the same loop) is frozen for about 2 s in all

@@ -11,7 +11,7 @@ from gui.core.programs.table import SWITCH_INTERVAL_S
 from gui.core.steps import AfterFetch
 from gui.core.trace import Status
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 HOLD_MS = 3  # the work done holding the first lock

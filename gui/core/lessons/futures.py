@@ -9,7 +9,7 @@ from gui.core.lessons.claims import Check, sooner_or_later
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.trace import Status
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 VARIANTS = (

@@ -11,7 +11,7 @@ from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name, compute_span_s, compute_waits, step_totals
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 WORKERS = 2  # as many as this machine's cores: more would only queue for them

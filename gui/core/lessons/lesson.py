@@ -18,12 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from gui.core.engine import Run
 from gui.core.lessons.claims import Check, Claim, compose_verdict
 from gui.core.machine_load import MachineLoad, total
+from gui.core.modes.catalogue import at_once
 from gui.core.settings import RunSettings, make_settings
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
-    from gui.core.engine import Run
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 Figure = dict[str, Any]
@@ -32,7 +33,7 @@ Figure = dict[str, Any]
 @dataclass(frozen=True)
 class Variant:
     name: str  # the name in ``--lesson ID --json`` (part of the interface: keep it)
-    mode: str  # a mode of gui.core.registry.MODES
+    mode: str  # a mode of gui.core.modes.catalogue.MODES
     settings: dict[str, Any] = field(default_factory=dict)  # on top of the lesson's preset
     caption: str = ""  # one line under its band's heading: what is different about this variant
     series: tuple[dict[str, Any], ...] = ()  # several runs, each with these settings on top (a sweep); () = one
@@ -271,8 +272,6 @@ async def measure_run(settings: RunSettings, base_url: str, conditions: dict[str
 
     The whole process's: anything else it does meanwhile (a window repainting) is counted too.
     """
-    from gui.core.engine import Run  # the engine imports the registry, which imports the lessons
-
     run = Run(settings, base_url)  # its jobs made and its TLS context loaded before the meter starts
     gc.collect()  # the garbage of the run before (hundreds of threads' worth) is not this run's work
     before = ProcessUsage.now()
@@ -309,7 +308,7 @@ def series_text(spec: LessonSpec, series: Sequence[Sequence[MeasuredRun]]) -> st
 
 
 def run_label(variant: str, settings: RunSettings) -> str:
-    return f"{variant:<9} {settings.workers:>5} at once"
+    return f"{variant:<9} {at_once(settings):>5} at once"
 
 
 def measured_text(measured: MeasuredRun) -> str:

@@ -9,7 +9,7 @@ from gui.core.overlap import union_s
 from gui.core.ready_wait import StepTime, split_step, total
 from gui.core.steps import AfterFetch
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 

@@ -11,7 +11,7 @@ from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.programs.table import SWITCH_INTERVAL_S
 from gui.core.steps import AfterFetch
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 WORK_MS = 2  # the work between the read and the write

@@ -16,7 +16,7 @@ from gui.core.lessons.measures import by_name
 from gui.core.overlap import Interval, pairwise_overlap_s, union_s
 from gui.core.steps import AfterFetch
 
-if TYPE_CHECKING:  # a FinishedRun names its mode through the registry, which lists these lessons
+if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
 
 COROUTINES = 4

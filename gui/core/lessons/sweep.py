@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from gui.core.lessons.claims import Check, more_or_fewer
 from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, MeasuredRun, Variant, network
+from gui.core.modes.catalogue import at_once
 from gui.core.settings import MAX_CONCURRENCY
 from gui.core.trace import Phase
 
@@ -48,7 +49,7 @@ def point(measured: MeasuredRun) -> Figure:
     """One run of the sweep as the figure keeps it (the window also plots these as they arrive)."""
     usage = measured.usage
     return {
-        "workers": measured.run.settings.workers,
+        "workers": at_once(measured.run.settings),
         "wall_s": round(measured.run.wall_s, 4),
         "cpu_s": round(usage.cpu_s, 4),
         "ctx_switches": usage.ctx_switches,

@@ -21,6 +21,7 @@ from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
 from gui.core.mode_context import ModeContext
+from gui.core.programs.program_step import inherited
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.trace import EndEvent, TraceEvent
@@ -124,7 +125,6 @@ def _forward_rest(events: Any, recorder: Recorder) -> None:
 # --- runs inside each worker process ----------------------------------------------------------
 
 _client: SyncPokemonClient | None = None
-inherited: dict[str, Any] = {}  # what the parent handed this worker at its start (a lesson's shared memory)
 
 
 class _QueueSink:
@@ -141,7 +141,7 @@ def start_worker(events: Queue[TraceEvent], options: dict[str, Any]) -> None:
     global _client
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal reaches us too: the parent stops us
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
-    inherited.update(options.get("inherit", {}))
+    inherited.update(options.get("inherit", {}))  # a lesson's shared memory, read by its program
     recorder = Recorder(_QueueSink(events), options["t0"])
     policy = RetryPolicy(options["retries"], options["backoff_s"])
     pid = os.getpid()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
-from gui.core.programs.program_step import ProgramStep
+from gui.core.programs.program_step import ProgramStep, inherited
 from gui.core.recorder import CancelToken, Recorder
 from gui.core.trace import ObservedEvent, PokemonCard, UpdateEvent
 
@@ -86,7 +86,5 @@ class CountCaughtShared(ProgramStep):
 
 
 def _inherited_counter() -> Synchronized[int]:
-    from gui.core.modes.processes import inherited  # what this worker process was handed at its start
-
     counter: Synchronized[int] = inherited[SHARED_COUNTER]
     return counter

@@ -15,6 +15,10 @@ from gui.core.recorder import CancelToken, Recorder
 from gui.core.trace import Outcome, PokemonCard, Status
 from gui.core.traced_lock import GaveUp, working_on
 
+# In a worker process: what its parent handed it at its start (``for_workers``), filled by the
+# process mode's initializer. A program reads it here, so that it need not know the modes.
+inherited: dict[str, Any] = {}
+
 
 class ProgramStep:
     """A step whose work is ``apply``; the base runs it as the request's, and ends it if it gave up."""
