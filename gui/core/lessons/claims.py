@@ -127,3 +127,8 @@ def more_or_fewer(before: float, after: float, noun: str, digits: int = 0) -> st
     if was == now:
         return f"stayed at {now} {noun}"
     return f"{'rose' if after > before else 'fell'} from {was} to {now} {noun}"
+
+
+def longer_or_shorter(this: float, that: float) -> str:
+    """ "longer than" / "shorter than" / "as long as": how one duration compares with another."""
+    return "longer than" if this > that else "shorter than" if this < that else "as long as"

@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.lessons.claims import Check
+from gui.core.lessons.claims import Check, longer_or_shorter
 from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, network
-from gui.core.lessons.measures import by_name, compute_span_s, compute_waits, step_totals
+from gui.core.lessons.measures import by_name, compute_span_s, compute_waits, startup_s, step_totals
 
 if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
@@ -55,7 +55,7 @@ def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
         "workers": named["threads"].settings.concurrency,
         "step_ms": STEP["step_ms"],
         # the processes' interpreters starting, before any of them could compute (the figure leaves it out)
-        "processes_startup_s": round(max((w.t_ready for w in named["processes"].model.worker_starts), default=0.0), 3),
+        "processes_startup_s": startup_s(named["processes"]),
         "processes_wall_s": round(named["processes"].wall_s, 3),
         "sequential_wall_s": round(named["sequential"].wall_s, 3),
     }
@@ -156,7 +156,7 @@ def facts(figures: LessonFigures) -> list[str]:
     startup = lesson.get("processes_startup_s")
     if startup:
         whole, alone = lesson["processes_wall_s"], lesson["sequential_wall_s"]
-        than = "longer than" if whole > alone else "shorter than" if whole < alone else "as long as"
+        than = longer_or_shorter(whole, alone)
         said.append(
             f"Before computing, the processes spent {startup:.2f} s starting their interpreters (olive), so their "
             f"whole run took {whole:.2f} s, {than} the {alone:.2f} s one after another."

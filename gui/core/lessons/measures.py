@@ -43,3 +43,8 @@ def compute_waits(run: FinishedRun) -> StepTime:
 
 def by_name(names: Sequence[str], runs: Sequence[FinishedRun]) -> dict[str, FinishedRun]:
     return dict(zip(names, runs, strict=True))
+
+
+def startup_s(run: FinishedRun) -> float:
+    """How long the run's worker processes took to start (until the last was ready); 0 for threads."""
+    return round(max((w.t_ready for w in run.model.worker_starts), default=0.0), 3)

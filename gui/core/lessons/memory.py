@@ -6,8 +6,9 @@ import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from gui.core.lessons.claims import Check
+from gui.core.lessons.claims import Check, longer_or_shorter
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
+from gui.core.lessons.measures import startup_s
 from gui.core.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
@@ -74,11 +75,6 @@ def figure_of(run: FinishedRun) -> dict[str, Any]:
     }
 
 
-def startup_s(run: FinishedRun) -> float:
-    """How long the run's worker processes took to start (the last one ready); 0 for threads."""
-    return round(max((w.t_ready for w in run.model.worker_starts), default=0.0), 3)
-
-
 def figures(runs: Sequence[FinishedRun]) -> LessonFigures:
     per_variant = [figure_of(run) for run in runs]
     lesson = {
@@ -141,7 +137,7 @@ def facts(figures: LessonFigures) -> list[str]:
     startup = lesson.get("processes_startup_s")
     if startup:
         whole, threads = lesson["processes_wall_s"], lesson["threads_wall_s"]
-        than = "longer than" if whole > threads else "shorter than" if whole < threads else "as long as"
+        than = longer_or_shorter(whole, threads)
         said.append(
             f"Memory of their own costs a start: the processes spent {startup:.2f} s starting their interpreters "
             f"(olive) before the first catch, and their run took {whole:.2f} s, {than} the threads' {threads:.2f} s."
