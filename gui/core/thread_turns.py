@@ -27,12 +27,11 @@ import statistics
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from gui.core.overlap import Interval
 from gui.core.recorder import Recorder
-from gui.core.steps import seconds_per_round, simulate_matchups
 from gui.core.trace import SliverEvent
 
 CHUNK_S = 50e-6  # short beside a turn (5 ms), long beside the two clock reads between chunks (~1 µs)
@@ -85,14 +84,18 @@ class ThreadTurns:
     def _on_lane(self, lane: str) -> None:
         self._lanes.lane = lane
 
-    def simulate_matchups(self, stats: tuple[int, ...], rounds: int) -> None:
-        """``steps.simulate_matchups(stats, rounds)`` in chunks, recording each stretch it ran unbroken."""
+    def run_in_chunks(self, work: Callable[[int], object], rounds: int, seconds_per_round: float) -> None:
+        """``work(rounds)`` as calls of a few rounds each, recording each stretch it ran unbroken.
+
+        The work comes as a callable so that this watch knows nothing of what it times: ``work(n)``
+        must do ``n`` rounds, each taking about ``seconds_per_round`` of one core.
+        """
         lane: str | None = getattr(self._lanes, "lane", None)
-        chunk = max(int(self.chunk_s / seconds_per_round()), 1)
+        chunk = max(int(self.chunk_s / seconds_per_round), 1)
         wall, cpu = time.perf_counter(), time.thread_time()
         since = wall  # where the stretch being measured began
         for done in range(0, rounds, chunk):
-            simulate_matchups(stats, min(chunk, rounds - done))
+            work(min(chunk, rounds - done))
             wall_now, cpu_now = time.perf_counter(), time.thread_time()
             if (wall_now - wall) - (cpu_now - cpu) > SWITCHED_OUT_S:  # switched out somewhere in this chunk
                 self._ran(lane, since, wall)

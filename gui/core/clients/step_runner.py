@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from gui.core import thread_turns
 from gui.core.ready_wait import run_queue_s, waited_for_core_s
 from gui.core.recorder import Recorder
-from gui.core.steps import AfterFetch, awaited_call, blocking_call, simulate_matchups
+from gui.core.steps import AfterFetch, awaited_call, blocking_call, seconds_per_round, simulate_matchups
 from gui.core.trace import PokemonCard
 
 
@@ -28,7 +28,7 @@ class StepPlan:
         if self.kind is AfterFetch.COMPUTE:
             stats = tuple(value for _, value in card.stats)
             if (turns := thread_turns.traced(recorder)) is not None:  # the thread times each stretch it runs
-                turns.simulate_matchups(stats, self.rounds)
+                turns.run_in_chunks(lambda rounds: simulate_matchups(stats, rounds), self.rounds, seconds_per_round())
             else:
                 simulate_matchups(stats, self.rounds)
         else:
