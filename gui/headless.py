@@ -31,7 +31,7 @@ from gui.core.settings import (
     SettingsError,
     make_settings,
 )
-from gui.core.trace import BatchSink
+from gui.core.trace.events import BatchSink
 from gui.exit_status import ExitStatus
 from gui.history_cli import record_finished
 from gui.server import LocalServer, NetworkConditions

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
-from gui.core.recorder import Recorder
+from gui.core.trace.recorder import Recorder
 
 _TRACER: contextvars.ContextVar[CoroutineSteps | None] = contextvars.ContextVar("coroutine_steps", default=None)
 

@@ -13,9 +13,9 @@ from gui.core.jobs import Job, make_jobs
 from gui.core.machine_load import MachineLoad, MachineMeter
 from gui.core.mode_context import ModeContext
 from gui.core.modes.catalogue import mode_spec
-from gui.core.recorder import CancelToken, Recorder
 from gui.core.settings import RunSettings
-from gui.core.trace import BatchSink, EventSink, Outcome, Phase, PhaseEvent, Status
+from gui.core.trace.events import BatchSink, EventSink, Outcome, Phase, PhaseEvent, Status
+from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.watches import RunWatches
 
 

@@ -25,7 +25,7 @@ from gui.core.run_model import RunModel
 from gui.core.segments import SEGMENT_LABELS, Segment
 from gui.core.settings import RunSettings
 from gui.core.steps import AfterFetch, awaited_call, blocking_call, simulate_matchups
-from gui.core.trace import Phase, Status
+from gui.core.trace.events import Phase, Status
 
 _MOSTLY_WAITING = 0.8  # a thread that waited this share of the run did little else
 

@@ -19,7 +19,7 @@ from gui.core.frozen_heap import frozen_heap
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork, RunSummary, summarize
-from gui.core.trace import BatchSink
+from gui.core.trace.events import BatchSink
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from gui.core.recorder import Recorder
+from gui.core.trace.recorder import Recorder
 
 HEARTBEAT_PERIOD_S = 0.010  # 100 beats a second: a lag of a few ms shows, and the cost stays negligible
 

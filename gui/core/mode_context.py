@@ -12,9 +12,9 @@ from typing import Any
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
 from gui.core.programs.program_step import ProgramStep
-from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.settings import RunSettings
+from gui.core.trace.recorder import CancelToken, Recorder
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gui.core.trace import PokemonCard
+from gui.core.trace.events import PokemonCard
 
 
 class InvalidPokemon(ValueError):

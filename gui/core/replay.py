@@ -19,7 +19,7 @@ from gui.core.run_model import RunModel
 from gui.core.run_record import record_of, recorded_events
 from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork, RunSummary, summarize
-from gui.core.trace import LoopLagEvent, ObservedEvent, SliverEvent, Status
+from gui.core.trace.events import LoopLagEvent, ObservedEvent, SliverEvent, Status
 
 # Watch events say how the run went, not what a request did: stepping skips them (an asyncio run
 # records thousands of slivers; stepping through those would never reach the next bar's change).

@@ -6,7 +6,7 @@ import email.utils
 import time
 from dataclasses import dataclass
 
-from gui.core.trace import Status
+from gui.core.trace.events import Status
 
 RETRYABLE_HTTP = frozenset({429, 500, 502, 503, 504})
 MAX_BACKOFF_S = 30.0  # a run never sleeps longer than this before a retry

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from gui.core.jobs import Job
-from gui.core.trace import (
+from gui.core.trace.events import (
     ATTEMPT_PHASES,
     BarrierEvent,
     DeadlockEvent,

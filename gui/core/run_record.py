@@ -22,7 +22,7 @@ from gui.core.jobs import Job
 from gui.core.run_model import RunModel
 from gui.core.settings import RunSettings, Selection
 from gui.core.stats import RunSummary
-from gui.core.trace import (
+from gui.core.trace.events import (
     PHASE_ORDER,
     BarrierEvent,
     DeadlockEvent,

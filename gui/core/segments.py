@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import NamedTuple
 
-from gui.core.ready_wait import split_step, tells_core_from_gil
 from gui.core.run_model import Span
 from gui.core.steps import AfterFetch
-from gui.core.trace import Phase, Status, StepEvent
+from gui.core.trace.events import Phase, Status, StepEvent
+from gui.core.trace.ready_wait import split_step, tells_core_from_gil
 
 
 class Segment(IntEnum):
@@ -213,7 +213,7 @@ def _with_steps(pieces: list[Piece], steps: Sequence[StepEvent]) -> list[Piece]:
 
 
 def _computing(step: StepEvent) -> list[Piece]:
-    """Its CPU time, then its wait for a core, then its wait for the GIL (see gui.core.ready_wait),
+    """Its CPU time, then its wait for a core, then its wait for the GIL (see gui.core.trace.ready_wait),
     or one "ready, not running" piece where the platform cannot tell those two apart. They really
     interleave in slices of ``sys.getswitchinterval()``, so the split shows how much, not when."""
     parts = split_step(step.t1 - step.t0, step.cpu_s, step.core_wait_s)

@@ -13,7 +13,7 @@ from typing import Any
 from gui.core.modes.catalogue import at_once
 from gui.core.run_model import RunModel, Span
 from gui.core.settings import RunSettings
-from gui.core.trace import Status
+from gui.core.trace.events import Status
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ worker and per interval between two readings, how long it ran: a ``SliverEvent``
 
 What this can and cannot say: it knows how much each thread ran in each interval, not where in
 the interval. Two threads that ran ``a`` and ``b`` seconds in an interval of ``d`` ran at the same
-time for at least ``a + b - d`` and at most ``min(a, b)`` (see ``gui.core.overlap``). The sampler
+time for at least ``a + b - d`` and at most ``min(a, b)`` (see ``gui.core.trace.overlap``). The sampler
 needs the GIL for a few microseconds per reading, so while workers compute it reads when the GIL
 next changes hands (every ``sys.getswitchinterval()``, 5 ms by default), not exactly on its period.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import time
 
-from gui.core.recorder import Recorder
+from gui.core.trace.recorder import Recorder
 
 SAMPLE_PERIOD_S = 0.001
 

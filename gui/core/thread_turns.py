@@ -30,9 +30,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from gui.core.overlap import Interval
-from gui.core.recorder import Recorder
-from gui.core.trace import SliverEvent
+from gui.core.trace.events import SliverEvent
+from gui.core.trace.overlap import Interval
+from gui.core.trace.recorder import Recorder
 
 CHUNK_S = 50e-6  # short beside a turn (5 ms), long beside the two clock reads between chunks (~1 µs)
 SWITCHED_OUT_S = 5e-6  # a chunk's wall time beyond its CPU time that counts as "switched out" (noise: < 1 µs)

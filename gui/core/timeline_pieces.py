@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, Protocol
 
 from gui.core.modes.catalogue import at_once, mode_spec
-from gui.core.ready_wait import split_step
 from gui.core.run_model import RunModel, Span
 from gui.core.segments import SEGMENT_LABELS, Segment, span_pieces
 from gui.core.settings import RunSettings
 from gui.core.stats import RunSummary
 from gui.core.steps import AfterFetch
-from gui.core.trace import PHASE_ORDER, DeadlockEvent, WorkerStartEvent
+from gui.core.trace.events import PHASE_ORDER, DeadlockEvent, WorkerStartEvent
+from gui.core.trace.ready_wait import split_step
 
 
 class ShownRun(Protocol):
@@ -287,7 +287,7 @@ def program_lines(span: Span, lane_of: Callable[[int], str | None]) -> list[str]
 
 def step_lines(span: Span) -> list[str]:
     """What the job's step after its fetch took; a computing one says how much of it really ran,
-    and why the rest did not (see gui.core.ready_wait)."""
+    and why the rest did not (see gui.core.trace.ready_wait)."""
     lines = []
     for step in span.steps:
         wall_ms = (step.t1 - step.t0) * 1000

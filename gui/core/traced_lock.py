@@ -18,8 +18,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from types import TracebackType
 
-from gui.core.recorder import CancelToken, Recorder
-from gui.core.trace import DeadlockEvent, LockEvent
+from gui.core.trace.events import DeadlockEvent, LockEvent
+from gui.core.trace.recorder import CancelToken, Recorder
 
 WAIT_SLICE_S = 0.02  # a waiting worker checks this often whether the run is stopping
 WATCH_PERIOD_S = 0.01  # the deadlock watch reads the book this often

@@ -16,11 +16,11 @@ from typing import Any
 
 from gui.core.coroutine_steps import CoroutineSteps
 from gui.core.loop_watch import Heartbeat
-from gui.core.recorder import Recorder
 from gui.core.settings import RunSettings
 from gui.core.steps import AfterFetch
 from gui.core.thread_clocks import ThreadClocks
 from gui.core.thread_turns import ThreadTurns
+from gui.core.trace.recorder import Recorder
 
 
 class RunWatches:

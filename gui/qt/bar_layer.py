@@ -27,7 +27,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter,
 from gui.core.run_model import Span
 from gui.core.segments import Segment
 from gui.core.timeline_pieces import FlatBar, FlatPiece, LanePiece, ShownRun, flatten
-from gui.core.trace import SliverEvent
+from gui.core.trace.events import SliverEvent
 from gui.qt.theme import segment_color, sliver_color, text_color_on
 from gui.qt.timeline_geometry import TimelineGeometry
 

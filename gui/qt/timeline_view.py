@@ -33,7 +33,7 @@ from gui.core.timeline_pieces import (
     wait_edges,
     waits_since,
 )
-from gui.core.trace import Phase, Status, WorkerStartEvent
+from gui.core.trace.events import Phase, Status, WorkerStartEvent
 from gui.qt import timeline_decor as decor
 from gui.qt.bar_layer import (
     B_T0,

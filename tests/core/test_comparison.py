@@ -64,7 +64,7 @@ def test_a_stopped_run_is_never_the_fastest_and_has_no_speed_up() -> None:
     from gui.core.finished_run import FinishedRun
     from gui.core.run_model import RunModel
     from gui.core.stats import summarize
-    from gui.core.trace import BatchSink, EndEvent, Outcome, Status
+    from gui.core.trace.events import BatchSink, EndEvent, Outcome, Status
 
     plans = same_workload(make_settings(count=8, concurrency=2), ["threads", "asyncio"])
     complete = run_headless_comparison(plans, NetworkConditions(latency_ms=20)).runs

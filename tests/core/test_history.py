@@ -28,7 +28,7 @@ from gui.core.run_model import RunModel
 from gui.core.run_record import RecordError, record_of, run_from_record
 from gui.core.settings import make_settings
 from gui.core.stats import KnownNetwork, RunSummary, level_steps, summarize
-from gui.core.trace import EndEvent, Outcome, Phase, PhaseEvent, Status
+from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
 from gui.history_cli import history_main, record_finished
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import run_mode, run_stopped_after

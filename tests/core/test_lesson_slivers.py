@@ -23,7 +23,7 @@ from gui.core.lessons import slivers
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonSpec, lesson_report
 from gui.core.steps import AfterFetch
-from gui.core.trace import SliverEvent
+from gui.core.trace.events import SliverEvent
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import WatchingSink, run_mode

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gui.core.overlap import most_at_once, pairwise_overlap_s, sampled_overlap_s, union_s
-from gui.core.trace import SliverEvent
+from gui.core.trace.events import SliverEvent
+from gui.core.trace.overlap import most_at_once, pairwise_overlap_s, sampled_overlap_s, union_s
 
 
 def test_lanes_taking_turns_do_not_overlap_even_when_they_touch() -> None:

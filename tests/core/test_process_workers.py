@@ -19,7 +19,7 @@ SCRIPT = """
 import asyncio, os, sys
 from gui.core.engine import Run
 from gui.core.settings import make_settings
-from gui.core.trace import BatchSink, PhaseEvent, Phase
+from gui.core.trace.events import BatchSink, PhaseEvent, Phase
 
 class Announce(BatchSink):
     def __init__(self):

@@ -16,7 +16,7 @@ from gui.core.playback_clock import SPEEDS, PlaybackClock, Replay, next_speed
 from gui.core.replay import ReplayRun, moment_in, moment_text, parse_moment
 from gui.core.run_model import RunModel
 from gui.core.run_record import TimedEvent
-from gui.core.trace import Phase
+from gui.core.trace.events import Phase
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import run_mode
 

@@ -3,7 +3,7 @@
 from gui.core.jobs import Job
 from gui.core.run_model import RunModel
 from gui.core.segments import Segment, span_pieces
-from gui.core.trace import EndEvent, Outcome, Phase, PhaseEvent, RetryEvent, Status
+from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, RetryEvent, Status
 
 
 def model_with(*events: object) -> RunModel:

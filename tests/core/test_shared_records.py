@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from gui.core.jobs import Job
-from gui.core.recorder import Recorder
 from gui.core.run_model import RunModel
-from gui.core.trace import BatchSink, ObservedEvent, UpdateEvent
+from gui.core.trace.events import BatchSink, ObservedEvent, UpdateEvent
+from gui.core.trace.recorder import Recorder
 from gui.core.traced_lock import LockBook
 
 

@@ -19,7 +19,7 @@ from gui.core.timeline_pieces import (
     sorted_lanes,
     tooltip_text,
 )
-from gui.core.trace import TraceEvent
+from gui.core.trace.events import TraceEvent
 from gui.server import LocalServer
 from tests.core.helpers import WatchingSink, run_mode
 

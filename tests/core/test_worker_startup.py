@@ -20,7 +20,7 @@ from gui.core.run_record import record_of, run_from_record
 from gui.core.segments import Segment
 from gui.core.settings import make_settings
 from gui.core.timeline_pieces import sorted_lanes, startup_pieces, startup_tooltip
-from gui.core.trace import WorkerStartEvent
+from gui.core.trace.events import WorkerStartEvent
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer
 from tests.core.helpers import run_mode, small_processes_run

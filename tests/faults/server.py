@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Iterator
 from typing import NamedTuple
 
-from gui.core.trace import Status
+from gui.core.trace.events import Status
 
 Writer = asyncio.StreamWriter
 Handler = Callable[["FaultServer", Writer], Awaitable[bool]]  # True: the connection may serve another request

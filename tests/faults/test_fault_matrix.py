@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from gui.core.trace import Status
+from gui.core.trace.events import Status
 from gui.exit_status import ExitStatus
 from tests.faults.server import FAULTS, FaultServer
 from tests.processes import wait_for_exit

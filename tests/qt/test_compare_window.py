@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QTableWidgetSelectionRange
 
 from gui.core.finished_run import FinishedRun
 from gui.core.lab import LiveRun
-from gui.core.trace import Phase, Status
+from gui.core.trace.events import Phase, Status
 from gui.qt.exporting import ExportKind
 from gui.qt.main_window import MainWindow
 from tests.qt.conftest import LoopRunner

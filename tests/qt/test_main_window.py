@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 
 from gui.core.modes.catalogue import MODE_NAMES
 from gui.core.segments import Segment
-from gui.core.trace import Phase, Status
+from gui.core.trace.events import Phase, Status
 from gui.qt.main_window import MainWindow
 from gui.qt.theme import segment_color
 from tests.qt.conftest import LoopRunner, finished_run

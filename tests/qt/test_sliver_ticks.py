@@ -16,7 +16,7 @@ from gui.core.run_model import RunModel, Span
 from gui.core.settings import make_settings
 from gui.core.stats import summarize
 from gui.core.steps import AfterFetch
-from gui.core.trace import BatchSink
+from gui.core.trace.events import BatchSink
 from gui.qt.stats_panel import StatsPanel, TickSwatch
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView

@@ -17,10 +17,10 @@ from gui.core.clients.body_cap import (
 )
 from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer, redirect_loop, too_large
 from gui.core.jobs import Job
-from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
 from gui.core.settings import DEFAULT_MAX_BODY_KB
-from gui.core.trace import Outcome, Phase, PokemonCard, Status
+from gui.core.trace.events import Outcome, Phase, PokemonCard, Status
+from gui.core.trace.recorder import Recorder
 
 _HEADERS = {"Accept-Encoding": ACCEPT_ENCODING}  # what CappedBody decodes; aiohttp's own decoder is off
 

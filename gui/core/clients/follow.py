@@ -20,8 +20,8 @@ from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
 from gui.core.pokemon_json import Link, Resource
-from gui.core.recorder import CancelToken, Recorder
-from gui.core.trace import Outcome, Phase, Status
+from gui.core.trace.events import Outcome, Phase, Status
+from gui.core.trace.recorder import CancelToken, Recorder
 
 WAIT_SLICE_S = 0.05  # a thread waiting on a future checks this often whether the run is stopping
 

@@ -6,9 +6,9 @@ from typing import Any, TypeAlias
 
 from gui.core.clients.body_cap import MAX_REDIRECTS, BodyTooLarge
 from gui.core.pokemon_json import InvalidPokemon, Resource, parse_card, parse_resource
-from gui.core.recorder import Recorder
 from gui.core.retry import RetryPolicy
-from gui.core.trace import Outcome, Phase, PokemonCard, Status
+from gui.core.trace.events import Outcome, Phase, PokemonCard, Status
+from gui.core.trace.recorder import Recorder
 
 Parsed: TypeAlias = PokemonCard | Resource | None  # a job's card, or a linked resource (Job.kind "resource")
 Answer: TypeAlias = tuple[Outcome, Any, str | None]  # how an attempt ended, what came out of it (Parsed), Retry-After

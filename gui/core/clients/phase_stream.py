@@ -19,8 +19,8 @@ from typing import Any
 
 import httpcore
 
-from gui.core.recorder import Recorder
-from gui.core.trace import Phase
+from gui.core.trace.events import Phase
+from gui.core.trace.recorder import Recorder
 
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 

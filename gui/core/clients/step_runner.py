@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass
 
 from gui.core import thread_turns
-from gui.core.ready_wait import run_queue_s, waited_for_core_s
-from gui.core.recorder import Recorder
 from gui.core.steps import AfterFetch, awaited_call, blocking_call, seconds_per_round, simulate_matchups
-from gui.core.trace import PokemonCard
+from gui.core.trace.events import PokemonCard
+from gui.core.trace.ready_wait import run_queue_s, waited_for_core_s
+from gui.core.trace.recorder import Recorder
 
 
 @dataclass(frozen=True)

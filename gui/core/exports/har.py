@@ -20,7 +20,7 @@ from gui.core.exports.run_title import run_title
 from gui.core.exports.time_grid import microseconds, never_decreasing
 from gui.core.finished_run import FinishedRun
 from gui.core.run_model import Span
-from gui.core.trace import Phase
+from gui.core.trace.events import Phase
 
 HAR_VERSION = "1.2"
 CREATOR = {"name": "Poké Concurrency Lab", "version": __version__}

@@ -16,7 +16,7 @@ from gui.core.finished_run import FinishedRun
 from gui.core.run_model import RunModel, Span
 from gui.core.settings import RunSettings
 from gui.core.stats import RunSummary
-from gui.core.trace import PHASE_ORDER
+from gui.core.trace.events import PHASE_ORDER
 
 
 def span_record(span: Span) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def _program_record(span: Span) -> dict[str, Any]:
 
 def _steps_record(span: Span) -> dict[str, Any]:
     """The job's step after its fetch, [kind, from s, to s, CPU s, waiting for a core s]; absent when
-    it took none. The last two are null where not measured (see gui.core.ready_wait)."""
+    it took none. The last two are null where not measured (see gui.core.trace.ready_wait)."""
     if not span.steps:
         return {}
     return {

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from gui.core.lessons.claims import Check, sooner_or_later
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
-from gui.core.trace import Status
+from gui.core.trace.events import Status
 
 if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun

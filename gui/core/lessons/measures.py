@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.overlap import union_s
-from gui.core.ready_wait import StepTime, split_step, total
 from gui.core.steps import AfterFetch
+from gui.core.trace.overlap import union_s
+from gui.core.trace.ready_wait import StepTime, split_step, total
 
 if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
@@ -32,7 +32,7 @@ def step_totals(run: FinishedRun) -> tuple[float, float]:
 
 def compute_waits(run: FinishedRun) -> StepTime:
     """Every computing step's wall time cut into running, waiting for a core and waiting for the GIL
-    (see gui.core.ready_wait), summed over the run."""
+    (see gui.core.trace.ready_wait), summed over the run."""
     return total(
         split_step(step.t1 - step.t0, step.cpu_s, step.core_wait_s)
         for span in run.model.spans

@@ -22,9 +22,9 @@ from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
 from gui.core.mode_context import ModeContext
 from gui.core.programs.program_step import inherited
-from gui.core.recorder import CancelToken, Recorder
 from gui.core.retry import RetryPolicy
-from gui.core.trace import EndEvent, TraceEvent
+from gui.core.trace.events import EndEvent, TraceEvent
+from gui.core.trace.recorder import CancelToken, Recorder
 
 FORWARDER_POLL_S = 0.05  # how often the event forwarder checks whether it should stop
 LAST_EVENTS_WAIT_S = 10.0

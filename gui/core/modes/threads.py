@@ -13,7 +13,7 @@ from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.jobs import Job
 from gui.core.mode_context import ModeContext
-from gui.core.recorder import CancelToken
+from gui.core.trace.recorder import CancelToken
 
 
 def fetch_with_thread_pool(

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gui.core.recorder import CancelToken, Recorder
-from gui.core.trace import Outcome, PokemonCard, Status
+from gui.core.trace.events import Outcome, PokemonCard, Status
+from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.traced_lock import GaveUp, working_on
 
 # In a worker process: what its parent handed it at its start (``for_workers``), filled by the

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from gui.core.programs.program_step import ProgramStep
 from gui.core.programs.switching import SwitchInterval
-from gui.core.recorder import CancelToken, Recorder
 from gui.core.steps import simulate_matchups
-from gui.core.trace import PokemonCard
+from gui.core.trace.events import PokemonCard
+from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.traced_lock import DeadlockWatch, LockBook, TracedLock
 
 

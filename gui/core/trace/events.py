@@ -97,7 +97,7 @@ class StepEvent(NamedTuple):
 
     ``cpu_s`` is the thread's own CPU clock (``time.thread_time``) over the step. ``core_wait_s`` is
     how long the thread was runnable but every core was busy (Linux's per-thread run-queue time);
-    the rest of wall minus CPU it waited for the GIL (see gui.core.ready_wait). None where not measured.
+    the rest of wall minus CPU it waited for the GIL (see gui.core.trace.ready_wait). None where not measured.
     """
 
     request_id: int

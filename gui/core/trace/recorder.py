@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from time import perf_counter
 
-from gui.core.trace import (
+from gui.core.trace.events import (
     BarrierEvent,
     EndEvent,
     EventSink,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from gui.core.trace import SliverEvent
+from gui.core.trace.events import SliverEvent
 
 Interval = tuple[float, float]
 
