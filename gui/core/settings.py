@@ -43,7 +43,7 @@ class RunSettings:
     base_url: str = ""  # empty: the local server
     after_fetch: str = ""  # a step each job takes after its fetch (gui.core.steps.AfterFetch); "" none
     step_ms: float = 0.0  # how long that step takes: CPU work on one core, or a blocking call
-    watch_loop: bool = False  # a heartbeat on the event loop measures how late it answers (gui.core.loop_watch)
+    watch_loop: bool = False  # a heartbeat on the event loop measures how late it answers (gui.core.watches.loop_watch)
     trace_slivers: bool = False  # record when each worker really runs: coroutine steps, threads' own stamps or clocks
     max_body_kb: int = DEFAULT_MAX_BODY_KB  # a longer answer (once decoded) ends as "too large", unread
     notes: tuple[str, ...] = field(default=(), compare=False)

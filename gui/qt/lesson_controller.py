@@ -17,7 +17,7 @@ from gui.core.finished_run import FinishedRun
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, SeriesStep, run_label, run_series
 from gui.core.lessons.sweep import point as sweep_point
-from gui.core.machine_load import total
+from gui.core.watches.machine_load import total
 
 if TYPE_CHECKING:
     from gui.qt.main_window import MainWindow

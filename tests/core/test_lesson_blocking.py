@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from gui.core.coroutine_steps import installed_on
 from gui.core.exports import reports_json
 from gui.core.finished_run import FinishedRun
 from gui.core.lessons import blocking
@@ -20,6 +19,7 @@ from gui.core.run_record import record_of, run_from_record
 from gui.core.stats import summarize
 from gui.core.steps import AfterFetch
 from gui.core.trace.events import BatchSink, LoopLagEvent, SliverEvent
+from gui.core.watches.coroutine_steps import installed_on
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import collect, make_run, run_mode

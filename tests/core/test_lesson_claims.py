@@ -19,7 +19,7 @@ from gui.core.lessons import sweep
 from gui.core.lessons.catalogue import LESSONS, lesson_spec
 from gui.core.lessons.claims import Check, Claim, compose_verdict
 from gui.core.lessons.lesson import LessonSpec, lesson_report, network, run_series, series_report
-from gui.core.machine_load import MachineLoad
+from gui.core.watches.machine_load import MachineLoad
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer, NetworkConditions
 

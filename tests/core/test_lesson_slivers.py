@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from gui.core import thread_turns
 from gui.core.exports import reports_json
 from gui.core.finished_run import FinishedRun
 from gui.core.lessons import slivers
@@ -24,6 +23,7 @@ from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonSpec, lesson_report
 from gui.core.steps import AfterFetch
 from gui.core.trace.events import SliverEvent
+from gui.core.watches import thread_turns
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import WatchingSink, run_mode

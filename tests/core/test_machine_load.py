@@ -10,7 +10,7 @@ from multiprocessing.synchronize import Event
 
 import pytest
 
-from gui.core.machine_load import MachineLoad, MachineMeter, total
+from gui.core.watches.machine_load import MachineLoad, MachineMeter, total
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="needs Linux's /proc")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from gui.core import thread_turns
 from gui.core.steps import AfterFetch, awaited_call, blocking_call, seconds_per_round, simulate_matchups
 from gui.core.trace.events import PokemonCard
 from gui.core.trace.ready_wait import run_queue_s, waited_for_core_s
 from gui.core.trace.recorder import Recorder
+from gui.core.watches import thread_turns
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def _rounded(value: float | None) -> float | None:
 
 
 def watch_records(model: RunModel) -> dict[str, Any]:
-    """What a run's watches recorded (see gui.core.watches), only where there is some.
+    """What a run's watches recorded (see gui.core.run.run_watches), only where there is some.
 
     ``loop_lag``: ``[t, lag_ms]`` per heartbeat. ``slivers``: ``[lane, t0, t1, ran_s]`` per moment a
     worker really ran (lane null for a task of the run that works for no lane). ``observed``: what

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from gui.core import thread_turns
 from gui.core.lessons.claims import Check
 from gui.core.lessons.gil import gil_enabled
 from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name
 from gui.core.steps import AfterFetch
 from gui.core.trace.overlap import Interval, pairwise_overlap_s, union_s
+from gui.core.watches import thread_turns
 
 if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun
@@ -63,7 +63,7 @@ def coroutine_figure(run: FinishedRun) -> Figure:
 
 def thread_figure(run: FinishedRun) -> tuple[Figure, Interval | None]:
     """The threads' running stretches are exact too (each thread stamped its own, see
-    gui.core.thread_turns): their overlap, the turns they took, and where to zoom to see them."""
+    gui.core.watches.thread_turns): their overlap, the turns they took, and where to zoom to see them."""
     computing = run.settings.after_fetch == AfterFetch.COMPUTE  # else its slivers are a sampler's, not stretches
     stretches = [s for s in run.model.slivers if s.lane is not None and computing]
     by_lane: dict[str, list[Interval]] = defaultdict(list)

@@ -109,14 +109,14 @@ class StepEvent(NamedTuple):
 
 
 class LoopLagEvent(NamedTuple):
-    """A heartbeat on the event loop fired ``lag_ms`` later than it was due (see gui.core.loop_watch)."""
+    """A heartbeat on the event loop fired ``lag_ms`` later than it was due (see gui.core.watches.loop_watch)."""
 
     t: float  # when it fired
     lag_ms: float  # how late: the loop was busy with something else for that long
 
 
 class SliverEvent(NamedTuple):
-    """A stretch when one worker really ran on its thread (see gui.core.coroutine_steps, thread_turns).
+    """A stretch when one worker really ran on its thread (see gui.core.watches.coroutine_steps, thread_turns).
 
     For a coroutine it is one step of its task (one ``send()`` or ``throw()``): it ran all of
     [t0, t1]. For a computing thread it is a stretch the thread stamped itself between chunks of

@@ -1,10 +1,10 @@
 """What a run's settings ask the engine to watch while it runs, started together and always stopped.
 
-- ``watch_loop``: a heartbeat on the loop the run was started on (``gui.core.loop_watch``).
+- ``watch_loop``: a heartbeat on the loop the run was started on (``gui.core.watches.loop_watch``).
 - ``trace_slivers``: when each worker really runs. Coroutines run on that loop, so their task
-  steps are timed (``gui.core.coroutine_steps``). Threads that compute time their own computing
-  (``gui.core.thread_turns``); threads that only fetch are read from their CPU clocks by a sampler
-  (``gui.core.thread_clocks``), which would break up the turns of computing threads. Worker
+  steps are timed (``gui.core.watches.coroutine_steps``). Threads that compute time their own computing
+  (``gui.core.watches.thread_turns``); threads that only fetch are read from their CPU clocks by a sampler
+  (``gui.core.watches.thread_clocks``), which would break up the turns of computing threads. Worker
   processes report through a queue, not through this process's recorder, so nothing is traced for them.
 """
 
@@ -14,13 +14,13 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
-from gui.core.coroutine_steps import CoroutineSteps
-from gui.core.loop_watch import Heartbeat
 from gui.core.settings import RunSettings
 from gui.core.steps import AfterFetch
-from gui.core.thread_clocks import ThreadClocks
-from gui.core.thread_turns import ThreadTurns
 from gui.core.trace.recorder import Recorder
+from gui.core.watches.coroutine_steps import CoroutineSteps
+from gui.core.watches.loop_watch import Heartbeat
+from gui.core.watches.thread_clocks import ThreadClocks
+from gui.core.watches.thread_turns import ThreadTurns
 
 
 class RunWatches:

@@ -14,7 +14,7 @@ next changes hands (every ``sys.getswitchinterval()``, 5 ms by default), not exa
 
 So it watches threads that fetch and do not compute (their running is short and mostly in the
 kernel). Threads that compute stamp their own running stretches exactly instead
-(``gui.core.thread_turns``): there, this sampler would tell nothing and break up their turns.
+(``gui.core.watches.thread_turns``): there, this sampler would tell nothing and break up their turns.
 """
 
 from __future__ import annotations
