@@ -2,7 +2,7 @@
 
 Everything else is in pyproject.toml. This one mapping needs code: ``[tool.setuptools.packages.find]``
 only finds packages under their own folders, and the data stays in ``resources/`` beside the
-script that regenerates it. ``gui/core/dataset.py`` finds it with ``importlib.resources``.
+script that regenerates it. ``gui/core/workload/dataset.py`` finds it with ``importlib.resources``.
 """
 
 from setuptools import find_packages, setup

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gui.core.dataset import DATASET_PATH, load_pokedex  # noqa: E402
+from gui.core.workload.dataset import DATASET_PATH, load_pokedex  # noqa: E402
 
 
 def main() -> int:

@@ -39,13 +39,13 @@ import certifi
 import httpx
 
 from gui.core.engine import Run
-from gui.core.jobs import make_jobs
 from gui.core.modes.catalogue import at_once
 from gui.core.modes.loops_in_processes import processes_for, warm_pool
 from gui.core.run_model import RunModel
-from gui.core.settings import RunSettings, make_settings
 from gui.core.stats import KnownNetwork, summarize
 from gui.core.trace.events import BatchSink, Phase
+from gui.core.workload.jobs import make_jobs
+from gui.core.workload.settings import RunSettings, make_settings
 from gui.server import LocalServer, NetworkConditions
 
 GOALS = {"threads": 1.02, "asyncio": 1.02}  # wall / bare at most

@@ -44,8 +44,8 @@ from scale import peak_rss_mb
 from gui.core.engine import Run, RunState
 from gui.core.lab import LiveRun
 from gui.core.run_model import RunModel
-from gui.core.settings import make_settings
 from gui.core.trace.events import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status
+from gui.core.workload.settings import make_settings
 from gui.qt.event_loop import BatchingEventLoop
 from gui.qt.main_window import MainWindow
 from gui.qt.time_window import TimeWindow

@@ -36,7 +36,7 @@ def peak_rss_mb() -> float:
 def child(count: int, concurrency: int, latency_ms: float) -> dict[str, Any]:
     """In the child: the run, then its files, then the figures."""
     from gui.core.exports import reports_json, write_chrome_trace
-    from gui.core.settings import make_settings
+    from gui.core.workload.settings import make_settings
     from gui.headless import run_headless_comparison
     from gui.server import NetworkConditions
 

@@ -25,13 +25,13 @@ from gui.core.lessons.catalogue import LESSONS, lesson_spec
 from gui.core.lessons.lesson import lesson_report
 from gui.core.modes.catalogue import MODE_NAMES, advice, at_once
 from gui.core.run_model import RunModel
-from gui.core.setting_table import RUN_SETTINGS, add_options, values_from
-from gui.core.settings import (
+from gui.core.trace.events import BatchSink
+from gui.core.workload.setting_table import RUN_SETTINGS, add_options, values_from
+from gui.core.workload.settings import (
     RunSettings,
     SettingsError,
     make_settings,
 )
-from gui.core.trace.events import BatchSink
 from gui.exit_status import ExitStatus
 from gui.history_cli import record_finished
 from gui.server import LocalServer, NetworkConditions
@@ -42,7 +42,9 @@ from gui.server.process import ServerError
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("a run (with --headless or --screenshot)")
     group.add_argument("--mode", choices=MODE_NAMES, default="asyncio")
-    add_options(group, RUN_SETTINGS)  # -n, -c, --timeout-s, --retries, --after-fetch, ... (gui/core/setting_table.py)
+    add_options(
+        group, RUN_SETTINGS
+    )  # -n, -c, --timeout-s, --retries, --after-fetch, ... (gui/core/workload/setting_table.py)
     group.add_argument(
         "--select",
         choices=["first", "random"],

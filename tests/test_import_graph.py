@@ -39,7 +39,9 @@ def imports_of(name: str, path: Path, known: dict[str, Path]) -> Iterator[str]:
         else:
             continue
         for target in targets:
-            while target and target not in known:  # gui.core.settings.RunSettings -> gui.core.settings
+            while (
+                target and target not in known
+            ):  # gui.core.workload.settings.RunSettings -> gui.core.workload.settings
                 target = target.rpartition(".")[0]
             if target and target != name:
                 yield target
@@ -85,13 +87,13 @@ def test_the_walk_sees_imports_inside_functions_and_for_types(tmp_path: Path) ->
     source = tmp_path / "probe.py"
     source.write_text(
         "from typing import TYPE_CHECKING\n"
-        "if TYPE_CHECKING:\n    from gui.core.settings import RunSettings\n"
+        "if TYPE_CHECKING:\n    from gui.core.workload.settings import RunSettings\n"
         "def later():\n    from gui.core.engine import Run\n"
         "from .stats import percentile\n",
         encoding="utf-8",
     )
     seen = set(imports_of("gui.core.probe", source, known))
-    assert seen == {"gui.core.settings", "gui.core.engine", "gui.core.stats"}
+    assert seen == {"gui.core.workload.settings", "gui.core.engine", "gui.core.stats"}
 
 
 @pytest.mark.parametrize("part", ["gui.core", "gui.server"])

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from gui.core.modes.catalogue import MODE_NAMES
-from gui.core.settings import RunSettings, Selection, SettingsError
+from gui.core.workload.settings import RunSettings, Selection, SettingsError
 
 
 def parse_modes(text: str | Sequence[str]) -> list[str]:

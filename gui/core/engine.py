@@ -9,14 +9,14 @@ from typing import Any
 
 from gui.core.clients.sync_client import shared_tls_context
 from gui.core.frozen_heap import frozen_heap
-from gui.core.jobs import Job, make_jobs
 from gui.core.mode_context import ModeContext
 from gui.core.modes.catalogue import mode_spec
 from gui.core.run.run_watches import RunWatches
-from gui.core.settings import RunSettings
 from gui.core.trace.events import BatchSink, EventSink, Outcome, Phase, PhaseEvent, Status
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.watches.machine_load import MachineLoad, MachineMeter
+from gui.core.workload.jobs import Job, make_jobs
+from gui.core.workload.settings import RunSettings
 
 
 class RunState(Enum):

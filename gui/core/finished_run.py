@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from gui.core.modes.catalogue import mode_spec
 from gui.core.run_model import RunModel
-from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork, RunSummary, summarize
 from gui.core.watches.machine_load import MachineLoad
+from gui.core.workload.settings import RunSettings
 
 if TYPE_CHECKING:
     from gui.core.engine import Run

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.jobs import Job
-from gui.core.programs.program_step import ProgramStep
 from gui.core.retry import RetryPolicy
-from gui.core.settings import RunSettings
 from gui.core.trace.recorder import CancelToken, Recorder
+from gui.core.workload.jobs import Job
+from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.settings import RunSettings
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from __future__ import annotations
 import bisect
 
 from gui.core.finished_run import FinishedRun
-from gui.core.jobs import Job
 from gui.core.modes.catalogue import at_once
 from gui.core.run_model import RunModel
 from gui.core.run_record import record_of, recorded_events
-from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork, RunSummary, summarize
 from gui.core.trace.events import LoopLagEvent, ObservedEvent, SliverEvent, Status
+from gui.core.workload.jobs import Job
+from gui.core.workload.settings import RunSettings
 
 # Watch events say how the run went, not what a request did: stepping skips them (an asyncio run
 # records thousands of slivers; stepping through those would never reach the next bar's change).

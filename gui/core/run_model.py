@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from gui.core.jobs import Job
 from gui.core.trace.events import (
     ATTEMPT_PHASES,
     BarrierEvent,
@@ -32,6 +31,7 @@ from gui.core.trace.events import (
     UpdateEvent,
     WorkerStartEvent,
 )
+from gui.core.workload.jobs import Job
 
 
 class FailedTry(NamedTuple):

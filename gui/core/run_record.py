@@ -18,9 +18,7 @@ from typing import Any
 from gui.core.exports import settings_record, span_record
 from gui.core.exports.json_report import startup_records, watch_records
 from gui.core.finished_run import FinishedRun
-from gui.core.jobs import Job
 from gui.core.run_model import RunModel
-from gui.core.settings import RunSettings, Selection
 from gui.core.stats import RunSummary
 from gui.core.trace.events import (
     PHASE_ORDER,
@@ -43,6 +41,8 @@ from gui.core.trace.events import (
     UpdateEvent,
     WorkerStartEvent,
 )
+from gui.core.workload.jobs import Job
+from gui.core.workload.settings import RunSettings, Selection
 
 RECORD_VERSION = 2  # bump when the shape changes in a way an older reader cannot follow (2: steps' core wait)
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from gui.core.modes.catalogue import at_once
 from gui.core.run_model import RunModel, Span
-from gui.core.settings import RunSettings
 from gui.core.trace.events import Status
+from gui.core.workload.settings import RunSettings
 
 
 @dataclass(frozen=True)

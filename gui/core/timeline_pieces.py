@@ -14,11 +14,11 @@ from typing import NamedTuple, Protocol
 from gui.core.modes.catalogue import at_once, mode_spec
 from gui.core.run_model import RunModel, Span
 from gui.core.segments import SEGMENT_LABELS, Segment, span_pieces
-from gui.core.settings import RunSettings
 from gui.core.stats import RunSummary
-from gui.core.steps import AfterFetch
 from gui.core.trace.events import PHASE_ORDER, DeadlockEvent, WorkerStartEvent
 from gui.core.trace.ready_wait import split_step
+from gui.core.workload.settings import RunSettings
+from gui.core.workload.steps import AfterFetch
 
 
 class ShownRun(Protocol):

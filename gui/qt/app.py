@@ -21,7 +21,7 @@ from gui.core.lab import LiveRun
 from gui.core.lessons.catalogue import LESSONS
 from gui.core.modes.catalogue import at_once
 from gui.core.replay import moment_in
-from gui.core.setting_table import IN_PANEL, check_for_window
+from gui.core.workload.setting_table import IN_PANEL, check_for_window
 from gui.qt.event_loop import BatchingEventLoop
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import app_settings, restore_window, save_window

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from gui.core.comparison import same_workload
 from gui.core.comparison_table import Measure, fastest_and_slowest, wall_time
-from gui.core.dataset import pokedex
 from gui.core.finished_run import FinishedRun
 from gui.core.history import History
 from gui.core.lab import Lab, LiveRun
@@ -39,8 +38,9 @@ from gui.core.lessons.catalogue import LESSONS
 from gui.core.modes.catalogue import MODE_NAMES, MODES, advice, at_once, keys_hint
 from gui.core.replay import ReplayRun, moment_text
 from gui.core.run_model import Span
-from gui.core.settings import RunSettings
 from gui.core.stats import KnownNetwork
+from gui.core.workload.dataset import pokedex
+from gui.core.workload.settings import RunSettings
 from gui.qt.card_dialog import CardDialog
 from gui.qt.compare_table import CompareTable
 from gui.qt.explain_panel import ExplainPanel

@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
-from gui.core.setting_table import IN_PANEL
+from gui.core.workload.setting_table import IN_PANEL
 from gui.qt.main_window import MainWindow
 
 ORGANIZATION = "poke-concurrency-lab"
 APPLICATION = "Poké Concurrency Lab"
-# Stored as "run/<key>": the table's keys (gui/core/setting_table.py), then where the data comes from.
+# Stored as "run/<key>": the table's keys (gui/core/workload/setting_table.py), then where the data comes from.
 PANEL_FIELDS = (*(s.key for s in IN_PANEL), "source", "url")
 
 

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core.setting_table import IN_PANEL, Setting
-from gui.core.settings import REAL_POKEAPI_URL, RunSettings, SettingsError, make_settings
+from gui.core.workload.setting_table import IN_PANEL, Setting
+from gui.core.workload.settings import REAL_POKEAPI_URL, RunSettings, SettingsError, make_settings
 
 SOURCES = ("Local server", "Real PokéAPI", "Custom URL")
 Editor = QSpinBox | QDoubleSpinBox | QComboBox | QCheckBox

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from gui.core.dataset import Pokedex, pokedex
+from gui.core.workload.dataset import Pokedex, pokedex
 from gui.server.body_cache import DEFAULT_MAX_BYTES
 from gui.server.conditions import NetworkConditions
 from gui.server.network import Handler, network

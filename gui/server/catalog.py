@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from gui.core.dataset import Pokedex
+from gui.core.workload.dataset import Pokedex
 
 # The one language the bundle has text in (the genus); PokéAPI numbers English 9.
 ENGLISH = (9, "en")

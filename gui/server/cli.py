@@ -11,8 +11,8 @@ import asyncio
 import sys
 from typing import NoReturn
 
-from gui.core.dataset import pokedex
-from gui.core.setting_table import NETWORK_SETTINGS, add_options, values_from
+from gui.core.workload.dataset import pokedex
+from gui.core.workload.setting_table import NETWORK_SETTINGS, add_options, values_from
 from gui.exit_status import ExitStatus
 from gui.server.conditions import NetworkConditions
 from gui.server.process import serve_forever
@@ -39,7 +39,7 @@ def port_number(text: str) -> int:
 
 
 def add_condition_arguments(parser: argparse.ArgumentParser, latency_ms: float = 0.0) -> None:
-    """The network options (gui/core/setting_table.py), plus ``--seed``, which both the server's dice
+    """The network options (gui/core/workload/setting_table.py), plus ``--seed``, which both the server's dice
     and a random choice of Pokémon use."""
     group = parser.add_argument_group("network conditions of the local server")
     add_options(group, NETWORK_SETTINGS, latency_ms=latency_ms)

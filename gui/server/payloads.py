@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gui.core.dataset import Pokedex
+from gui.core.workload.dataset import Pokedex
 from gui.server.catalog import SPECIES_LINKS, Catalog
 
 _SPRITE_KEYS = (

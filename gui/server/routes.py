@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from gui.core.dataset import MAX_ID_DIGITS
+from gui.core.workload.dataset import MAX_ID_DIGITS
 from gui.server import payloads
 from gui.server.state import API_PREFIX, STATE_KEY, api_root
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from gui.core.dataset import Pokedex
+from gui.core.workload.dataset import Pokedex
 from gui.server.body_cache import DEFAULT_MAX_BYTES, BodyCache
 from gui.server.catalog import Catalog
 from gui.server.conditions import NetworkConditions

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from gui.core.comparison import parse_modes, same_workload
-from gui.core.settings import SettingsError, make_settings
+from gui.core.workload.settings import SettingsError, make_settings
 from gui.headless import run_headless_comparison
 from gui.server import NetworkConditions
 from tests.core.test_headless_cli import main_py

@@ -1,6 +1,6 @@
 """The bundled dataset holds every Pokémon and finds them by id or name."""
 
-from gui.core.dataset import load_pokedex
+from gui.core.workload.dataset import load_pokedex
 
 
 def test_the_dataset_has_all_1025_default_pokemon_and_the_extra_forms() -> None:

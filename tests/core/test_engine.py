@@ -9,9 +9,9 @@ import pytest
 from gui.core.engine import RunState
 from gui.core.modes.catalogue import MODE_NAMES
 from gui.core.run_model import RunModel
-from gui.core.settings import RunSettings, make_settings
 from gui.core.stats import KnownNetwork, summarize
 from gui.core.trace.events import PHASE_ORDER, EndEvent, Phase, RetryEvent, Status
+from gui.core.workload.settings import RunSettings, make_settings
 from gui.server import LocalServer
 from tests.core.helpers import WatchingSink, collect, make_run, run_mode
 

@@ -22,8 +22,8 @@ from gui.core.engine import Run
 from gui.core.explain import code_caption, code_of, explain, first_start_s, network_wait_s
 from gui.core.finished_run import FinishedRun
 from gui.core.modes.catalogue import MODE_NAMES, MODES, mode_spec
-from gui.core.settings import make_settings
 from gui.core.stats import KnownNetwork, summarize
+from gui.core.workload.settings import make_settings
 from gui.server import LocalServer
 from tests.core.helpers import WatchingSink, collect
 
@@ -209,8 +209,8 @@ def test_a_run_with_a_step_shows_the_step_code_with_its_holding_line_marked() ->
     import inspect
 
     from gui.core.explain import code_of_run
-    from gui.core.settings import make_settings
-    from gui.core.steps import awaited_call, blocking_call
+    from gui.core.workload.settings import make_settings
+    from gui.core.workload.steps import awaited_call, blocking_call
 
     for kind, function, marked in (
         ("block", blocking_call, "time.sleep(seconds)"),

@@ -38,9 +38,9 @@ from gui.core.exports import (
 )
 from gui.core.exports.ascii_lanes import ascii_timeline
 from gui.core.finished_run import FinishedRun
-from gui.core.jobs import Job
 from gui.core.run_model import RunModel, Span
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
+from gui.core.workload.jobs import Job
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import run_mode, run_stopped_after
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gui.core.modes.catalogue import advice
-from gui.core.settings import make_settings
+from gui.core.workload.settings import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -23,12 +23,12 @@ from gui.core.history import (
     conditions_text,
     open_history,
 )
-from gui.core.jobs import Job
 from gui.core.run_model import RunModel
 from gui.core.run_record import RecordError, record_of, run_from_record
-from gui.core.settings import make_settings
 from gui.core.stats import KnownNetwork, RunSummary, level_steps, summarize
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
+from gui.core.workload.jobs import Job
+from gui.core.workload.settings import make_settings
 from gui.history_cli import history_main, record_finished
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import run_mode, run_stopped_after

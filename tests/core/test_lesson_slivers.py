@@ -21,9 +21,9 @@ from gui.core.finished_run import FinishedRun
 from gui.core.lessons import slivers
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonSpec, lesson_report
-from gui.core.steps import AfterFetch
 from gui.core.trace.events import SliverEvent
 from gui.core.watches import thread_turns
+from gui.core.workload.steps import AfterFetch
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import WatchingSink, run_mode

@@ -11,15 +11,15 @@ import pytest
 from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.follow import AsyncFetcher
 from gui.core.engine import Run
-from gui.core.jobs import Job
 from gui.core.lessons.lesson import measure_run
 from gui.core.modes.coroutines import traced_session
 from gui.core.pokemon_json import Link, Resource
 from gui.core.retry import RetryPolicy
 from gui.core.run_model import RunModel
-from gui.core.settings import make_settings
 from gui.core.trace.events import BatchSink, EndEvent, Phase, RequestEvent, Status
 from gui.core.trace.recorder import Recorder
+from gui.core.workload.jobs import Job
+from gui.core.workload.settings import make_settings
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import run_lesson_on
 

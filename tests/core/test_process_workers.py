@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = """
 import asyncio, os, sys
 from gui.core.engine import Run
-from gui.core.settings import make_settings
+from gui.core.workload.settings import make_settings
 from gui.core.trace.events import BatchSink, PhaseEvent, Phase
 
 class Announce(BatchSink):

@@ -7,8 +7,8 @@ from dataclasses import fields
 import pytest
 
 from gui.cli import build_parser, explicit_options
-from gui.core.setting_table import NETWORK_SETTINGS, RUN_SETTINGS, SETTINGS, check_for_window
-from gui.core.settings import RunSettings, SettingsError, make_settings
+from gui.core.workload.setting_table import NETWORK_SETTINGS, RUN_SETTINGS, SETTINGS, check_for_window
+from gui.core.workload.settings import RunSettings, SettingsError, make_settings
 from gui.headless import settings_from_args
 from gui.server import NetworkConditions
 from gui.server.cli import conditions_from_args

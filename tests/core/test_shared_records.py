@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from gui.core.jobs import Job
 from gui.core.run_model import RunModel
 from gui.core.trace.events import BatchSink, ObservedEvent, UpdateEvent
 from gui.core.trace.recorder import Recorder
-from gui.core.traced_lock import LockBook
+from gui.core.workload.jobs import Job
+from gui.core.workload.traced_lock import LockBook
 
 
 def model_of(updates: list[tuple[int, float, int, float, int]]) -> RunModel:

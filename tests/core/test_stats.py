@@ -6,11 +6,11 @@ import weakref
 
 import pytest
 
-from gui.core.jobs import Job
 from gui.core.run_model import RunModel
-from gui.core.settings import make_settings
 from gui.core.stats import KnownNetwork, ideal_lower_bound_s, percentile, summarize
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, RequestEvent, RetryEvent, Status, TraceEvent
+from gui.core.workload.jobs import Job
+from gui.core.workload.settings import make_settings
 
 
 def finished_model(intervals: list[tuple[float, float]], statuses: list[Status] | None = None) -> RunModel:

@@ -18,9 +18,9 @@ from gui.core.replay import ReplayRun
 from gui.core.run_model import RunModel
 from gui.core.run_record import record_of, run_from_record
 from gui.core.segments import Segment
-from gui.core.settings import make_settings
 from gui.core.timeline_pieces import sorted_lanes, startup_pieces, startup_tooltip
 from gui.core.trace.events import WorkerStartEvent
+from gui.core.workload.settings import make_settings
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer
 from tests.core.helpers import run_mode, small_processes_run

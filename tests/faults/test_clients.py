@@ -11,12 +11,12 @@ import pytest
 from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.body_cap import BodyTooLarge, CappedBody
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.jobs import Job
 from gui.core.modes.catalogue import at_once
 from gui.core.retry import RetryPolicy
-from gui.core.settings import SettingsError, make_settings
 from gui.core.trace.events import BatchSink, EndEvent, Phase, PhaseEvent, Status, TraceEvent
 from gui.core.trace.recorder import CancelToken, Recorder
+from gui.core.workload.jobs import Job
+from gui.core.workload.settings import SettingsError, make_settings
 from tests.core.helpers import collect, make_run
 from tests.faults.server import BIG_POKEMON_KB, FaultServer
 

@@ -10,12 +10,12 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from gui.core.finished_run import FinishedRun
-from gui.core.jobs import Job
 from gui.core.run_model import RunModel
 from gui.core.segments import Segment
-from gui.core.settings import make_settings
 from gui.core.stats import level_steps, summarize
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
+from gui.core.workload.jobs import Job
+from gui.core.workload.settings import make_settings
 from gui.qt.flight_strip import FILL_OPACITY, FlightStrip, column_peaks
 from gui.qt.theme import blend, segment_color
 from gui.qt.time_window import TimeWindow

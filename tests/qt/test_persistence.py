@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from gui.cli import build_parser, explicit_options
-from gui.core.setting_table import IN_PANEL
+from gui.core.workload.setting_table import IN_PANEL
 from gui.qt.app import apply_cli_settings
 from gui.qt.main_window import MainWindow
 from gui.qt.persistence import restore_window, save_window

@@ -12,11 +12,11 @@ from pytestqt.qtbot import QtBot
 from gui.core.engine import Run
 from gui.core.finished_run import FinishedRun
 from gui.core.run_model import RunModel, Span
-from gui.core.settings import make_settings
 from gui.core.stats import summarize
-from gui.core.steps import AfterFetch
 from gui.core.trace.events import BatchSink
 from gui.core.watches import thread_turns
+from gui.core.workload.settings import make_settings
+from gui.core.workload.steps import AfterFetch
 from gui.qt.stats_panel import StatsPanel, TickSwatch
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView

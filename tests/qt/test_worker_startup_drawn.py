@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from gui.core.finished_run import FinishedRun
 from gui.core.segments import Segment
-from gui.core.settings import make_settings
 from gui.core.timeline_pieces import startup_tooltip
+from gui.core.workload.settings import make_settings
 from gui.qt.stats_panel import StatsPanel
 from gui.qt.theme import is_dark, segment_color
 from gui.qt.time_window import TimeWindow

@@ -16,11 +16,11 @@ from gui.core.clients.body_cap import (
     CappedBody,
 )
 from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer, redirect_loop, too_large
-from gui.core.jobs import Job
 from gui.core.retry import RetryPolicy
-from gui.core.settings import DEFAULT_MAX_BODY_KB
 from gui.core.trace.events import Outcome, Phase, PokemonCard, Status
 from gui.core.trace.recorder import Recorder
+from gui.core.workload.jobs import Job
+from gui.core.workload.settings import DEFAULT_MAX_BODY_KB
 
 _HEADERS = {"Accept-Encoding": ACCEPT_ENCODING}  # what CappedBody decodes; aiohttp's own decoder is off
 

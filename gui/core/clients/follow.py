@@ -18,10 +18,10 @@ from typing import Any
 
 from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.jobs import Job
 from gui.core.pokemon_json import Link, Resource
 from gui.core.trace.events import Outcome, Phase, Status
 from gui.core.trace.recorder import CancelToken, Recorder
+from gui.core.workload.jobs import Job
 
 WAIT_SLICE_S = 0.05  # a thread waiting on a future checks this often whether the run is stopping
 

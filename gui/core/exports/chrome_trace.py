@@ -17,9 +17,9 @@ from gui.core.exports.run_title import run_title
 from gui.core.exports.time_grid import microseconds
 from gui.core.finished_run import FinishedRun
 from gui.core.run_model import RunModel, Span
-from gui.core.steps import AfterFetch
 from gui.core.trace.events import Phase, StepEvent
 from gui.core.trace.ready_wait import split_step
+from gui.core.workload.steps import AfterFetch
 
 # The final try's slices, named like a browser's waterfall: (name, from phase, to phase).
 WATERFALL: tuple[tuple[str, Phase, Phase], ...] = (

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name
-from gui.core.steps import AfterFetch
 from gui.core.trace.overlap import most_at_once
 from gui.core.watches.loop_watch import HEARTBEAT_PERIOD_S
+from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun

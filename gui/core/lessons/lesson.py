@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from gui.core.engine import Run
 from gui.core.lessons.claims import Check, Claim, compose_verdict
 from gui.core.modes.catalogue import at_once
-from gui.core.settings import RunSettings, make_settings
 from gui.core.watches.machine_load import MachineLoad, total
+from gui.core.workload.settings import RunSettings, make_settings
 
 if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gui.core.steps import AfterFetch
 from gui.core.trace.overlap import union_s
 from gui.core.trace.ready_wait import StepTime, split_step, total
+from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun

@@ -12,9 +12,9 @@ from gui.core.lessons.claims import Check
 from gui.core.lessons.gil import gil_enabled
 from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name
-from gui.core.steps import AfterFetch
 from gui.core.trace.overlap import Interval, pairwise_overlap_s, union_s
 from gui.core.watches import thread_turns
+from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
     from gui.core.finished_run import FinishedRun

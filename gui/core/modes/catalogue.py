@@ -16,7 +16,7 @@ from typing import Any
 from gui.core.mode_context import ModeContext
 from gui.core.modes import coroutines, evolutions, loops_in_processes, processes, sequential, threads
 from gui.core.segments import Segment
-from gui.core.settings import RunSettings
+from gui.core.workload.settings import RunSettings
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from typing import Any
 
 from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.jobs import Job
 from gui.core.mode_context import ModeContext
-from gui.core.programs.program_step import inherited
 from gui.core.retry import RetryPolicy
 from gui.core.trace.events import EndEvent, TraceEvent
 from gui.core.trace.recorder import CancelToken, Recorder
+from gui.core.workload.jobs import Job
+from gui.core.workload.programs.program_step import inherited
 
 FORWARDER_POLL_S = 0.05  # how often the event forwarder checks whether it should stop
 LAST_EVENTS_WAIT_S = 10.0

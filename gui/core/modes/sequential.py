@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.jobs import Job
 from gui.core.mode_context import ModeContext
 from gui.core.trace.recorder import CancelToken
+from gui.core.workload.jobs import Job
 
 
 def fetch_one_after_another(jobs: list[Job], client: SyncPokemonClient, cancel: CancelToken) -> None:

@@ -14,13 +14,13 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any
 
-from gui.core.settings import RunSettings
-from gui.core.steps import AfterFetch
 from gui.core.trace.recorder import Recorder
 from gui.core.watches.coroutine_steps import CoroutineSteps
 from gui.core.watches.loop_watch import Heartbeat
 from gui.core.watches.thread_clocks import ThreadClocks
 from gui.core.watches.thread_turns import ThreadTurns
+from gui.core.workload.settings import RunSettings
+from gui.core.workload.steps import AfterFetch
 
 
 class RunWatches:

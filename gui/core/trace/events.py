@@ -93,7 +93,7 @@ class EndEvent(NamedTuple):
 
 
 class StepEvent(NamedTuple):
-    """The job's step after its fetch (see gui.core.steps): when it ran and the CPU it used.
+    """The job's step after its fetch (see gui.core.workload.steps): when it ran and the CPU it used.
 
     ``cpu_s`` is the thread's own CPU clock (``time.thread_time``) over the step. ``core_wait_s`` is
     how long the thread was runnable but every core was busy (Linux's per-thread run-queue time);
@@ -130,7 +130,7 @@ class SliverEvent(NamedTuple):
 
 
 class LockEvent(NamedTuple):
-    """A request's worker waited for, took, let go of, or gave up on a lock (see gui.core.traced_lock).
+    """A request's worker waited for, took, let go of, or gave up on a lock (see gui.core.workload.traced_lock).
 
     ``holder`` is set on "wait": the request whose worker held the lock when the wait began, so a
     wait can name who it waited for, and a wait-for graph can be drawn from these events alone.

@@ -11,12 +11,12 @@ import os
 import threading
 from collections.abc import Callable
 
-from gui.core.programs.program_step import ProgramStep
-from gui.core.programs.switching import SwitchInterval
-from gui.core.steps import simulate_matchups
 from gui.core.trace.events import ObservedEvent, PokemonCard, UpdateEvent
 from gui.core.trace.recorder import CancelToken, Recorder
-from gui.core.traced_lock import LockBook, TracedLock, current_request
+from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.programs.switching import SwitchInterval
+from gui.core.workload.steps import simulate_matchups
+from gui.core.workload.traced_lock import LockBook, TracedLock, current_request
 
 
 class TracedDex:

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gui.core.programs.caught import CountCaught, CountCaughtShared, catch, catch_shared
-from gui.core.programs.pokedex import Tally, tally, tally_locked
-from gui.core.programs.program_step import ProgramStep
-from gui.core.programs.two_locks import TwoLocks, file_entry
-from gui.core.settings import RunSettings
-from gui.core.steps import AfterFetch, rounds_for_ms
+from gui.core.workload.programs.caught import CountCaught, CountCaughtShared, catch, catch_shared
+from gui.core.workload.programs.pokedex import Tally, tally, tally_locked
+from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.programs.two_locks import TwoLocks, file_entry
+from gui.core.workload.settings import RunSettings
+from gui.core.workload.steps import AfterFetch, rounds_for_ms
 
 # The shared-memory lessons' honest help: threads hand the GIL over every 0.5 ms instead of every
 # 5 ms, as on a busy machine, so a thread is paused more often between its read and its write, or

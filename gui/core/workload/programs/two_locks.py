@@ -10,12 +10,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from gui.core.programs.program_step import ProgramStep
-from gui.core.programs.switching import SwitchInterval
-from gui.core.steps import simulate_matchups
 from gui.core.trace.events import PokemonCard
 from gui.core.trace.recorder import CancelToken, Recorder
-from gui.core.traced_lock import DeadlockWatch, LockBook, TracedLock
+from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.programs.switching import SwitchInterval
+from gui.core.workload.steps import simulate_matchups
+from gui.core.workload.traced_lock import DeadlockWatch, LockBook, TracedLock
 
 
 def file_entry(card: PokemonCard, first: TracedLock, second: TracedLock, rounds: int) -> None:

@@ -1,15 +1,15 @@
-"""Runs a job's step after its fetch (see ``gui.core.steps``) and records when and how it ran."""
+"""Runs a job's step after its fetch (see ``gui.core.workload.steps``) and records when and how it ran."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 
-from gui.core.steps import AfterFetch, awaited_call, blocking_call, seconds_per_round, simulate_matchups
 from gui.core.trace.events import PokemonCard
 from gui.core.trace.ready_wait import run_queue_s, waited_for_core_s
 from gui.core.trace.recorder import Recorder
 from gui.core.watches import thread_turns
+from gui.core.workload.steps import AfterFetch, awaited_call, blocking_call, seconds_per_round, simulate_matchups
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlparse
 
-from gui.core.steps import AfterFetch
+from gui.core.workload.steps import AfterFetch
 
 MAX_REQUESTS = 100_000  # a run: headless, 100,000 requests at 1,000 at once take ~450 MB (benchmarks/scale.py)
 WINDOW_MAX_REQUESTS = 10_000  # what the window runs (its history may still open a bigger headless run)
@@ -41,7 +41,7 @@ class RunSettings:
     retries: int = 0
     backoff_s: float = 0.25  # first retry waits this long, doubling after (or Retry-After)
     base_url: str = ""  # empty: the local server
-    after_fetch: str = ""  # a step each job takes after its fetch (gui.core.steps.AfterFetch); "" none
+    after_fetch: str = ""  # a step each job takes after its fetch (gui.core.workload.steps.AfterFetch); "" none
     step_ms: float = 0.0  # how long that step takes: CPU work on one core, or a blocking call
     watch_loop: bool = False  # a heartbeat on the event loop measures how late it answers (gui.core.watches.loop_watch)
     trace_slivers: bool = False  # record when each worker really runs: coroutine steps, threads' own stamps or clocks

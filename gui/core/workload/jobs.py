@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from typing import NamedTuple
 
-from gui.core.clients.step_runner import StepPlan
-from gui.core.dataset import Pokedex, pokedex
-from gui.core.programs.program_step import ProgramStep
-from gui.core.programs.table import program_step
-from gui.core.settings import RunSettings, Selection
-from gui.core.steps import AfterFetch, rounds_for_ms
+from gui.core.workload.dataset import Pokedex, pokedex
+from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.programs.table import program_step
+from gui.core.workload.settings import RunSettings, Selection
+from gui.core.workload.step_runner import StepPlan
+from gui.core.workload.steps import AfterFetch, rounds_for_ms
 
 
 class Job(NamedTuple):

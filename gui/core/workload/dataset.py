@@ -15,6 +15,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+import gui
+
 
 def data_folder() -> Traversable:
     """The bundled data: package data ``gui.resources`` once installed, ``resources/`` in a checkout.
@@ -25,7 +27,7 @@ def data_folder() -> Traversable:
     try:
         return resources.files("gui.resources") / "data"
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "resources" / "data"
+        return Path(gui.__file__).resolve().parent.parent / "resources" / "data"
 
 
 DATASET_PATH = data_folder() / "pokemon.json"

@@ -12,7 +12,7 @@ import argparse
 from dataclasses import dataclass
 from typing import Any
 
-from gui.core.settings import (
+from gui.core.workload.settings import (
     DEFAULT_MAX_BODY_KB,
     MAX_CONCURRENCY,
     MAX_REQUESTS,

@@ -13,7 +13,7 @@ from typing import Any
 
 from gui.core.trace.events import Outcome, PokemonCard, Status
 from gui.core.trace.recorder import CancelToken, Recorder
-from gui.core.traced_lock import GaveUp, working_on
+from gui.core.workload.traced_lock import GaveUp, working_on
 
 # In a worker process: what its parent handed it at its start (``for_workers``), filled by the
 # process mode's initializer. A program reads it here, so that it need not know the modes.

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from multiprocessing.sharedctypes import Synchronized
 from typing import Any
 
-from gui.core.programs.program_step import ProgramStep, inherited
 from gui.core.trace.events import ObservedEvent, PokemonCard, UpdateEvent
 from gui.core.trace.recorder import CancelToken, Recorder
+from gui.core.workload.programs.program_step import ProgramStep, inherited
 
 caught = 0  # module level: each process that imports this module has a copy of its own
 _caught_lock = threading.Lock()

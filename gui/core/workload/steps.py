@@ -18,7 +18,7 @@ class AfterFetch(StrEnum):
     COMPUTE = "compute"  # pure-Python work on the answer: holds the GIL the whole time
     BLOCK = "block"  # a blocking call (time.sleep): in a coroutine it stops the whole loop
     AWAIT_IN_THREAD = "await-in-thread"  # the same call handed to a thread and awaited
-    # The shared-memory lessons' programs (gui.core.programs): what a worker does with what it caught.
+    # The shared-memory lessons' programs (gui.core.workload.programs): what a worker does with what it caught.
     CATCH = "catch"  # add one to a module-level counter
     CATCH_SHARED = "catch-shared"  # add one to a multiprocessing.Value every process shares
     TALLY = "tally"  # count per type in a shared Pokédex: read, work, write (a race)
@@ -28,7 +28,7 @@ class AfterFetch(StrEnum):
 
     @property
     def is_program(self) -> bool:
-        """A lesson's program on shared memory (gui.core.programs), not a timed call."""
+        """A lesson's program on shared memory (gui.core.workload.programs), not a timed call."""
         return self not in (AfterFetch.NOTHING, AfterFetch.COMPUTE, AfterFetch.BLOCK, AfterFetch.AWAIT_IN_THREAD)
 
 
