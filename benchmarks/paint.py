@@ -43,7 +43,7 @@ from scale import peak_rss_mb
 
 from gui.core.engine import Run, RunState
 from gui.core.lab import LiveRun
-from gui.core.run_model import RunModel
+from gui.core.model.run_model import RunModel
 from gui.core.trace.events import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status
 from gui.core.workload.settings import make_settings
 from gui.qt.event_loop import BatchingEventLoop

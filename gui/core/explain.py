@@ -19,9 +19,9 @@ from urllib.parse import urlparse
 import gui
 from gui.core.comparison_table import ms_text, percent_text, seconds_text
 from gui.core.finished_run import FinishedRun
+from gui.core.model.run_model import RunModel
+from gui.core.model.segments import SEGMENT_LABELS, Segment
 from gui.core.modes.catalogue import ModeSpec, at_once, mode_spec
-from gui.core.run_model import RunModel
-from gui.core.segments import SEGMENT_LABELS, Segment
 from gui.core.trace.events import Phase, Status
 from gui.core.workload.programs.table import PROGRAMS
 from gui.core.workload.settings import RunSettings

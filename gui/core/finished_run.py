@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import mode_spec
-from gui.core.run_model import RunModel
 from gui.core.stats import KnownNetwork, RunSummary, summarize
 from gui.core.watches.machine_load import MachineLoad
 from gui.core.workload.settings import RunSettings

@@ -16,7 +16,7 @@ from typing import Any
 from gui.core.engine import Run, RunState
 from gui.core.finished_run import FinishedRun
 from gui.core.frozen_heap import frozen_heap
-from gui.core.run_model import RunModel
+from gui.core.model.run_model import RunModel
 from gui.core.stats import KnownNetwork, RunSummary, summarize
 from gui.core.trace.events import BatchSink
 from gui.core.workload.settings import RunSettings

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gui.core.clients.retry import RetryPolicy
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.retry import RetryPolicy
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job
 from gui.core.workload.programs.program_step import ProgramStep

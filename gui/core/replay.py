@@ -13,8 +13,8 @@ from __future__ import annotations
 import bisect
 
 from gui.core.finished_run import FinishedRun
+from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import at_once
-from gui.core.run_model import RunModel
 from gui.core.run_record import record_of, recorded_events
 from gui.core.stats import KnownNetwork, RunSummary, summarize
 from gui.core.trace.events import LoopLagEvent, ObservedEvent, SliverEvent, Status

@@ -18,7 +18,7 @@ from typing import Any
 from gui.core.exports import settings_record, span_record
 from gui.core.exports.json_report import startup_records, watch_records
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import RunModel
+from gui.core.model.run_model import RunModel
 from gui.core.stats import RunSummary
 from gui.core.trace.events import (
     PHASE_ORDER,

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from gui.core.model.run_model import RunModel, Span
 from gui.core.modes.catalogue import at_once
-from gui.core.run_model import RunModel, Span
 from gui.core.trace.events import Status
 from gui.core.workload.settings import RunSettings
 

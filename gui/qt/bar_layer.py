@@ -24,8 +24,8 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPalette
 
-from gui.core.run_model import Span
-from gui.core.segments import Segment
+from gui.core.model.run_model import Span
+from gui.core.model.segments import Segment
 from gui.core.timeline_pieces import FlatBar, FlatPiece, LanePiece, ShownRun, flatten
 from gui.core.trace.events import SliverEvent
 from gui.qt.theme import segment_color, sliver_color, text_color_on

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gui.core.run_model import Span
+from gui.core.model.run_model import Span
 from gui.core.workload.dataset import pokedex
 from gui.qt.theme import TYPE_HEX, text_color_on
 

@@ -22,7 +22,7 @@ from gui.core.comparison_table import (
     row_setup,
 )
 from gui.core.finished_run import FinishedRun
-from gui.core.segments import Segment
+from gui.core.model.segments import Segment
 from gui.qt.theme import blend, is_dark, segment_color
 
 FASTEST_TINT = {False: 0.16, True: 0.26}  # how much of the waiting green tints the fastest row

@@ -10,8 +10,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import at_once
-from gui.core.segments import Segment
 from gui.core.stats import level_steps
 from gui.core.timeline_pieces import ShownRun
 from gui.qt.bar_layer import draw_rects

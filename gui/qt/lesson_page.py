@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from gui.core.lessons.claims import Claim
 from gui.core.lessons.lesson import LessonFigures, LessonSpec
+from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import mode_spec
-from gui.core.segments import Segment
 from gui.core.watches.machine_load import MachineLoad
 from gui.qt.fonts import derived_font
 from gui.qt.theme import is_dark, segment_color

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from gui.core.segments import Segment
+from gui.core.model.segments import Segment
 from gui.core.timeline_pieces import ShownRun
 from gui.qt.theme import LIMIT_LINE_HEX, NOW_LINE_HEX, is_dark, segment_color
 from gui.qt.time_window import TimeWindow

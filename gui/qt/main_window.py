@@ -35,9 +35,9 @@ from gui.core.finished_run import FinishedRun
 from gui.core.history import History
 from gui.core.lab import Lab, LiveRun
 from gui.core.lessons.catalogue import LESSONS
+from gui.core.model.run_model import Span
 from gui.core.modes.catalogue import MODE_NAMES, MODES, advice, at_once, keys_hint
 from gui.core.replay import ReplayRun, moment_text
-from gui.core.run_model import Span
 from gui.core.stats import KnownNetwork
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings

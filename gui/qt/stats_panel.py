@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
+from gui.core.model.segments import SEGMENT_LABELS, STEP_SEGMENTS, Segment, segments_of_step
 from gui.core.modes.catalogue import at_once, mode_spec
-from gui.core.segments import SEGMENT_LABELS, STEP_SEGMENTS, Segment, segments_of_step
 from gui.core.timeline_pieces import ShownRun
 from gui.core.workload.settings import RunSettings
 from gui.qt.bar_layer import TICK_SHARE_OF_BAR

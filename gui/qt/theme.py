@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from gui.core.segments import Segment
+from gui.core.model.segments import Segment
 
 _SEGMENT_HEX: dict[Segment, str] = {
     Segment.QUEUED: "#9fb3c8",

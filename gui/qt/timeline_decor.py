@@ -9,7 +9,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 
-from gui.core.segments import Segment
+from gui.core.model.segments import Segment
 from gui.qt.theme import BARRIER_HEX, DEADLOCK_HEX, LINK_HEX, LOST_HEX, NOW_LINE_HEX, blend, segment_color
 from gui.qt.time_window import tick_step
 from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeometry

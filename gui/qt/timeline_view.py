@@ -15,10 +15,10 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from gui.core.model.run_model import RunModel, Span
+from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import keys_hint
 from gui.core.replay import ReplayRun
-from gui.core.run_model import RunModel, Span
-from gui.core.segments import Segment
 from gui.core.timeline_pieces import (
     LanePiece,
     RunningPieces,

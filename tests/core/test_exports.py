@@ -38,7 +38,7 @@ from gui.core.exports import (
 )
 from gui.core.exports.ascii_lanes import ascii_timeline
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import RunModel, Span
+from gui.core.model.run_model import RunModel, Span
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
 from gui.core.workload.jobs import Job
 from gui.server import LocalServer, NetworkConditions

@@ -23,7 +23,7 @@ from gui.core.history import (
     conditions_text,
     open_history,
 )
-from gui.core.run_model import RunModel
+from gui.core.model.run_model import RunModel
 from gui.core.run_record import RecordError, record_of, run_from_record
 from gui.core.stats import KnownNetwork, RunSummary, level_steps, summarize
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status

@@ -12,7 +12,7 @@ from gui.core.lessons import gil
 from gui.core.lessons.catalogue import LESSONS, lesson_spec
 from gui.core.lessons.gil import cores_busy
 from gui.core.lessons.lesson import lesson_report
-from gui.core.segments import Segment, span_pieces
+from gui.core.model.segments import Segment, span_pieces
 from gui.core.trace.events import Phase
 from gui.core.trace.ready_wait import tells_core_from_gil
 from gui.headless import run_headless_comparison

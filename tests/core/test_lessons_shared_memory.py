@@ -18,7 +18,7 @@ import pytest
 
 from gui.core.finished_run import FinishedRun
 from gui.core.lessons.lesson import LessonFigures
-from gui.core.segments import Segment, span_pieces
+from gui.core.model.segments import Segment, span_pieces
 from gui.core.trace.events import Status
 from gui.server import LocalServer
 from tests.core.helpers import run_lesson_on

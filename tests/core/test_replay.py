@@ -12,9 +12,9 @@ import pytest
 from gui.core.finished_run import FinishedRun
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import measure_run
+from gui.core.model.run_model import RunModel
 from gui.core.playback_clock import SPEEDS, PlaybackClock, Replay, next_speed
 from gui.core.replay import ReplayRun, moment_in, moment_text, parse_moment
-from gui.core.run_model import RunModel
 from gui.core.run_record import TimedEvent
 from gui.core.trace.events import Phase
 from gui.server import LocalServer, NetworkConditions

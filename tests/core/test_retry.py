@@ -6,7 +6,7 @@ import email.utils
 
 import pytest
 
-from gui.core.retry import MAX_BACKOFF_S, RetryPolicy, retry_after_s
+from gui.core.clients.retry import MAX_BACKOFF_S, RetryPolicy, retry_after_s
 from gui.core.trace.events import Status
 
 POLICY = RetryPolicy(retries=3, backoff_s=0.25)

@@ -1,7 +1,7 @@
 """How a request's life is cut into coloured pieces, including retries and a request still going."""
 
-from gui.core.run_model import RunModel
-from gui.core.segments import Segment, span_pieces
+from gui.core.model.run_model import RunModel
+from gui.core.model.segments import Segment, span_pieces
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, RetryEvent, Status
 from gui.core.workload.jobs import Job
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gui.core.run_model import RunModel
+from gui.core.model.run_model import RunModel
 from gui.core.trace.events import BatchSink, ObservedEvent, UpdateEvent
 from gui.core.trace.recorder import Recorder
 from gui.core.workload.jobs import Job

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import RunModel
-from gui.core.segments import Segment
+from gui.core.model.run_model import RunModel
+from gui.core.model.segments import Segment
 from gui.core.stats import KnownNetwork, summarize
 from gui.core.timeline_pieces import (
     OPEN,

@@ -10,9 +10,9 @@ import pytest
 
 from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.body_cap import BodyTooLarge, CappedBody
+from gui.core.clients.retry import RetryPolicy
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.modes.catalogue import at_once
-from gui.core.retry import RetryPolicy
 from gui.core.trace.events import BatchSink, EndEvent, Phase, PhaseEvent, Status, TraceEvent
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job

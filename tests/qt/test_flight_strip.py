@@ -10,8 +10,8 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import RunModel
-from gui.core.segments import Segment
+from gui.core.model.run_model import RunModel
+from gui.core.model.segments import Segment
 from gui.core.stats import level_steps, summarize
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
 from gui.core.workload.jobs import Job

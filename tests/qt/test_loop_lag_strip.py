@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from gui.core.engine import Run
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import RunModel
-from gui.core.segments import Segment
+from gui.core.model.run_model import RunModel
+from gui.core.model.segments import Segment
 from gui.core.stats import summarize
 from gui.core.trace.events import BatchSink
 from gui.core.trace.overlap import pairwise_overlap_s

@@ -13,8 +13,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 
+from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import MODE_NAMES
-from gui.core.segments import Segment
 from gui.core.trace.events import Phase, Status
 from gui.qt.main_window import MainWindow
 from gui.qt.theme import segment_color

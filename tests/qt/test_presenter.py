@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
-from gui.core.segments import Segment
+from gui.core.model.segments import Segment
 from gui.qt.main_window import FOLD_BELOW_W, MainWindow
 from gui.qt.theme import high_contrast, segment_color
 from tests.qt.conftest import LoopRunner

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from gui.core.segments import Segment
+from gui.core.model.segments import Segment
 from gui.qt.theme import segment_color
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from gui.core.engine import Run
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import RunModel, Span
+from gui.core.model.run_model import RunModel, Span
 from gui.core.stats import summarize
 from gui.core.trace.events import BatchSink
 from gui.core.watches import thread_turns

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from gui.core.finished_run import FinishedRun
-from gui.core.segments import Segment
+from gui.core.model.segments import Segment
 from gui.core.timeline_pieces import startup_tooltip
 from gui.core.workload.settings import make_settings
 from gui.qt.stats_panel import StatsPanel

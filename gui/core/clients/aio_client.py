@@ -16,7 +16,7 @@ from gui.core.clients.body_cap import (
     CappedBody,
 )
 from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer, redirect_loop, too_large
-from gui.core.retry import RetryPolicy
+from gui.core.clients.retry import RetryPolicy
 from gui.core.trace.events import Outcome, Phase, PokemonCard, Status
 from gui.core.trace.recorder import Recorder
 from gui.core.workload.jobs import Job

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from gui.core.clients.aio_client import AsyncPokemonClient
+from gui.core.clients.pokemon_json import Link, Resource
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.pokemon_json import Link, Resource
 from gui.core.trace.events import Outcome, Phase, Status
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job

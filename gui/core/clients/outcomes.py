@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, TypeAlias
 
 from gui.core.clients.body_cap import MAX_REDIRECTS, BodyTooLarge
-from gui.core.pokemon_json import InvalidPokemon, Resource, parse_card, parse_resource
-from gui.core.retry import RetryPolicy
+from gui.core.clients.pokemon_json import InvalidPokemon, Resource, parse_card, parse_resource
+from gui.core.clients.retry import RetryPolicy
 from gui.core.trace.events import Outcome, Phase, PokemonCard, Status
 from gui.core.trace.recorder import Recorder
 

@@ -26,7 +26,7 @@ from gui.core.clients.body_cap import (
 from gui.core.clients.deadlines import deadline_watch
 from gui.core.clients.outcomes import Answer, describe, end_or_retry, judge_answer, redirect_loop, too_large
 from gui.core.clients.phase_stream import Attempt, PhaseBackend
-from gui.core.retry import RetryPolicy
+from gui.core.clients.retry import RetryPolicy
 from gui.core.trace.events import Outcome, Phase, PokemonCard, Status
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gui.core.run_model import RunModel
+from gui.core.model.run_model import RunModel
 from gui.core.trace.events import Status
 
 # Each column is a slice of the run's time; a request's columns carry its outcome's mark.

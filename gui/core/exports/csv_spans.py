@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from gui.core.exports.atomic import StrPath, write_atomically
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import Span
+from gui.core.model.run_model import Span
 from gui.core.trace.events import PHASE_ORDER
 
 # Phase columns hold seconds since their run started (to the microsecond); empty when the request never got there.

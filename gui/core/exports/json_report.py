@@ -13,7 +13,7 @@ from typing import Any
 
 from gui.core.exports.atomic import StrPath, write_atomically
 from gui.core.finished_run import FinishedRun
-from gui.core.run_model import RunModel, Span
+from gui.core.model.run_model import RunModel, Span
 from gui.core.stats import RunSummary
 from gui.core.trace.events import PHASE_ORDER
 from gui.core.workload.settings import RunSettings

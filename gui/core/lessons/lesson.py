@@ -282,7 +282,7 @@ async def measure_run(settings: RunSettings, base_url: str, conditions: dict[str
 
 def _finished(run: Run, conditions: dict[str, Any] | None) -> FinishedRun:
     from gui.core.finished_run import FinishedRun
-    from gui.core.run_model import RunModel
+    from gui.core.model.run_model import RunModel
     from gui.core.trace.events import BatchSink
 
     model = RunModel(run.jobs)

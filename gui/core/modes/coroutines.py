@@ -12,8 +12,8 @@ import asyncio
 import aiohttp
 
 from gui.core.clients.aio_client import AsyncPokemonClient, phase_trace_config
+from gui.core.clients.retry import RetryPolicy
 from gui.core.mode_context import ModeContext
-from gui.core.retry import RetryPolicy
 from gui.core.trace.recorder import Recorder
 from gui.core.workload.jobs import Job
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.follow import AsyncFetcher, SyncFetcher
+from gui.core.clients.pokemon_json import Resource
 from gui.core.mode_context import ModeContext
 from gui.core.modes.coroutines import traced_session
-from gui.core.pokemon_json import Resource
 from gui.core.workload.jobs import Job
 
 # --- the textbook: coroutines -----------------------------------------------------------------

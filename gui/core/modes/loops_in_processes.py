@@ -25,9 +25,9 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from gui.core.blocking import run_blocking
+from gui.core.clients.retry import RetryPolicy
 from gui.core.mode_context import ModeContext
 from gui.core.modes.coroutines import fetch_with_coroutines
-from gui.core.retry import RetryPolicy
 from gui.core.trace.events import LANE_PART, Phase, TraceEvent, WorkerStartEvent
 from gui.core.trace.recorder import Recorder
 from gui.core.workload.jobs import Job

@@ -18,9 +18,9 @@ from multiprocessing.queues import Queue
 from typing import Any
 
 from gui.core.blocking import run_blocking
+from gui.core.clients.retry import RetryPolicy
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.mode_context import ModeContext
-from gui.core.retry import RetryPolicy
 from gui.core.trace.events import EndEvent, TraceEvent
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import NamedTuple
 
-from gui.core.run_model import Span
+from gui.core.model.run_model import Span
 from gui.core.trace.events import Phase, Status, StepEvent
 from gui.core.trace.ready_wait import split_step, tells_core_from_gil
 from gui.core.workload.steps import AfterFetch
