@@ -23,7 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
-from gui.core.blocking import run_blocking
+from gui.plain_thread import run_blocking
 from gui.server.app import API_PREFIX, create_app
 from gui.server.conditions import NetworkConditions
 

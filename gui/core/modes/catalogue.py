@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gui.core.mode_context import ModeContext
 from gui.core.model.segments import Segment
 from gui.core.modes import coroutines, evolutions, loops_in_processes, processes, sequential, threads
+from gui.core.modes.mode_context import ModeContext
 from gui.core.workload.settings import RunSettings
 
 

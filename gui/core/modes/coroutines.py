@@ -13,7 +13,7 @@ import aiohttp
 
 from gui.core.clients.aio_client import AsyncPokemonClient, phase_trace_config
 from gui.core.clients.retry import RetryPolicy
-from gui.core.mode_context import ModeContext
+from gui.core.modes.mode_context import ModeContext
 from gui.core.trace.recorder import Recorder
 from gui.core.workload.jobs import Job
 

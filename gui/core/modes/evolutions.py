@@ -16,8 +16,8 @@ from typing import Any
 from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.follow import AsyncFetcher, SyncFetcher
 from gui.core.clients.pokemon_json import Resource
-from gui.core.mode_context import ModeContext
 from gui.core.modes.coroutines import traced_session
+from gui.core.modes.mode_context import ModeContext
 from gui.core.workload.jobs import Job
 
 # --- the textbook: coroutines -----------------------------------------------------------------
@@ -145,7 +145,7 @@ async def run_stage_by_stage(ctx: ModeContext) -> None:
 
 
 async def _run_threads(ctx: ModeContext, program: Any) -> None:
-    from gui.core.blocking import run_blocking
+    from gui.plain_thread import run_blocking
 
     fetch = SyncFetcher(ctx.sync_client, ctx.recorder, ctx.cancel)
     try:

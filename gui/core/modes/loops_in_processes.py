@@ -24,13 +24,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from gui.core.blocking import run_blocking
 from gui.core.clients.retry import RetryPolicy
-from gui.core.mode_context import ModeContext
 from gui.core.modes.coroutines import fetch_with_coroutines
+from gui.core.modes.mode_context import ModeContext
 from gui.core.trace.events import LANE_PART, Phase, TraceEvent, WorkerStartEvent
 from gui.core.trace.recorder import Recorder
 from gui.core.workload.jobs import Job
+from gui.plain_thread import run_blocking
 
 FLUSH_EVERY_S = 0.010  # a worker sends its events in one batch this often: live, and one pickle per batch
 FORWARDER_POLL_S = 0.05

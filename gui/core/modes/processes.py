@@ -17,14 +17,14 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.queues import Queue
 from typing import Any
 
-from gui.core.blocking import run_blocking
 from gui.core.clients.retry import RetryPolicy
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.mode_context import ModeContext
+from gui.core.modes.mode_context import ModeContext
 from gui.core.trace.events import EndEvent, TraceEvent
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job
 from gui.core.workload.programs.program_step import inherited
+from gui.plain_thread import run_blocking
 
 FORWARDER_POLL_S = 0.05  # how often the event forwarder checks whether it should stop
 LAST_EVENTS_WAIT_S = 10.0

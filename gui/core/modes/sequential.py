@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.mode_context import ModeContext
+from gui.core.modes.mode_context import ModeContext
 from gui.core.trace.recorder import CancelToken
 from gui.core.workload.jobs import Job
+from gui.plain_thread import run_blocking
 
 
 def fetch_one_after_another(jobs: list[Job], client: SyncPokemonClient, cancel: CancelToken) -> None:

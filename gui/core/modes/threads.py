@@ -9,11 +9,11 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from gui.core.blocking import run_blocking
 from gui.core.clients.sync_client import SyncPokemonClient
-from gui.core.mode_context import ModeContext
+from gui.core.modes.mode_context import ModeContext
 from gui.core.trace.recorder import CancelToken
 from gui.core.workload.jobs import Job
+from gui.plain_thread import run_blocking
 
 
 def fetch_with_thread_pool(
