@@ -38,10 +38,10 @@ import aiohttp
 import certifi
 import httpx
 
-from gui.core.engine import Run
 from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import at_once
 from gui.core.modes.loops_in_processes import processes_for, warm_pool
+from gui.core.run.engine import Run
 from gui.core.stats import KnownNetwork, summarize
 from gui.core.trace.events import BatchSink, Phase
 from gui.core.workload.jobs import make_jobs

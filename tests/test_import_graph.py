@@ -88,12 +88,12 @@ def test_the_walk_sees_imports_inside_functions_and_for_types(tmp_path: Path) ->
     source.write_text(
         "from typing import TYPE_CHECKING\n"
         "if TYPE_CHECKING:\n    from gui.core.workload.settings import RunSettings\n"
-        "def later():\n    from gui.core.engine import Run\n"
+        "def later():\n    from gui.core.run.engine import Run\n"
         "from .stats import percentile\n",
         encoding="utf-8",
     )
     seen = set(imports_of("gui.core.probe", source, known))
-    assert seen == {"gui.core.workload.settings", "gui.core.engine", "gui.core.stats"}
+    assert seen == {"gui.core.workload.settings", "gui.core.run.engine", "gui.core.stats"}
 
 
 @pytest.mark.parametrize("part", ["gui.core", "gui.server"])

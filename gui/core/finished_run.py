@@ -16,7 +16,7 @@ from gui.core.watches.machine_load import MachineLoad
 from gui.core.workload.settings import RunSettings
 
 if TYPE_CHECKING:
-    from gui.core.engine import Run
+    from gui.core.run.engine import Run
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gui.core.engine import Run, RunState
 from gui.core.finished_run import FinishedRun
-from gui.core.frozen_heap import frozen_heap
 from gui.core.model.run_model import RunModel
+from gui.core.run.engine import Run, RunState
+from gui.core.run.frozen_heap import frozen_heap
 from gui.core.stats import KnownNetwork, RunSummary, summarize
 from gui.core.trace.events import BatchSink
 from gui.core.workload.settings import RunSettings

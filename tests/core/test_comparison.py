@@ -60,9 +60,9 @@ def test_headless_compare_prints_one_report_per_mode_in_order_with_the_same_poke
 
 def test_a_stopped_run_is_never_the_fastest_and_has_no_speed_up() -> None:
     from gui.core.comparison_table import comparison_rows, fastest_and_slowest
-    from gui.core.engine import Run
     from gui.core.finished_run import FinishedRun
     from gui.core.model.run_model import RunModel
+    from gui.core.run.engine import Run
     from gui.core.stats import summarize
     from gui.core.trace.events import BatchSink, EndEvent, Outcome, Status
 

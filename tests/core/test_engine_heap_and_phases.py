@@ -8,7 +8,7 @@ import gc
 
 import pytest
 
-from gui.core.frozen_heap import REFREEZE_S
+from gui.core.run.frozen_heap import REFREEZE_S
 from gui.core.trace.events import PHASE_ORDER, Phase, PhaseEvent, Status
 from gui.server import LocalServer
 from tests.core.helpers import WatchingSink, run_mode

@@ -18,10 +18,10 @@ from gui.core.comparison_table import (
     seconds_text,
     speedup_text,
 )
-from gui.core.engine import Run
 from gui.core.explain import code_caption, code_of, explain, first_start_s, network_wait_s
 from gui.core.finished_run import FinishedRun
 from gui.core.modes.catalogue import MODE_NAMES, MODES, mode_spec
+from gui.core.run.engine import Run
 from gui.core.stats import KnownNetwork, summarize
 from gui.core.workload.settings import make_settings
 from gui.server import LocalServer

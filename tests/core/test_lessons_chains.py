@@ -12,10 +12,10 @@ from gui.core.clients.aio_client import AsyncPokemonClient
 from gui.core.clients.follow import AsyncFetcher
 from gui.core.clients.pokemon_json import Link, Resource
 from gui.core.clients.retry import RetryPolicy
-from gui.core.engine import Run
 from gui.core.lessons.lesson import measure_run
 from gui.core.model.run_model import RunModel
 from gui.core.modes.coroutines import traced_session
+from gui.core.run.engine import Run
 from gui.core.trace.events import BatchSink, EndEvent, Phase, RequestEvent, Status
 from gui.core.trace.recorder import Recorder
 from gui.core.workload.jobs import Job

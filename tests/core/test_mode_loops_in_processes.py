@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from gui.core.engine import RunState
 from gui.core.modes.catalogue import MODE_NAMES, keys_hint, mode_spec
 from gui.core.modes.loops_in_processes import processes_for, warm_pool
+from gui.core.run.engine import RunState
 from gui.core.trace.events import PHASE_ORDER, EndEvent, Phase, Status
 from gui.server import LocalServer
 from tests.core.helpers import WatchingSink, collect, make_run, run_mode

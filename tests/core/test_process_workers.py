@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
 import asyncio, os, sys
-from gui.core.engine import Run
+from gui.core.run.engine import Run
 from gui.core.workload.settings import make_settings
 from gui.core.trace.events import BatchSink, PhaseEvent, Phase
 

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from gui.core.engine import Run
 from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel, Span
+from gui.core.run.engine import Run
 from gui.core.stats import summarize
 from gui.core.trace.events import BatchSink
 from gui.core.watches import thread_turns

@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gui.core.engine import Run
 from gui.core.lessons.claims import Check, Claim, compose_verdict
 from gui.core.modes.catalogue import at_once
+from gui.core.run.engine import Run
 from gui.core.watches.machine_load import MachineLoad, total
 from gui.core.workload.settings import RunSettings, make_settings
 

@@ -8,9 +8,9 @@ from enum import Enum
 from typing import Any
 
 from gui.core.clients.sync_client import shared_tls_context
-from gui.core.frozen_heap import frozen_heap
 from gui.core.modes.catalogue import mode_spec
 from gui.core.modes.mode_context import ModeContext
+from gui.core.run.frozen_heap import frozen_heap
 from gui.core.run.run_watches import RunWatches
 from gui.core.trace.events import BatchSink, EventSink, Outcome, Phase, PhaseEvent, Status
 from gui.core.trace.recorder import CancelToken, Recorder
