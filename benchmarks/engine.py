@@ -41,8 +41,8 @@ import httpx
 from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import at_once
 from gui.core.modes.loops_in_processes import processes_for, warm_pool
+from gui.core.results.stats import KnownNetwork, summarize
 from gui.core.run.engine import Run
-from gui.core.stats import KnownNetwork, summarize
 from gui.core.trace.events import BatchSink, Phase
 from gui.core.workload.jobs import make_jobs
 from gui.core.workload.settings import RunSettings, make_settings

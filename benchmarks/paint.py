@@ -41,9 +41,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from scale import peak_rss_mb
 
-from gui.core.lab import LiveRun
 from gui.core.model.run_model import RunModel
 from gui.core.run.engine import Run, RunState
+from gui.core.session.lab import LiveRun
 from gui.core.trace.events import BatchSink, EndEvent, Outcome, Phase, PhaseEvent, PokemonCard, Status
 from gui.core.workload.settings import make_settings
 from gui.qt.event_loop import BatchingEventLoop

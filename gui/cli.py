@@ -88,7 +88,7 @@ def check_screenshot_path(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.at is not None:
-        from gui.core.replay import parse_moment
+        from gui.core.session.replay import parse_moment
 
         try:
             if args.screenshot is None:

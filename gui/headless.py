@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gui.core.comparison import parse_modes, same_workload
-from gui.core.comparison_table import comparison_rows
 from gui.core.exports import ExportError, ascii_timeline, reports_json, write_chrome_trace, write_csv, write_har
-from gui.core.finished_run import FinishedRun
 from gui.core.lessons.catalogue import LESSONS, lesson_spec
 from gui.core.lessons.lesson import lesson_report
 from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import MODE_NAMES, advice, at_once
+from gui.core.results.comparison import parse_modes, same_workload
+from gui.core.results.comparison_table import comparison_rows
+from gui.core.results.finished_run import FinishedRun
 from gui.core.run.engine import Run
 from gui.core.trace.events import BatchSink
 from gui.core.workload.setting_table import RUN_SETTINGS, add_options, values_from

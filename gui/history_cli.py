@@ -8,8 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
-from gui.core.finished_run import FinishedRun
-from gui.core.history import (
+from gui.core.history.store import (
     History,
     HistoryEntry,
     HistoryUnavailable,
@@ -17,6 +16,7 @@ from gui.core.history import (
     open_history,
     size_text,
 )
+from gui.core.results.finished_run import FinishedRun
 
 # (heading, width, align) of each column of the table, in order.
 _COLUMNS: tuple[tuple[str, int, str], ...] = (

@@ -93,7 +93,7 @@ def test_the_walk_sees_imports_inside_functions_and_for_types(tmp_path: Path) ->
         encoding="utf-8",
     )
     seen = set(imports_of("gui.core.probe", source, known))
-    assert seen == {"gui.core.workload.settings", "gui.core.run.engine", "gui.core.stats"}
+    assert seen == {"gui.core.workload.settings", "gui.core.run.engine", "gui.core.results.stats"}
 
 
 @pytest.mark.parametrize("part", ["gui.core", "gui.server"])

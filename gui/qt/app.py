@@ -15,12 +15,12 @@ from typing import cast
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QToolButton
 
-from gui.core.comparison import parse_modes
-from gui.core.history import open_history
-from gui.core.lab import LiveRun
+from gui.core.history.store import open_history
 from gui.core.lessons.catalogue import LESSONS
 from gui.core.modes.catalogue import at_once
-from gui.core.replay import moment_in
+from gui.core.results.comparison import parse_modes
+from gui.core.session.lab import LiveRun
+from gui.core.session.replay import moment_in
 from gui.core.workload.setting_table import IN_PANEL, check_for_window
 from gui.qt.event_loop import BatchingEventLoop
 from gui.qt.main_window import MainWindow

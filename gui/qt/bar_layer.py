@@ -26,8 +26,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter,
 
 from gui.core.model.run_model import Span
 from gui.core.model.segments import Segment
-from gui.core.timeline_pieces import FlatBar, FlatPiece, LanePiece, ShownRun, flatten
 from gui.core.trace.events import SliverEvent
+from gui.core.views.timeline_pieces import FlatBar, FlatPiece, LanePiece, ShownRun, flatten
 from gui.qt.theme import segment_color, sliver_color, text_color_on
 from gui.qt.timeline_geometry import TimelineGeometry
 

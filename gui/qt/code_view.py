@@ -29,8 +29,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QSizePolicy, QTextEdit, QWidget
 
-from gui.core.explain import CodeBlock
 from gui.core.model.segments import Segment
+from gui.core.views.explain import CodeBlock
 from gui.qt.theme import blend, is_dark, segment_color
 
 LIGHT_STYLE = "xcode"  # dark, saturated colours: comments (which carry the lesson) stay legible on the tint

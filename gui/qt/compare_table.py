@@ -1,6 +1,6 @@
 """Finished runs side by side, one row each, in the order given; a click picks one to look at.
 
-The rows and their text come from ``gui.core.comparison_table``; the table only shows them,
+The rows and their text come from ``gui.core.results.comparison_table``; the table only shows them,
 right-aligns the numbers and tints the fastest run's row.
 """
 
@@ -12,7 +12,8 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
 
-from gui.core.comparison_table import (
+from gui.core.model.segments import Segment
+from gui.core.results.comparison_table import (
     COLUMNS,
     NUMERIC_COLUMNS,
     ComparisonRow,
@@ -21,8 +22,7 @@ from gui.core.comparison_table import (
     row_cells,
     row_setup,
 )
-from gui.core.finished_run import FinishedRun
-from gui.core.model.segments import Segment
+from gui.core.results.finished_run import FinishedRun
 from gui.qt.theme import blend, is_dark, segment_color
 
 FASTEST_TINT = {False: 0.16, True: 0.26}  # how much of the waiting green tints the fastest row

@@ -1,6 +1,6 @@
 """The explain panel: a finished run in plain words on the left, the code that ran it on the right.
 
-The words and the code come from ``gui.core.explain``; this panel only lays them out.
+The words and the code come from ``gui.core.views.explain``; this panel only lays them out.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from gui.core.explain import CodeBlock, code_caption, code_of, code_of_run, explain
-from gui.core.finished_run import FinishedRun
 from gui.core.modes.catalogue import at_once, mode_spec
+from gui.core.results.finished_run import FinishedRun
+from gui.core.views.explain import CodeBlock, code_caption, code_of, code_of_run, explain
 from gui.qt.code_view import CodeView
 from gui.qt.fonts import derived_font
 

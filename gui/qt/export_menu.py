@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from gui.core.finished_run import FinishedRun
+from gui.core.results.finished_run import FinishedRun
 from gui.qt.exporting import EXPORTS, ExportKind, export_runs
 from gui.qt.timeline_view import TimelineView
 

@@ -22,7 +22,7 @@ from gui.core.exports import (
     write_har,
     write_json_report,
 )
-from gui.core.finished_run import FinishedRun
+from gui.core.results.finished_run import FinishedRun
 from gui.qt.timeline_view import TimelineView
 
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import at_once
-from gui.core.stats import level_steps
-from gui.core.timeline_pieces import ShownRun
+from gui.core.results.stats import level_steps
+from gui.core.views.timeline_pieces import ShownRun
 from gui.qt.bar_layer import draw_rects
 from gui.qt.theme import LIMIT_LINE_HEX, NOW_LINE_HEX, blend, segment_color
 from gui.qt.time_window import TimeWindow

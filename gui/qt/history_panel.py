@@ -1,6 +1,6 @@
 """The History dock: every run kept, newest first; select runs to see them on one axis, delete some.
 
-It reads and writes through the Qt-free ``gui.core.history.History``. A history that cannot be
+It reads and writes through the Qt-free ``gui.core.history.store.History``. A history that cannot be
 used shows its one message here and the rest of the app goes on without it.
 """
 
@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core.finished_run import FinishedRun
-from gui.core.history import History, HistoryEntry, HistoryUnavailable, size_text
+from gui.core.history.store import History, HistoryEntry, HistoryUnavailable, size_text
 from gui.core.modes.catalogue import MODES
+from gui.core.results.finished_run import FinishedRun
 
 COLUMNS = ("When", "Mode", "Requests", "At once", "Network", "Wall", "Efficiency")
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from gui.core.comparison_table import is_complete
-from gui.core.finished_run import FinishedRun
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, SeriesStep, run_label, run_series
 from gui.core.lessons.sweep import point as sweep_point
+from gui.core.results.comparison_table import is_complete
+from gui.core.results.finished_run import FinishedRun
 from gui.core.watches.machine_load import total
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.core.model.segments import Segment
-from gui.core.timeline_pieces import ShownRun
+from gui.core.views.timeline_pieces import ShownRun
 from gui.qt.theme import LIMIT_LINE_HEX, NOW_LINE_HEX, is_dark, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_geometry import GUTTER_W, plot_columns, x_of_time

@@ -29,16 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core.comparison import same_workload
-from gui.core.comparison_table import Measure, fastest_and_slowest, wall_time
-from gui.core.finished_run import FinishedRun
-from gui.core.history import History
-from gui.core.lab import Lab, LiveRun
+from gui.core.history.store import History
 from gui.core.lessons.catalogue import LESSONS
 from gui.core.model.run_model import Span
 from gui.core.modes.catalogue import MODE_NAMES, MODES, advice, at_once, keys_hint
-from gui.core.replay import ReplayRun, moment_text
-from gui.core.stats import KnownNetwork
+from gui.core.results.comparison import same_workload
+from gui.core.results.comparison_table import Measure, fastest_and_slowest, wall_time
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import KnownNetwork
+from gui.core.session.lab import Lab, LiveRun
+from gui.core.session.replay import ReplayRun, moment_text
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
 from gui.qt.card_dialog import CardDialog

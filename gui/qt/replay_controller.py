@@ -1,7 +1,7 @@
 """Drives a replay's clock from a frame timer and tells the window where the playback is.
 
-The replay itself (its events, its models, its clock) is Qt-free in ``gui.core.replay`` and
-``gui.core.playback_clock``; this only ticks it about 60 times a second while it plays, and stops
+The replay itself (its events, its models, its clock) is Qt-free in ``gui.core.session.replay`` and
+``gui.core.session.playback_clock``; this only ticks it about 60 times a second while it plays, and stops
 ticking when it pauses or reaches the end, so an idle replay costs nothing.
 """
 
@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from gui.core.finished_run import FinishedRun
-from gui.core.playback_clock import Replay, next_speed
-from gui.core.replay import ReplayRun
+from gui.core.results.finished_run import FinishedRun
+from gui.core.session.playback_clock import Replay, next_speed
+from gui.core.session.replay import ReplayRun
 
 FRAME_MS = 16
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from gui.core.stats import KnownNetwork
+from gui.core.results.stats import KnownNetwork
 from gui.server import LocalServer, NetworkConditions
 from gui.server.process import ServerError, ServerStatus
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 
 from gui.core.model.segments import SEGMENT_LABELS, STEP_SEGMENTS, Segment, segments_of_step
 from gui.core.modes.catalogue import at_once, mode_spec
-from gui.core.timeline_pieces import ShownRun
+from gui.core.views.timeline_pieces import ShownRun
 from gui.core.workload.settings import RunSettings
 from gui.qt.bar_layer import TICK_SHARE_OF_BAR
 from gui.qt.theme import DEADLOCK_HEX, NOW_LINE_HEX, is_dark, segment_color, sliver_color

@@ -3,7 +3,7 @@ bar per request coloured by phase.
 
 A single run is one band; a comparison stacks its runs, every band's zero at the left edge, the
 finished ones staying in view while the next grows live. The widget only lays out and paints:
-pieces come from ``gui.core.timeline_pieces``, positions from ``timeline_geometry``, the cached
+pieces come from ``gui.core.views.timeline_pieces``, positions from ``timeline_geometry``, the cached
 layer of ended bars from ``bar_layer`` and the grid, axis and headings from ``timeline_decor``.
 """
 
@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from gui.core.model.run_model import RunModel, Span
 from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import keys_hint
-from gui.core.replay import ReplayRun
-from gui.core.timeline_pieces import (
+from gui.core.session.replay import ReplayRun
+from gui.core.trace.events import Phase, Status, WorkerStartEvent
+from gui.core.views.timeline_pieces import (
     LanePiece,
     RunningPieces,
     ShownRun,
@@ -33,7 +34,6 @@ from gui.core.timeline_pieces import (
     wait_edges,
     waits_since,
 )
-from gui.core.trace.events import Phase, Status, WorkerStartEvent
 from gui.qt import timeline_decor as decor
 from gui.qt.bar_layer import (
     B_T0,

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QWidget
 
-from gui.core.replay import speed_text
+from gui.core.session.replay import speed_text
 from gui.qt.replay_controller import ReplayController
 
 SLIDER_STEPS = 1000

@@ -7,10 +7,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from gui.core.finished_run import FinishedRun
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonFigures, measure_run
 from gui.core.model.run_model import RunModel
+from gui.core.results.finished_run import FinishedRun
 from gui.core.run.engine import Run
 from gui.core.trace.events import BatchSink, EndEvent, TraceEvent
 from gui.core.workload.settings import make_settings

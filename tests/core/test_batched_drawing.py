@@ -18,7 +18,7 @@ from PySide6.QtCore import QRect, Qt  # noqa: E402
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter  # noqa: E402
 
 from gui.core.model.segments import Segment  # noqa: E402
-from gui.core.timeline_pieces import FlatBar, FlatPiece  # noqa: E402
+from gui.core.views.timeline_pieces import FlatBar, FlatPiece  # noqa: E402
 from gui.qt.bar_layer import HATCHED, MIN_PIECE_PX, BarPainter, bar_height  # noqa: E402
 from gui.qt.theme import segment_color  # noqa: E402
 from gui.qt.time_window import TimeWindow  # noqa: E402

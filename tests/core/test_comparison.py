@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gui.core.comparison import parse_modes, same_workload
+from gui.core.results.comparison import parse_modes, same_workload
 from gui.core.workload.settings import SettingsError, make_settings
 from gui.headless import run_headless_comparison
 from gui.server import NetworkConditions
@@ -59,11 +59,11 @@ def test_headless_compare_prints_one_report_per_mode_in_order_with_the_same_poke
 
 
 def test_a_stopped_run_is_never_the_fastest_and_has_no_speed_up() -> None:
-    from gui.core.comparison_table import comparison_rows, fastest_and_slowest
-    from gui.core.finished_run import FinishedRun
     from gui.core.model.run_model import RunModel
+    from gui.core.results.comparison_table import comparison_rows, fastest_and_slowest
+    from gui.core.results.finished_run import FinishedRun
+    from gui.core.results.stats import summarize
     from gui.core.run.engine import Run
-    from gui.core.stats import summarize
     from gui.core.trace.events import BatchSink, EndEvent, Outcome, Status
 
     plans = same_workload(make_settings(count=8, concurrency=2), ["threads", "asyncio"])

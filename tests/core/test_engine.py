@@ -8,8 +8,8 @@ import pytest
 
 from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import MODE_NAMES
+from gui.core.results.stats import KnownNetwork, summarize
 from gui.core.run.engine import RunState
-from gui.core.stats import KnownNetwork, summarize
 from gui.core.trace.events import PHASE_ORDER, EndEvent, Phase, RetryEvent, Status
 from gui.core.workload.settings import RunSettings, make_settings
 from gui.server import LocalServer

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from gui.core.comparison_table import (
+from gui.core.modes.catalogue import MODE_NAMES, MODES, mode_spec
+from gui.core.results.comparison_table import (
     comparison_rows,
     ms_text,
     percent_text,
@@ -18,11 +19,10 @@ from gui.core.comparison_table import (
     seconds_text,
     speedup_text,
 )
-from gui.core.explain import code_caption, code_of, explain, first_start_s, network_wait_s
-from gui.core.finished_run import FinishedRun
-from gui.core.modes.catalogue import MODE_NAMES, MODES, mode_spec
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import KnownNetwork, summarize
 from gui.core.run.engine import Run
-from gui.core.stats import KnownNetwork, summarize
+from gui.core.views.explain import code_caption, code_of, explain, first_start_s, network_wait_s
 from gui.core.workload.settings import make_settings
 from gui.server import LocalServer
 from tests.core.helpers import WatchingSink, collect
@@ -197,7 +197,7 @@ def test_cells_write_units_the_way_the_explanation_does() -> None:
 
 def test_importing_explain_and_the_comparison_loads_no_qt() -> None:
     code = (
-        "import sys, gui.core.explain, gui.core.comparison_table\n"
+        "import sys, gui.core.views.explain, gui.core.results.comparison_table\n"
         "print(','.join(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'qasync', 'gui.qt')))))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -208,7 +208,7 @@ def test_importing_explain_and_the_comparison_loads_no_qt() -> None:
 def test_a_run_with_a_step_shows_the_step_code_with_its_holding_line_marked() -> None:
     import inspect
 
-    from gui.core.explain import code_of_run
+    from gui.core.views.explain import code_of_run
     from gui.core.workload.settings import make_settings
     from gui.core.workload.steps import awaited_call, blocking_call
 

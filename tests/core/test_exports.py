@@ -37,8 +37,8 @@ from gui.core.exports import (
     write_json_report,
 )
 from gui.core.exports.ascii_lanes import ascii_timeline
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel, Span
+from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
 from gui.core.workload.jobs import Job
 from gui.server import LocalServer, NetworkConditions

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from gui.core.finished_run import FinishedRun
-from gui.core.history import (
+from gui.core.history.run_record import RecordError, record_of, run_from_record
+from gui.core.history.store import (
     HISTORY_ENV,
     History,
     HistoryUnavailable,
@@ -24,8 +24,8 @@ from gui.core.history import (
     open_history,
 )
 from gui.core.model.run_model import RunModel
-from gui.core.run_record import RecordError, record_of, run_from_record
-from gui.core.stats import KnownNetwork, RunSummary, level_steps, summarize
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import KnownNetwork, RunSummary, level_steps, summarize
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
 from gui.core.workload.jobs import Job
 from gui.core.workload.settings import make_settings
@@ -291,8 +291,8 @@ def test_a_folder_in_the_way_gives_one_message_and_stays_where_it_is(history_pat
 CHILD = r"""
 import json, sys
 from pathlib import Path
-from gui.core.history import History
-from gui.core.run_record import run_from_record
+from gui.core.history.store import History
+from gui.core.history.run_record import run_from_record
 
 path, records = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text())
 history = History(path)

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from gui.core.exports import reports_json
-from gui.core.finished_run import FinishedRun
+from gui.core.history.run_record import record_of, run_from_record
 from gui.core.lessons import blocking
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import lesson_report
-from gui.core.run_record import record_of, run_from_record
-from gui.core.stats import summarize
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import summarize
 from gui.core.trace.events import BatchSink, LoopLagEvent, SliverEvent
 from gui.core.watches.coroutine_steps import installed_on
 from gui.core.workload.steps import AfterFetch

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from gui.core.exports import reports_json
-from gui.core.finished_run import FinishedRun
 from gui.core.lessons import slivers
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonSpec, lesson_report
+from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import SliverEvent
 from gui.core.watches import thread_turns
 from gui.core.workload.steps import AfterFetch

@@ -80,7 +80,7 @@ def test_list_lessons_prints_ids_and_titles_and_an_unknown_lesson_is_one_line() 
 
 @pytest.mark.parametrize("kind", ["compute", "block"])
 def test_a_step_is_traced_in_every_mode_with_the_same_amount_of_work(kind: str) -> None:
-    from gui.core.comparison import same_workload
+    from gui.core.results.comparison import same_workload
     from gui.core.workload.settings import make_settings
 
     base = make_settings(count=4, concurrency=2, after_fetch=kind, step_ms=10)
@@ -98,8 +98,8 @@ def test_a_step_is_traced_in_every_mode_with_the_same_amount_of_work(kind: str) 
 
 
 def test_exports_keep_each_jobs_step() -> None:
-    from gui.core.comparison import same_workload
     from gui.core.exports import chrome_trace_of_runs
+    from gui.core.results.comparison import same_workload
     from gui.core.workload.settings import make_settings
 
     base = make_settings(count=3, concurrency=2, after_fetch="compute", step_ms=5)

@@ -149,7 +149,7 @@ def test_the_pipeline_lesson_beats_its_stages_on_a_long_tail(server: LocalServer
 def test_a_run_of_chains_comes_back_from_the_history_with_its_links_awaits_and_barriers(server: LocalServer) -> None:
     import json
 
-    from gui.core.run_record import record_of, run_from_record
+    from gui.core.history.run_record import record_of, run_from_record
 
     for mode in ("chains-shared", "chains-staged"):
         server.reset_dice()

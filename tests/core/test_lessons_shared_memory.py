@@ -16,9 +16,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from gui.core.finished_run import FinishedRun
 from gui.core.lessons.lesson import LessonFigures
 from gui.core.model.segments import Segment, span_pieces
+from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import Status
 from gui.server import LocalServer
 from tests.core.helpers import run_lesson_on
@@ -119,7 +119,7 @@ def _open_fds() -> int:
 def test_a_lesson_run_comes_back_from_the_history_with_its_locks_writes_and_deadlock(server: LocalServer) -> None:
     import json
 
-    from gui.core.run_record import record_of, run_from_record
+    from gui.core.history.run_record import record_of, run_from_record
 
     race, _ = run_lesson_on(server, "race")
     deadlock, _ = run_lesson_on(server, "deadlock")

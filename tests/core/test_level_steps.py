@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from gui.core.stats import level_steps
+from gui.core.results.stats import level_steps
 
 
 def sorted_from_scratch(changes: list[tuple[float, int]]) -> list[tuple[float, int]]:

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 
 from gui.core.exports import chrome_trace_of_runs, reports_json
-from gui.core.finished_run import FinishedRun
+from gui.core.history.run_record import record_of, run_from_record
 from gui.core.lessons.measures import compute_waits
 from gui.core.model.segments import Segment, segments_of_step, span_pieces
-from gui.core.run_record import record_of, run_from_record
-from gui.core.timeline_pieces import tooltip_text
+from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.ready_wait import StepTime, split_step, tells_core_from_gil
+from gui.core.views.timeline_pieces import tooltip_text
 from gui.core.workload.steps import AfterFetch
 from gui.server import LocalServer
 from tests.core.helpers import run_mode

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from gui.core.finished_run import FinishedRun
+from gui.core.history.run_record import TimedEvent
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import measure_run
 from gui.core.model.run_model import RunModel
-from gui.core.playback_clock import SPEEDS, PlaybackClock, Replay, next_speed
-from gui.core.replay import ReplayRun, moment_in, moment_text, parse_moment
-from gui.core.run_record import TimedEvent
+from gui.core.results.finished_run import FinishedRun
+from gui.core.session.playback_clock import SPEEDS, PlaybackClock, Replay, next_speed
+from gui.core.session.replay import ReplayRun, moment_in, moment_text, parse_moment
 from gui.core.trace.events import Phase
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import run_mode

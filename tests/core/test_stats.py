@@ -7,7 +7,7 @@ import weakref
 import pytest
 
 from gui.core.model.run_model import RunModel
-from gui.core.stats import KnownNetwork, ideal_lower_bound_s, percentile, summarize
+from gui.core.results.stats import KnownNetwork, ideal_lower_bound_s, percentile, summarize
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, RequestEvent, RetryEvent, Status, TraceEvent
 from gui.core.workload.jobs import Job
 from gui.core.workload.settings import make_settings

@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel
 from gui.core.model.segments import Segment
-from gui.core.stats import KnownNetwork, summarize
-from gui.core.timeline_pieces import (
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import KnownNetwork, summarize
+from gui.core.trace.events import TraceEvent
+from gui.core.views.timeline_pieces import (
     OPEN,
     RunningPieces,
     band_title,
@@ -19,7 +20,6 @@ from gui.core.timeline_pieces import (
     sorted_lanes,
     tooltip_text,
 )
-from gui.core.trace.events import TraceEvent
 from gui.server import LocalServer
 from tests.core.helpers import WatchingSink, run_mode
 

@@ -8,18 +8,18 @@ from collections import Counter
 
 import pytest
 
-from gui.core.comparison_table import seconds_text
-from gui.core.explain import explain
 from gui.core.exports import chrome_trace, reports_json
-from gui.core.finished_run import FinishedRun
+from gui.core.history.run_record import record_of, run_from_record
 from gui.core.model.run_model import RunModel
 from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import at_once
 from gui.core.modes.loops_in_processes import processes_for, warm_pool
-from gui.core.replay import ReplayRun
-from gui.core.run_record import record_of, run_from_record
-from gui.core.timeline_pieces import sorted_lanes, startup_pieces, startup_tooltip
+from gui.core.results.comparison_table import seconds_text
+from gui.core.results.finished_run import FinishedRun
+from gui.core.session.replay import ReplayRun
 from gui.core.trace.events import WorkerStartEvent
+from gui.core.views.explain import explain
+from gui.core.views.timeline_pieces import sorted_lanes, startup_pieces, startup_tooltip
 from gui.core.workload.settings import make_settings
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer

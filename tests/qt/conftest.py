@@ -12,7 +12,7 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from gui.core.history import History
+from gui.core.history.store import History
 from gui.qt.event_loop import BatchingEventLoop
 from gui.qt.main_window import MainWindow
 from gui.server import NetworkConditions

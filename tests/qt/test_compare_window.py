@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QTableWidgetSelectionRange
 
-from gui.core.finished_run import FinishedRun
-from gui.core.lab import LiveRun
+from gui.core.results.finished_run import FinishedRun
+from gui.core.session.lab import LiveRun
 from gui.core.trace.events import Phase, Status
 from gui.qt.exporting import ExportKind
 from gui.qt.main_window import MainWindow

@@ -12,11 +12,11 @@ from PySide6.QtGui import QColor, QPalette, QTextFormat
 from PySide6.QtWidgets import QApplication, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
-from gui.core.comparison_table import comparison_rows, speedup_text
-from gui.core.explain import explain
-from gui.core.finished_run import FinishedRun
 from gui.core.modes.catalogue import MODE_NAMES, mode_spec
-from gui.core.stats import KnownNetwork, summarize
+from gui.core.results.comparison_table import comparison_rows, speedup_text
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import KnownNetwork, summarize
+from gui.core.views.explain import explain
 from gui.qt.code_view import CodeView
 from gui.qt.compare_table import SPEEDUP_COLUMN, CompareTable
 from gui.qt.explain_panel import PLACEHOLDER, ExplainPanel

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel
 from gui.core.model.segments import Segment
-from gui.core.stats import level_steps, summarize
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import level_steps, summarize
 from gui.core.trace.events import EndEvent, Outcome, Phase, PhaseEvent, Status
 from gui.core.workload.jobs import Job
 from gui.core.workload.settings import make_settings

@@ -9,11 +9,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel
 from gui.core.model.segments import Segment
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import summarize
 from gui.core.run.engine import Run
-from gui.core.stats import summarize
 from gui.core.trace.events import BatchSink
 from gui.core.trace.overlap import pairwise_overlap_s
 from gui.core.watches.coroutine_steps import installed_on

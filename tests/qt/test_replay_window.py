@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from gui.core.lab import LiveRun
-from gui.core.replay import ReplayRun
+from gui.core.session.lab import LiveRun
+from gui.core.session.replay import ReplayRun
 from gui.qt.main_window import MainWindow
 from tests.qt.conftest import LoopRunner, finished_run
 

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel, Span
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import summarize
 from gui.core.run.engine import Run
-from gui.core.stats import summarize
 from gui.core.trace.events import BatchSink
 from gui.core.watches import thread_turns
 from gui.core.workload.settings import make_settings

@@ -7,9 +7,9 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from gui.core.finished_run import FinishedRun
 from gui.core.model.segments import Segment
-from gui.core.timeline_pieces import startup_tooltip
+from gui.core.results.finished_run import FinishedRun
+from gui.core.views.timeline_pieces import startup_tooltip
 from gui.core.workload.settings import make_settings
 from gui.qt.stats_panel import StatsPanel
 from gui.qt.theme import is_dark, segment_color

@@ -15,8 +15,8 @@ from typing import Any
 from gui.core.exports.atomic import StrPath, write_atomically
 from gui.core.exports.run_title import run_title
 from gui.core.exports.time_grid import microseconds
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel, Span
+from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import Phase, StepEvent
 from gui.core.trace.ready_wait import split_step
 from gui.core.workload.steps import AfterFetch

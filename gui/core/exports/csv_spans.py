@@ -11,8 +11,8 @@ import io
 from collections.abc import Sequence
 
 from gui.core.exports.atomic import StrPath, write_atomically
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import Span
+from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import PHASE_ORDER
 
 # Phase columns hold seconds since their run started (to the microsecond); empty when the request never got there.

@@ -18,8 +18,8 @@ from gui import __version__
 from gui.core.exports.atomic import StrPath, write_atomically
 from gui.core.exports.run_title import run_title
 from gui.core.exports.time_grid import microseconds, never_decreasing
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import Span
+from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import Phase
 
 HAR_VERSION = "1.2"

@@ -12,9 +12,9 @@ from dataclasses import asdict
 from typing import Any
 
 from gui.core.exports.atomic import StrPath, write_atomically
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel, Span
-from gui.core.stats import RunSummary
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import RunSummary
 from gui.core.trace.events import PHASE_ORDER
 from gui.core.workload.settings import RunSettings
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gui.core.finished_run import FinishedRun
 from gui.core.modes.catalogue import at_once
+from gui.core.results.finished_run import FinishedRun
 
 
 def run_title(run: FinishedRun) -> str:

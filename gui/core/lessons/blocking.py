@@ -14,7 +14,7 @@ from gui.core.watches.loop_watch import HEARTBEAT_PERIOD_S
 from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 BLOCK_MS = 50  # 40 of them: the window (on the same loop) is frozen for about 2 s in all
 LAG_ALLOWED_MS = 50  # a loop that answers within this still feels responsive

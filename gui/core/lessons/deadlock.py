@@ -12,7 +12,7 @@ from gui.core.workload.programs.table import SWITCH_INTERVAL_S
 from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 HOLD_MS = 3  # the work done holding the first lock
 

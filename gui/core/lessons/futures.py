@@ -10,7 +10,7 @@ from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.trace.events import Status
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 VARIANTS = (
     Variant("naive", "chains", caption="coroutines: each fetches its own Pokémon's species and chain"),

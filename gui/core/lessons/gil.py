@@ -12,7 +12,7 @@ from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, 
 from gui.core.lessons.measures import by_name, compute_span_s, compute_waits, startup_s, step_totals
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 WORKERS = 2  # as many as this machine's cores: more would only queue for them
 STEP = {"after_fetch": "compute", "step_ms": 20}

@@ -10,7 +10,7 @@ from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, 
 from gui.core.lessons.measures import by_name, speedup
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 VARIANTS = (
     Variant("sequential", "sequential", caption="one request after another"),

@@ -25,7 +25,7 @@ from gui.core.watches.machine_load import MachineLoad, total
 from gui.core.workload.settings import RunSettings, make_settings
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 Figure = dict[str, Any]
 
@@ -281,8 +281,8 @@ async def measure_run(settings: RunSettings, base_url: str, conditions: dict[str
 
 
 def _finished(run: Run, conditions: dict[str, Any] | None) -> FinishedRun:
-    from gui.core.finished_run import FinishedRun
     from gui.core.model.run_model import RunModel
+    from gui.core.results.finished_run import FinishedRun
     from gui.core.trace.events import BatchSink
 
     model = RunModel(run.jobs)

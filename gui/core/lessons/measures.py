@@ -10,7 +10,7 @@ from gui.core.trace.ready_wait import StepTime, split_step, total
 from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 
 def speedup(baseline: FinishedRun, run: FinishedRun) -> float:

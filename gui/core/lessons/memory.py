@@ -12,7 +12,7 @@ from gui.core.lessons.measures import startup_s
 from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 WORKERS = 4
 COUNT = 60

@@ -17,7 +17,7 @@ from gui.core.watches import thread_turns
 from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
-    from gui.core.finished_run import FinishedRun
+    from gui.core.results.finished_run import FinishedRun
 
 COROUTINES = 4
 THREADS = 2  # one per core on a two-core machine: the cores are there, the GIL is what they share

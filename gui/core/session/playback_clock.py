@@ -11,8 +11,8 @@ import bisect
 import time
 from collections.abc import Callable, Sequence
 
-from gui.core.finished_run import FinishedRun
-from gui.core.replay import ReplayRun
+from gui.core.results.finished_run import FinishedRun
+from gui.core.session.replay import ReplayRun
 
 SPEEDS = (0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)  # what + and - step through
 STEP_EPSILON_S = 1e-7  # two events closer than this are one step

@@ -5,7 +5,7 @@ its phases, failed tries, steps and card, and what the run's watches recorded: l
 not the events that built it. Rebuilding replays events synthesised from the spans through
 ``RunModel.apply``, so the in-flight bookkeeping (flight changes, peak, ended order) is exactly
 what the model itself computes from such a run. The same events, with their times, are what a
-replay plays back (``recorded_events``, used by ``gui.core.replay``).
+replay plays back (``recorded_events``, used by ``gui.core.session.replay``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 from gui.core.exports import settings_record, span_record
 from gui.core.exports.json_report import startup_records, watch_records
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel
-from gui.core.stats import RunSummary
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import RunSummary
 from gui.core.trace.events import (
     PHASE_ORDER,
     BarrierEvent,

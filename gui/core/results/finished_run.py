@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import mode_spec
-from gui.core.stats import KnownNetwork, RunSummary, summarize
+from gui.core.results.stats import KnownNetwork, RunSummary, summarize
 from gui.core.watches.machine_load import MachineLoad
 from gui.core.workload.settings import RunSettings
 
@@ -44,7 +44,7 @@ class FinishedRun:
     def wall_s(self) -> float:
         return self.summary.wall_s
 
-    # As the timeline sees it (gui.core.timeline_pieces.ShownRun): a run that is over.
+    # As the timeline sees it (gui.core.views.timeline_pieces.ShownRun): a run that is over.
     running = False
 
     def elapsed_s(self) -> float:

@@ -14,7 +14,7 @@ from typing import NamedTuple, Protocol
 from gui.core.model.run_model import RunModel, Span
 from gui.core.model.segments import SEGMENT_LABELS, Segment, span_pieces
 from gui.core.modes.catalogue import at_once, mode_spec
-from gui.core.stats import RunSummary
+from gui.core.results.stats import RunSummary
 from gui.core.trace.events import PHASE_ORDER, DeadlockEvent, WorkerStartEvent
 from gui.core.trace.ready_wait import split_step
 from gui.core.workload.settings import RunSettings

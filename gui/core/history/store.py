@@ -32,9 +32,9 @@ from urllib.parse import urlparse
 
 import platformdirs
 
-from gui.core.finished_run import FinishedRun
+from gui.core.history.run_record import RecordError, record_of, run_from_record
 from gui.core.modes.catalogue import at_once
-from gui.core.run_record import RecordError, record_of, run_from_record
+from gui.core.results.finished_run import FinishedRun
 
 APP_NAME = "poke-concurrency-lab"
 FILE_NAME = "history.sqlite3"

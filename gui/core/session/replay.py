@@ -5,18 +5,18 @@ A replay never re-runs a request. It is a view of what was recorded: the events 
 run's record (``run_record.recorded_events``, the same events that rebuild a run kept in the
 history), applied to a fresh ``RunModel`` up to the playback moment. So the bars grow exactly as
 they were recorded, and a replay works for a run from the history with no server running at all.
-The clock that moves the moment is in ``gui.core.playback_clock``; the window only drives it.
+The clock that moves the moment is in ``gui.core.session.playback_clock``; the window only drives it.
 """
 
 from __future__ import annotations
 
 import bisect
 
-from gui.core.finished_run import FinishedRun
+from gui.core.history.run_record import record_of, recorded_events
 from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import at_once
-from gui.core.run_record import record_of, recorded_events
-from gui.core.stats import KnownNetwork, RunSummary, summarize
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import KnownNetwork, RunSummary, summarize
 from gui.core.trace.events import LoopLagEvent, ObservedEvent, SliverEvent, Status
 from gui.core.workload.jobs import Job
 from gui.core.workload.settings import RunSettings
@@ -29,7 +29,7 @@ _NOT_A_STEP = (SliverEvent, LoopLagEvent, ObservedEvent)
 class ReplayRun:
     """One band of a replay: a finished run as it was ``position_s`` seconds into it.
 
-    It is what the timeline shows (``gui.core.timeline_pieces.ShownRun``): running until the moment
+    It is what the timeline shows (``gui.core.views.timeline_pieces.ShownRun``): running until the moment
     reaches its end, with the model and the numbers of that moment.
     """
 

@@ -13,11 +13,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel
+from gui.core.results.finished_run import FinishedRun
+from gui.core.results.stats import KnownNetwork, RunSummary, summarize
 from gui.core.run.engine import Run, RunState
 from gui.core.run.frozen_heap import frozen_heap
-from gui.core.stats import KnownNetwork, RunSummary, summarize
 from gui.core.trace.events import BatchSink
 from gui.core.workload.settings import RunSettings
 
@@ -58,7 +58,7 @@ class LiveRun:
             self._final_summary = summary
         return summary
 
-    summary_now = summary  # the name the timeline reads (gui.core.timeline_pieces.ShownRun)
+    summary_now = summary  # the name the timeline reads (gui.core.views.timeline_pieces.ShownRun)
 
     def finished_run(self) -> FinishedRun:
         """This run as the history, the explain panel and the exports keep it (once it is over)."""

@@ -17,11 +17,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 import gui
-from gui.core.comparison_table import ms_text, percent_text, seconds_text
-from gui.core.finished_run import FinishedRun
 from gui.core.model.run_model import RunModel
 from gui.core.model.segments import SEGMENT_LABELS, Segment
 from gui.core.modes.catalogue import ModeSpec, at_once, mode_spec
+from gui.core.results.comparison_table import ms_text, percent_text, seconds_text
+from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import Phase, Status
 from gui.core.workload.programs.table import PROGRAMS
 from gui.core.workload.settings import RunSettings
@@ -169,7 +169,7 @@ def _headline(run: FinishedRun) -> str:
 
 
 def _waves(run: FinishedRun, finished: int) -> str:
-    """ "16 waves of 150 ms", as the ideal bound counts them (see ``gui.core.stats.ideal_lower_bound_s``)."""
+    """ "16 waves of 150 ms", as the ideal bound counts them (see ``gui.core.results.stats.ideal_lower_bound_s``)."""
     s, m, c = run.settings, run.summary, run.conditions
     assert m.ideal_s is not None and c is not None
     at_once = _at_once(s, c)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from gui.core.finished_run import FinishedRun
 from gui.core.modes.catalogue import at_once
+from gui.core.results.finished_run import FinishedRun
 
 NO_VALUE = "–"  # a number the run does not have (no ideal on a remote server, no finished request)
 NBSP = "\u00a0"  # between a number and its unit, so "95 %" never breaks across two lines
