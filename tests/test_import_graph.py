@@ -92,7 +92,7 @@ def test_the_walk_sees_imports_inside_functions_and_for_types(tmp_path: Path) ->
         "from .stats import percentile\n",
         encoding="utf-8",
     )
-    seen = set(imports_of("gui.core.probe", source, known))
+    seen = set(imports_of("gui.core.results.probe", source, known))
     assert seen == {"gui.core.workload.settings", "gui.core.run.engine", "gui.core.results.stats"}
 
 
