@@ -19,13 +19,12 @@ from typing import Any
 from gui.core.exports import ExportError, ascii_timeline, reports_json, write_chrome_trace, write_csv, write_har
 from gui.core.lessons.catalogue import LESSONS, lesson_spec
 from gui.core.lessons.lesson import lesson_report
-from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import MODE_NAMES, advice, at_once
 from gui.core.results.comparison import parse_modes, same_workload
 from gui.core.results.comparison_table import comparison_rows
 from gui.core.results.finished_run import FinishedRun
 from gui.core.run.engine import Run
-from gui.core.trace.events import BatchSink
+from gui.core.run.series import one_after_another
 from gui.core.workload.setting_table import RUN_SETTINGS, add_options, values_from
 from gui.core.workload.settings import (
     RunSettings,
@@ -87,35 +86,30 @@ class HeadlessResult:
 
 def run_headless_comparison(runs: list[RunSettings], conditions: NetworkConditions | None) -> HeadlessResult:
     """Each settings in turn against one server, its seeded dice reset before every run."""
-    finished: list[FinishedRun] = []
+    started: list[Run] = []
     with ExitStack() as stack:
         server: LocalServer | None = None
         if not runs[0].base_url:
             server = stack.enter_context(LocalServer(conditions))
-        for settings in runs:
-            if server is not None:
-                server.reset_dice()
+
+        async def run_one(settings: RunSettings) -> Run:
             run = Run(settings, settings.base_url or (server.base_url if server else ""))
             print(
                 f"{settings.mode}: fetching {settings.count:,} Pokémon, {at_once(settings)} at once…", file=sys.stderr
             )
             sys.stderr.flush()  # progress for whoever watches (stdout stays the report alone)
-            interrupted = False
-            try:
-                asyncio.run(run.execute())
-            except KeyboardInterrupt:
-                interrupted = True
-            finished.append(_finished(run, conditions if server is not None else None))
-            if interrupted:
-                return HeadlessResult(finished, interrupted=True)
-    return HeadlessResult(finished, interrupted=False)
+            started.append(run)
+            await run.execute()
+            return run
 
-
-def _finished(run: Run, conditions: NetworkConditions | None) -> FinishedRun:
-    model = RunModel(run.jobs)
-    assert isinstance(run.sink, BatchSink)
-    model.apply(run.sink.drain())
-    return FinishedRun.of(run, model, conditions.to_dict() if conditions else None)
+        reset = server.reset_dice_async if server is not None else None
+        interrupted = False
+        try:
+            asyncio.run(one_after_another(runs, run_one, before_each=reset))
+        except KeyboardInterrupt:  # the run under way ended its requests as cancelled; none after it started
+            interrupted = True
+        played = server.conditions.to_dict() if server is not None else None
+        return HeadlessResult([FinishedRun.of(run, played) for run in started], interrupted)
 
 
 def stop_on_terminate() -> None:

@@ -44,10 +44,7 @@ def make_run(base_url: str, sink: BatchSink | None = None, **settings: Any) -> R
 
 def collect(run: Run) -> RunModel:
     """The model of a finished run, built from everything its sink received."""
-    model = RunModel(run.jobs)
-    assert isinstance(run.sink, BatchSink)
-    model.apply(run.sink.drain())
-    return model
+    return FinishedRun.of(run, None).model
 
 
 async def run_mode(base_url: str, sink: BatchSink | None = None, **settings: Any) -> tuple[Run, RunModel]:

@@ -20,7 +20,6 @@ from gui.core.results.comparison_table import (
     speedup_text,
 )
 from gui.core.results.finished_run import FinishedRun
-from gui.core.results.stats import KnownNetwork, summarize
 from gui.core.run.engine import Run
 from gui.core.views.explain import code_caption, code_of, explain, first_start_s, network_wait_s
 from gui.core.workload.settings import make_settings
@@ -46,9 +45,7 @@ async def finished_run(
         sink.on_end = on_end
     await run.execute()
     model = collect(run)
-    network = KnownNetwork(played.latency_ms, played.bandwidth_kbps, played.max_concurrent) if known else None
-    summary = summarize(model, run.settings, run.wall_s, network)
-    return FinishedRun(run.settings, model, summary, run.started_at, played.to_dict() if known else None)
+    return FinishedRun.of(run, played.to_dict() if known else None, model=model)
 
 
 async def test_a_threads_run_is_explained_with_its_own_numbers_and_the_modes_lesson(server: LocalServer) -> None:

@@ -70,13 +70,13 @@ NAMES = [
 
 def finish(server: LocalServer, **settings: Any) -> FinishedRun:
     run, model = asyncio.run(run_mode(server.base_url, **settings))
-    return FinishedRun.of(run, model, server.conditions.to_dict())
+    return FinishedRun.of(run, server.conditions.to_dict(), model=model)
 
 
 def finish_cancelled(server: LocalServer) -> FinishedRun:
     """Two at a time, cancelled once two have ended: most requests never leave the queue."""
     run, model = asyncio.run(run_stopped_after(server.base_url, 2, mode="asyncio", count=20, concurrency=2))
-    return FinishedRun.of(run, model, server.conditions.to_dict())
+    return FinishedRun.of(run, server.conditions.to_dict(), model=model)
 
 
 @pytest.fixture(scope="module")

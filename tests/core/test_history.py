@@ -59,7 +59,7 @@ async def stopped_run(server: LocalServer) -> FinishedRun:
     """An asyncio run stopped after its third answer: the rest end cancelled, some never started."""
     played = server.set_conditions(**NetworkConditions(latency_ms=20).to_dict())
     run, model = await run_stopped_after(server.base_url, 3, mode="asyncio", count=30, concurrency=3)
-    return FinishedRun.of(run, model, played.to_dict())
+    return FinishedRun.of(run, played.to_dict(), model=model)
 
 
 @pytest.fixture

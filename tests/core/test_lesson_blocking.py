@@ -16,7 +16,6 @@ from gui.core.lessons import blocking
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import lesson_report
 from gui.core.results.finished_run import FinishedRun
-from gui.core.results.stats import summarize
 from gui.core.trace.events import BatchSink, LoopLagEvent, SliverEvent
 from gui.core.watches.coroutine_steps import installed_on
 from gui.core.workload.steps import AfterFetch
@@ -184,7 +183,7 @@ async def test_loop_lag_slivers_and_steps_survive_the_history_round_trip(server:
     run, model = await run_mode(
         server.base_url, mode="asyncio", count=6, concurrency=3, watch_loop=True, trace_slivers=True, **settings
     )
-    finished = FinishedRun(run.settings, model, summarize(model, run.settings, run.wall_s, None), run.started_at, None)
+    finished = FinishedRun.of(run, None, model=model)
     record = record_of(finished)
     rebuilt = run_from_record(record).model
     assert len(rebuilt.loop_lag) == len(model.loop_lag) > 0

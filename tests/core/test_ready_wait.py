@@ -69,7 +69,7 @@ def busy_cores() -> Iterator[int]:
 
 def finished_run(server: LocalServer, **settings: Any) -> FinishedRun:
     run, model = asyncio.run(run_mode(server.base_url, count=24, **settings))
-    return FinishedRun.of(run, model, None)
+    return FinishedRun.of(run, None, model=model)
 
 
 @pytest.fixture(scope="module")

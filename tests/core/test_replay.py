@@ -37,7 +37,7 @@ def finished_run_on(server: LocalServer, **settings: Any) -> FinishedRun:
     conditions = NetworkConditions(latency_ms=25, jitter_ms=15, error_rate=0.2, seed=3)
     server.set_conditions(**conditions.to_dict())
     run, model = asyncio.run(run_mode(server.base_url, **settings))
-    return FinishedRun.of(run, model, conditions.to_dict())
+    return FinishedRun.of(run, conditions.to_dict(), model=model)
 
 
 @pytest.fixture(scope="module")

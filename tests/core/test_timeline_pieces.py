@@ -34,7 +34,7 @@ async def test_a_finished_band_title_names_mode_size_wall_and_efficiency(server:
     lanes = sorted_lanes(model)  # the pool starts a thread per waiting job, up to 11; a fast one may take two
     assert 2 <= len(lanes) <= 11 and set(lanes) <= {f"worker_{i}" for i in range(11)}
     summary = summarize(model, run.settings, run.wall_s, KnownNetwork(20))
-    title = band_title(FinishedRun(run.settings, model, summary, run.started_at, None))
+    title = band_title(FinishedRun.of(run, None, model=model, summary=summary))
     assert title.startswith("Threads · 12 Pokémon, 11 at once · ") and f"{summary.wall_s:.2f} s" in title
     assert "efficiency" in title
     rows = {lane: i for i, lane in enumerate(sorted_lanes(model))}

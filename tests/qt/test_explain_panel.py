@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from gui.core.modes.catalogue import MODE_NAMES, mode_spec
 from gui.core.results.comparison_table import comparison_rows, speedup_text
 from gui.core.results.finished_run import FinishedRun
-from gui.core.results.stats import KnownNetwork, summarize
 from gui.core.views.explain import explain
 from gui.qt.code_view import CodeView
 from gui.qt.compare_table import SPEEDUP_COLUMN, CompareTable
@@ -29,9 +28,7 @@ from tests.qt.conftest import LoopRunner
 def real_run(loop: LoopRunner, server: LocalServer, latency_ms: float = 20, **settings: Any) -> FinishedRun:
     played = server.set_conditions(latency_ms=latency_ms)
     run, model = loop.run(run_mode(server.base_url, **settings))
-    network = KnownNetwork(played.latency_ms, played.bandwidth_kbps, played.max_concurrent)
-    summary = summarize(model, run.settings, run.wall_s, network)
-    return FinishedRun(run.settings, model, summary, run.started_at, played.to_dict())
+    return FinishedRun.of(run, played.to_dict(), model=model)
 
 
 def real_sources(mode: str) -> str:

@@ -34,7 +34,7 @@ def run_on_the_window_loop(loop: LoopRunner, server: LocalServer, after_fetch: s
     loop.run(run.execute())
     model = RunModel(run.jobs)
     model.apply(sink.drain())
-    return FinishedRun(run.settings, model, summarize(model, run.settings, run.wall_s, None), run.started_at, None)
+    return FinishedRun.of(run, None, model=model)
 
 
 def test_on_qasyncs_loop_a_blocking_call_shows_as_lag_and_steps_take_turns(

@@ -11,7 +11,6 @@ from pytestqt.qtbot import QtBot
 
 from gui.core.model.run_model import RunModel, Span
 from gui.core.results.finished_run import FinishedRun
-from gui.core.results.stats import summarize
 from gui.core.run.engine import Run
 from gui.core.trace.events import BatchSink
 from gui.core.watches import thread_turns
@@ -66,7 +65,7 @@ def run_threads(loop: LoopRunner, server: LocalServer, **settings: Any) -> Finis
     loop.run(run.execute())
     model = RunModel(run.jobs)
     model.apply(sink.drain())
-    return FinishedRun(run.settings, model, summarize(model, run.settings, run.wall_s, None), run.started_at, None)
+    return FinishedRun.of(run, None, model=model)
 
 
 def span_at(run: FinishedRun, lane: str, t: float) -> Span:

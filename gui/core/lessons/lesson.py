@@ -15,17 +15,16 @@ import gc
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from gui.core.lessons.claims import Check, Claim, compose_verdict
 from gui.core.modes.catalogue import at_once
+from gui.core.results.finished_run import FinishedRun
 from gui.core.run.engine import Run
+from gui.core.run.series import one_after_another
 from gui.core.watches.machine_load import MachineLoad, total
 from gui.core.workload.settings import RunSettings, make_settings
-
-if TYPE_CHECKING:  # for types only
-    from gui.core.results.finished_run import FinishedRun
 
 Figure = dict[str, Any]
 
@@ -252,19 +251,21 @@ async def run_series(
     """
     plans = spec.series_plans()
     total = sum(len(runs) for runs in plans)
-    series: list[list[MeasuredRun]] = []
-    number = 0
-    for variant, runs in zip(spec.variants, plans, strict=True):
-        measured: list[MeasuredRun] = []
-        for settings in runs:
-            number += 1
-            if on_step is not None:
-                on_step(SeriesStep(variant.name, settings, number, total))
-            measured.append(await measure_run(settings, base_url, conditions))
-            if on_step is not None:
-                on_step(SeriesStep(variant.name, settings, number, total, measured[-1]))
-        series.append(measured)
-    return series
+    labelled = [
+        (variant.name, settings) for variant, runs in zip(spec.variants, plans, strict=True) for settings in runs
+    ]
+    steps = [SeriesStep(name, settings, number, total) for number, (name, settings) in enumerate(labelled, start=1)]
+
+    async def run_one(step: SeriesStep) -> MeasuredRun:
+        if on_step is not None:
+            on_step(step)
+        measured = await measure_run(step.settings, base_url, conditions)
+        if on_step is not None:
+            on_step(replace(step, measured=measured))
+        return measured
+
+    done = iter(await one_after_another(steps, run_one))
+    return [[next(done) for _ in runs] for runs in plans]
 
 
 async def measure_run(settings: RunSettings, base_url: str, conditions: dict[str, Any] | None) -> MeasuredRun:
@@ -277,18 +278,7 @@ async def measure_run(settings: RunSettings, base_url: str, conditions: dict[str
     before = ProcessUsage.now()
     await run.execute()
     usage = ProcessUsage.now().since(before)
-    return MeasuredRun(_finished(run, conditions), usage)
-
-
-def _finished(run: Run, conditions: dict[str, Any] | None) -> FinishedRun:
-    from gui.core.model.run_model import RunModel
-    from gui.core.results.finished_run import FinishedRun
-    from gui.core.trace.events import BatchSink
-
-    model = RunModel(run.jobs)
-    assert isinstance(run.sink, BatchSink)  # made without a sink of its own
-    model.apply(run.sink.drain())
-    return FinishedRun.of(run, model, conditions)
+    return MeasuredRun(FinishedRun.of(run, conditions), usage)
 
 
 def step_text(step: SeriesStep) -> str:

@@ -1,22 +1,23 @@
 """A run that is over, as the comparison, the history, the explain panel and the exports see it.
 
-A live run becomes one when it ends; the history gives them back after a restart; a headless run
-is one. Whatever made it, the same numbers and the same spans come with it.
+``FinishedRun.of(run, ...)`` is the one way a run that ended becomes one, whoever ran it: the
+window (its model folded frame by frame), the command line and the lessons (the run's own sink
+folded at the end). The history gives them back after a restart, from the record it kept.
+Whatever made it, the same numbers and the same spans come with it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import mode_spec
 from gui.core.results.stats import KnownNetwork, RunSummary, summarize
+from gui.core.run.engine import Run, RunState
+from gui.core.trace.events import BatchSink
 from gui.core.watches.machine_load import MachineLoad
 from gui.core.workload.settings import RunSettings
-
-if TYPE_CHECKING:
-    from gui.core.run.engine import Run
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,33 @@ class FinishedRun:
     machine: MachineLoad | None = None  # what other programs took of the machine meanwhile; None: not known
 
     @classmethod
-    def of(cls, run: Run, model: RunModel, conditions: dict[str, Any] | None, error: str | None = None) -> FinishedRun:
-        """An engine run that ended and the model of its events; ``conditions`` None for another server."""
-        network = KnownNetwork.from_conditions(conditions) if conditions is not None else None
-        summary = summarize(model, run.settings, run.wall_s, network)
+    def of(
+        cls,
+        run: Run,
+        conditions: dict[str, Any] | None,
+        *,
+        model: RunModel | None = None,
+        summary: RunSummary | None = None,
+        error: str | None = None,
+    ) -> FinishedRun:
+        """An engine run that has ended, with what the server played (``NetworkConditions.to_dict()``;
+        None for another server).
+
+        ``model``: the model its events went to as they came (the window folds them each frame);
+        without one, the events waiting in the run's own sink are folded now (a headless run, a
+        lesson's). ``summary``: the numbers already worked out from that model, if they were.
+        ``error``: it failed for a reason only a bug can cause.
+        """
+        if run.state is not RunState.FINISHED:
+            raise ValueError(f"a run that is {run.state.value} is not finished yet")
+        if model is None:
+            if not isinstance(run.sink, BatchSink):
+                raise ValueError("a run made with a sink of its own: bring the model its events went to")
+            model = RunModel(run.jobs)
+            model.apply(run.sink.drain())
+        if summary is None:
+            network = KnownNetwork.from_conditions(conditions) if conditions is not None else None
+            summary = summarize(model, run.settings, run.wall_s, network)
         return cls(run.settings, model, summary, run.started_at, conditions, error, run.machine)
 
     @property

@@ -18,6 +18,7 @@ from gui.core.results.finished_run import FinishedRun
 from gui.core.results.stats import KnownNetwork, RunSummary, summarize
 from gui.core.run.engine import Run, RunState
 from gui.core.run.frozen_heap import frozen_heap
+from gui.core.run.series import one_after_another
 from gui.core.trace.events import BatchSink
 from gui.core.workload.settings import RunSettings
 
@@ -62,15 +63,7 @@ class LiveRun:
 
     def finished_run(self) -> FinishedRun:
         """This run as the history, the explain panel and the exports keep it (once it is over)."""
-        return FinishedRun(
-            self.settings,
-            self.model,
-            self.summary(),
-            self.run.started_at,
-            self.conditions,
-            self.error,
-            self.run.machine,
-        )
+        return FinishedRun.of(self.run, self.conditions, model=self.model, summary=self.summary(), error=self.error)
 
 
 Reset = Callable[[], Awaitable[None]]
@@ -126,15 +119,17 @@ class Lab:
         conditions: dict[str, Any] | None,
         reset: Reset | None,
     ) -> None:
-        for settings in plans:
-            if reset is not None:
-                await reset()
+        async def run_one(settings: RunSettings) -> LiveRun:
             live = self._launch(settings, base_url, network, conditions)
             assert live.task is not None
             await asyncio.wait([live.task])  # not ``await task``: a stopped run must not end us here
+            return live
+
+        def goes_on(live: LiveRun) -> bool:
             stopped = live.summary().cancelled and not live.model.stopped_itself
-            if live.task.cancelled() or live.model.total != live.model.done or stopped:
-                return  # stopped: the rest of the comparison does not start
+            return not (live.task is None or live.task.cancelled() or live.model.total != live.model.done or stopped)
+
+        await one_after_another(plans, run_one, before_each=reset, goes_on=goes_on)
 
     def _launch(
         self, settings: RunSettings, base_url: str, network: KnownNetwork | None, conditions: dict[str, Any] | None
