@@ -45,11 +45,11 @@ def editor_for(setting: Setting) -> Editor:
         box: QSpinBox | QDoubleSpinBox = QDoubleSpinBox() if setting.decimals else QSpinBox()
         if isinstance(box, QDoubleSpinBox):
             box.setDecimals(setting.decimals)
-            box.setRange(setting.shown(setting.low), setting.shown(setting.window_high))
+            box.setRange(setting.shown(setting.window_low), setting.shown(setting.window_high))
             box.setSingleStep(setting.step)
             box.setValue(setting.shown(setting.default))
         else:
-            box.setRange(int(setting.shown(setting.low)), int(setting.shown(setting.window_high)))
+            box.setRange(int(setting.shown(setting.window_low)), int(setting.shown(setting.window_high)))
             box.setValue(int(setting.shown(setting.default)))
             box.setAccelerated(True)
         box.setSuffix(setting.suffix)

@@ -1,4 +1,8 @@
-"""Network conditions the local server plays, and the seeded dice that decide each request."""
+"""Network conditions the local server plays, and the seeded dice that decide each request.
+
+Every condition's range is the settings table's (``gui.core.workload.setting_table``): the admin
+endpoint, the command line and the window's panel refuse the same values.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ import random
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
+from gui.core.workload.setting_table import MAX_LATENCY_MS, NETWORK_SETTINGS
+
 JitterKind = Literal["none", "uniform", "long-tail"]
 JITTER_KINDS: tuple[str, ...] = ("none", "uniform", "long-tail")
 ERROR_CODES: tuple[int, ...] = (500, 503, 429)
-MAX_DELAY_S = 60.0
+MAX_DELAY_S = MAX_LATENCY_MS / 1000  # latency and jitter together wait no longer than the longest latency
 
 
 @dataclass(frozen=True)
@@ -82,17 +88,10 @@ class RequestDice:
 
 
 _BOUNDS: dict[str, tuple[float, float]] = {
-    "latency_ms": (0, 60_000),
-    "jitter_ms": (0, 60_000),
-    "bandwidth_kbps": (0, 10_000_000),
-    "error_rate": (0, 1),
-    "drop_rate": (0, 1),
-    "max_concurrent": (0, 100_000),
-    "padding_kb": (0, 10_000),
-    "retry_after_s": (0, 3600),
-    "seed": (-(2**63), 2**63 - 1),  # any seed a user types; bounded so a 5,000-digit one is refused
+    **{s.field: (s.low, s.high) for s in NETWORK_SETTINGS if s.kind in (int, float)},
+    "seed": (-(2**63), 2**63 - 1),  # not a range but a sanity bound: a 5,000-digit seed is refused
 }
-_WHOLE = frozenset({"max_concurrent", "retry_after_s", "seed"})  # a count, a header's seconds, a seed
+_WHOLE = frozenset({*(s.field for s in NETWORK_SETTINGS if s.kind is int), "seed"})
 
 
 def _problems(c: NetworkConditions) -> list[str]:
@@ -103,7 +102,7 @@ def _problems(c: NetworkConditions) -> list[str]:
         kinds = (int,) if name in _WHOLE else (int, float)
         if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
             what = "a whole number" if name in _WHOLE else "a number"
-            span = f" from {low:g} to {high:g}" if name != "seed" else ""
+            span = f" from {low:.15g} to {high:.15g}" if name != "seed" else ""
             problems.append(f"{name} must be {what}{span}, got {_shown(value)}")
     if c.jitter not in JITTER_KINDS:
         problems.append(f"jitter must be one of {', '.join(JITTER_KINDS)}, got {_shown(c.jitter)}")

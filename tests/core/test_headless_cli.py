@@ -73,7 +73,7 @@ def test_text_report_shows_lanes_and_the_summary() -> None:
         (["--concurrency", "5000"], "workers / concurrency must be a whole number from 1 to 1,024"),
         (["--base-url", "ftp://example"], "the data source must be an http:// or https:// URL"),
         (["--error-rate", "-1"], "error_rate must be a number from 0 to 1"),
-        (["--timeout-s", "0"], "timeout must be from 0.1 to 600 seconds"),
+        (["--timeout-s", "0"], "timeout must be a number from 0.1 to 600 seconds"),
     ],
 )
 def test_a_bad_argument_gets_a_clear_message_and_a_nonzero_exit(args: list[str], message: str) -> None:

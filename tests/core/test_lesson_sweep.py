@@ -29,7 +29,7 @@ from gui.core.lessons.lesson import (
     series_report,
 )
 from gui.core.modes.catalogue import at_once
-from gui.core.workload.settings import MAX_CONCURRENCY
+from gui.core.workload.setting_table import MAX_CONCURRENCY
 from gui.server import LocalServer, NetworkConditions
 
 LIMIT = 4

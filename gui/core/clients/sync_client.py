@@ -30,7 +30,7 @@ from gui.core.clients.retry import RetryPolicy
 from gui.core.trace.events import Outcome, Phase, PokemonCard, Status
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job
-from gui.core.workload.settings import DEFAULT_MAX_BODY_KB
+from gui.core.workload.setting_table import DEFAULT_MAX_BODY_KB
 
 
 class _Sockets:

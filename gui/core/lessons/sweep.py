@@ -16,7 +16,7 @@ from gui.core.lessons.claims import Check, more_or_fewer
 from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, MeasuredRun, Variant, network
 from gui.core.modes.catalogue import at_once
 from gui.core.trace.events import Phase
-from gui.core.workload.settings import MAX_CONCURRENCY
+from gui.core.workload.setting_table import MAX_CONCURRENCY
 
 COUNT = 512
 SERVER_LIMIT = 32  # requests the local server serves at once; the rest wait in its line
