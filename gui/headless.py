@@ -182,10 +182,17 @@ def lesson_main(args: argparse.Namespace) -> int:
     except SettingsError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return ExitStatus.USAGE
-    from gui.core.lessons.lesson import MeasuredRun, SeriesStep, run_series, series_report, series_text, step_text
+    from gui.core.lessons.lesson import (
+        MeasuredRun,
+        SeriesProgress,
+        progress_text,
+        run_series,
+        series_report,
+        series_text,
+    )
 
-    def progress(step: SeriesStep) -> None:  # a line per run: its start, then its numbers once it ended
-        print(step_text(step), end="\n" if step.measured else "", file=sys.stderr, flush=True)
+    def progress(step: SeriesProgress) -> None:  # a line per run: its start, then its numbers once it ended
+        print(progress_text(step), end="\n" if step.measured else "", file=sys.stderr, flush=True)
 
     series: list[list[MeasuredRun]] | None = None
     try:

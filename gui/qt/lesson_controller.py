@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from gui.core.lessons.catalogue import lesson_spec
-from gui.core.lessons.lesson import LessonFigures, LessonSpec, SeriesStep, run_label, run_series
+from gui.core.lessons.lesson import LessonFigures, LessonSpec, SeriesProgress, run_label, run_series
 from gui.core.lessons.sweep import point as sweep_point
 from gui.core.results.comparison_table import is_complete
 from gui.core.results.finished_run import FinishedRun
@@ -150,7 +150,7 @@ class LessonController(QObject):
         window = self.window
         _, conditions = await window.server_ctl.play(spec.conditions)
         window.stop_action.setEnabled(True)
-        series = await run_series(spec, window.server_ctl.base_url, conditions, self._on_series_step)
+        series = await run_series(spec, window.server_ctl.base_url, conditions, self._on_series_progress)
         if asyncio.current_task() is not self.series:
             return  # replaced meanwhile: its figure would not be this page's
         figures = spec.figures_of_series(series)
@@ -159,7 +159,7 @@ class LessonController(QObject):
         window.statusBar().showMessage(claim_status(spec, figures))
         window.lesson_finished.emit(figures)
 
-    def _on_series_step(self, step: SeriesStep) -> None:
+    def _on_series_progress(self, step: SeriesProgress) -> None:
         window = self.window
         if step.measured is None:
             window.lesson_page.show_running(step.number, step.total, run_label(step.variant, step.settings))

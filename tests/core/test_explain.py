@@ -206,8 +206,8 @@ def test_a_run_with_a_step_shows_the_step_code_with_its_holding_line_marked() ->
     import inspect
 
     from gui.core.views.explain import code_of_run
+    from gui.core.workload.after_fetch import awaited_call, blocking_call
     from gui.core.workload.settings import make_settings
-    from gui.core.workload.steps import awaited_call, blocking_call
 
     for kind, function, marked in (
         ("block", blocking_call, "time.sleep(seconds)"),

@@ -17,8 +17,8 @@ from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import lesson_report
 from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import BatchSink, LoopLagEvent, SliverEvent
-from gui.core.watches.coroutine_steps import installed_on
-from gui.core.workload.steps import AfterFetch
+from gui.core.watches.coroutine_slivers import installed_on
+from gui.core.workload.after_fetch import AfterFetch
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import collect, make_run, run_mode

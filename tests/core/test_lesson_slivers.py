@@ -23,7 +23,7 @@ from gui.core.lessons.lesson import LessonSpec, lesson_report
 from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import SliverEvent
 from gui.core.watches import thread_turns
-from gui.core.workload.steps import AfterFetch
+from gui.core.workload.after_fetch import AfterFetch
 from gui.headless import run_headless_comparison
 from gui.server import LocalServer, NetworkConditions
 from tests.core.helpers import WatchingSink, run_mode

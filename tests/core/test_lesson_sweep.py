@@ -24,7 +24,7 @@ from gui.core.lessons.lesson import (
     LessonSpec,
     MeasuredRun,
     ProcessUsage,
-    SeriesStep,
+    SeriesProgress,
     run_series,
     series_report,
 )
@@ -35,7 +35,7 @@ from gui.server import LocalServer, NetworkConditions
 LIMIT = 4
 SMALL = sweep.make_lesson(count=64, server_limit=LIMIT, latency_ms=30, threads_up_to=64, coroutines_up_to=64)
 WORKERS = [1, 2, 4, 8, 16, 32, 64]
-Sweep = tuple[list[list[MeasuredRun]], LessonFigures, list[SeriesStep]]
+Sweep = tuple[list[list[MeasuredRun]], LessonFigures, list[SeriesProgress]]
 
 
 def played(spec: LessonSpec) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def played(spec: LessonSpec) -> dict[str, Any]:
 def small_sweep(shared_server: LocalServer) -> Iterator[Sweep]:
     """One small sweep for the whole module: both variants, W = 1, 2, 4 … 64, against LIMIT."""
     shared_server.set_conditions(**SMALL.conditions)
-    steps: list[SeriesStep] = []
+    steps: list[SeriesProgress] = []
     try:
         series = asyncio.run(run_series(SMALL, shared_server.base_url, played(SMALL), steps.append))
     finally:

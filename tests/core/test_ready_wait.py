@@ -24,7 +24,7 @@ from gui.core.model.segments import Segment, segments_of_step, span_pieces
 from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.ready_wait import StepTime, split_step, tells_core_from_gil
 from gui.core.views.timeline_pieces import tooltip_text
-from gui.core.workload.steps import AfterFetch
+from gui.core.workload.after_fetch import AfterFetch
 from gui.server import LocalServer
 from tests.core.helpers import run_mode
 

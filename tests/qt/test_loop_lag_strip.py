@@ -16,10 +16,10 @@ from gui.core.results.stats import summarize
 from gui.core.run.engine import Run
 from gui.core.trace.events import BatchSink
 from gui.core.trace.overlap import pairwise_overlap_s
-from gui.core.watches.coroutine_steps import installed_on
+from gui.core.watches.coroutine_slivers import installed_on
 from gui.core.watches.loop_watch import HEARTBEAT_PERIOD_S
+from gui.core.workload.after_fetch import AfterFetch
 from gui.core.workload.settings import make_settings
-from gui.core.workload.steps import AfterFetch
 from gui.qt.loop_lag_strip import REFERENCE_MS, LoopLagStrip, lag_columns
 from gui.qt.theme import segment_color
 from gui.qt.time_window import TimeWindow

@@ -14,8 +14,8 @@ from gui.core.results.finished_run import FinishedRun
 from gui.core.run.engine import Run
 from gui.core.trace.events import BatchSink
 from gui.core.watches import thread_turns
+from gui.core.workload.after_fetch import AfterFetch
 from gui.core.workload.settings import make_settings
-from gui.core.workload.steps import AfterFetch
 from gui.qt.stats_panel import StatsPanel, TickSwatch
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView

@@ -70,8 +70,8 @@ class AsyncPokemonClient:
         try:
             while True:
                 answer = await self._attempt(job)
-                if job.then is not None and isinstance(answer[1], PokemonCard):  # fetched a Pokémon: now its step
-                    await job.then.run_async(self.recorder, job.request_id, answer[1])
+                if job.step is not None and isinstance(answer[1], PokemonCard):  # fetched a Pokémon: now its step
+                    await job.step.run_async(self.recorder, job.request_id, answer[1])
                 delay = end_or_retry(self.recorder, self.policy, job.request_id, attempt, answer)
                 if delay is None:
                     return answer

@@ -170,8 +170,8 @@ class SyncPokemonClient:
         attempt = 0
         while True:
             answer = self._attempt(job)
-            if job.then is not None and isinstance(answer[1], PokemonCard):  # fetched a Pokémon: now its step
-                job.then.run(self.recorder, job.request_id, answer[1])
+            if job.step is not None and isinstance(answer[1], PokemonCard):  # fetched a Pokémon: now its step
+                job.step.run(self.recorder, job.request_id, answer[1])
             delay = end_or_retry(self.recorder, self.policy, job.request_id, attempt, answer)
             if delay is None:
                 return answer

@@ -19,7 +19,7 @@ from gui.core.model.run_model import RunModel, Span
 from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import Phase, StepEvent
 from gui.core.trace.ready_wait import split_step
-from gui.core.workload.steps import AfterFetch
+from gui.core.workload.after_fetch import AfterFetch
 
 # The final try's slices, named like a browser's waterfall: (name, from phase, to phase).
 WATERFALL: tuple[tuple[str, Phase, Phase], ...] = (

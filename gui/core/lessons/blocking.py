@@ -11,7 +11,7 @@ from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import by_name
 from gui.core.trace.overlap import most_at_once
 from gui.core.watches.loop_watch import HEARTBEAT_PERIOD_S
-from gui.core.workload.steps import AfterFetch
+from gui.core.workload.after_fetch import AfterFetch
 
 if TYPE_CHECKING:  # for types only
     from gui.core.results.finished_run import FinishedRun

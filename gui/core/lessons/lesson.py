@@ -99,7 +99,7 @@ class MeasuredRun:
 
 
 @dataclass(frozen=True)
-class SeriesStep:
+class SeriesProgress:
     """Where a lesson of series is: told just before each run (``measured`` None) and just after it."""
 
     variant: str
@@ -241,27 +241,27 @@ async def run_series(
     spec: LessonSpec,
     base_url: str,
     conditions: dict[str, Any] | None,
-    on_step: Callable[[SeriesStep], None] | None = None,
+    on_progress: Callable[[SeriesProgress], None] | None = None,
 ) -> list[list[MeasuredRun]]:
     """Every run of every variant, one after another against ``base_url``, each one measured.
 
     ``conditions`` is what the local server plays (``NetworkConditions.to_dict()``; None for another
     server). Cancel the task to stop: the current run stops as any run does, and the cancellation
-    goes on to the caller (whom ``on_step`` has told of every run that finished).
+    goes on to the caller (whom ``on_progress`` has told of every run that finished).
     """
     plans = spec.series_plans()
     total = sum(len(runs) for runs in plans)
     labelled = [
         (variant.name, settings) for variant, runs in zip(spec.variants, plans, strict=True) for settings in runs
     ]
-    steps = [SeriesStep(name, settings, number, total) for number, (name, settings) in enumerate(labelled, start=1)]
+    steps = [SeriesProgress(name, settings, number, total) for number, (name, settings) in enumerate(labelled, start=1)]
 
-    async def run_one(step: SeriesStep) -> MeasuredRun:
-        if on_step is not None:
-            on_step(step)
+    async def run_one(step: SeriesProgress) -> MeasuredRun:
+        if on_progress is not None:
+            on_progress(step)
         measured = await measure_run(step.settings, base_url, conditions)
-        if on_step is not None:
-            on_step(replace(step, measured=measured))
+        if on_progress is not None:
+            on_progress(replace(step, measured=measured))
         return measured
 
     done = iter(await one_after_another(steps, run_one))
@@ -281,7 +281,7 @@ async def measure_run(settings: RunSettings, base_url: str, conditions: dict[str
     return MeasuredRun(FinishedRun.of(run, conditions), usage)
 
 
-def step_text(step: SeriesStep) -> str:
+def progress_text(step: SeriesProgress) -> str:
     """For the terminal: before a run, which one it is; after it, its numbers (to finish the line)."""
     if step.measured is not None:
         return measured_text(step.measured)

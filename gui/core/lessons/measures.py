@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from gui.core.trace.overlap import union_s
 from gui.core.trace.ready_wait import StepTime, split_step, total
-from gui.core.workload.steps import AfterFetch
+from gui.core.workload.after_fetch import AfterFetch
 
 if TYPE_CHECKING:  # for types only
     from gui.core.results.finished_run import FinishedRun

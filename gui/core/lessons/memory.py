@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from gui.core.lessons.claims import Check, longer_or_shorter
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
 from gui.core.lessons.measures import startup_s
-from gui.core.workload.steps import AfterFetch
+from gui.core.workload.after_fetch import AfterFetch
 
 if TYPE_CHECKING:  # for types only
     from gui.core.results.finished_run import FinishedRun

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from gui.core.lessons.claims import Check
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, Variant, network
+from gui.core.workload.after_fetch import AfterFetch
 from gui.core.workload.programs.table import SWITCH_INTERVAL_S
-from gui.core.workload.steps import AfterFetch
 
 if TYPE_CHECKING:  # for types only
     from gui.core.results.finished_run import FinishedRun

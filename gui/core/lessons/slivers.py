@@ -14,7 +14,7 @@ from gui.core.lessons.lesson import Figure, LessonFigures, LessonSpec, Variant, 
 from gui.core.lessons.measures import by_name
 from gui.core.trace.overlap import Interval, pairwise_overlap_s, union_s
 from gui.core.watches import thread_turns
-from gui.core.workload.steps import AfterFetch
+from gui.core.workload.after_fetch import AfterFetch
 
 if TYPE_CHECKING:  # for types only
     from gui.core.results.finished_run import FinishedRun

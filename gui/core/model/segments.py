@@ -13,7 +13,7 @@ from typing import NamedTuple
 from gui.core.model.run_model import Span
 from gui.core.trace.events import Phase, Status, StepEvent
 from gui.core.trace.ready_wait import split_step, tells_core_from_gil
-from gui.core.workload.steps import AfterFetch
+from gui.core.workload.after_fetch import AfterFetch
 
 
 class Segment(IntEnum):

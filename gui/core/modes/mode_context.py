@@ -13,7 +13,7 @@ from gui.core.clients.retry import RetryPolicy
 from gui.core.clients.sync_client import SyncPokemonClient
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job
-from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.programs.program import LessonProgram
 from gui.core.workload.settings import RunSettings
 
 
@@ -34,12 +34,12 @@ class ModeContext:
         return SyncPokemonClient(self.recorder, s.timeout_s, self.policy, self.cancel, lane, s.max_body_kb)
 
     @property
-    def program(self) -> ProgramStep | None:
+    def program(self) -> LessonProgram | None:
         """The lesson's program every job runs after its fetch, if the run has one."""
-        then = self.jobs[0].then if self.jobs else None
-        return then if isinstance(then, ProgramStep) else None
+        step = self.jobs[0].step if self.jobs else None
+        return step if isinstance(step, LessonProgram) else None
 
     def for_workers(self) -> dict[str, Any]:
-        """What each worker process must be handed at its start (see ProgramStep.for_workers)."""
+        """What each worker process must be handed at its start (see LessonProgram.for_workers)."""
         program = self.program
         return program.for_workers() if program is not None else {}

@@ -23,7 +23,7 @@ from gui.core.modes.mode_context import ModeContext
 from gui.core.trace.events import EndEvent, TraceEvent
 from gui.core.trace.recorder import CancelToken, Recorder
 from gui.core.workload.jobs import Job
-from gui.core.workload.programs.program_step import inherited
+from gui.core.workload.programs.program import inherited
 from gui.plain_thread import run_blocking
 
 FORWARDER_POLL_S = 0.05  # how often the event forwarder checks whether it should stop

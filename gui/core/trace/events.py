@@ -93,7 +93,7 @@ class EndEvent(NamedTuple):
 
 
 class StepEvent(NamedTuple):
-    """The job's step after its fetch (see gui.core.workload.steps): when it ran and the CPU it used.
+    """The job's step after its fetch (see gui.core.workload.after_fetch): when it ran and the CPU it used.
 
     ``cpu_s`` is the thread's own CPU clock (``time.thread_time``) over the step. ``core_wait_s`` is
     how long the thread was runnable but every core was busy (Linux's per-thread run-queue time);
@@ -116,7 +116,7 @@ class LoopLagEvent(NamedTuple):
 
 
 class SliverEvent(NamedTuple):
-    """A stretch when one worker really ran on its thread (see gui.core.watches.coroutine_steps, thread_turns).
+    """A stretch when one worker really ran on its thread (see gui.core.watches.coroutine_slivers, thread_turns).
 
     For a coroutine it is one step of its task (one ``send()`` or ``throw()``): it ran all of
     [t0, t1]. For a computing thread it is a stretch the thread stamped itself between chunks of

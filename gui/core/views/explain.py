@@ -23,9 +23,9 @@ from gui.core.modes.catalogue import ModeSpec, at_once, mode_spec
 from gui.core.results.comparison_table import ms_text, percent_text, seconds_text
 from gui.core.results.finished_run import FinishedRun
 from gui.core.trace.events import Phase, Status
+from gui.core.workload.after_fetch import AfterFetch, awaited_call, blocking_call, simulate_matchups
 from gui.core.workload.programs.table import PROGRAMS
 from gui.core.workload.settings import RunSettings
-from gui.core.workload.steps import AfterFetch, awaited_call, blocking_call, simulate_matchups
 
 _MOSTLY_WAITING = 0.8  # a thread that waited this share of the run did little else
 

@@ -17,8 +17,8 @@ from gui.core.modes.catalogue import at_once, mode_spec
 from gui.core.results.stats import RunSummary
 from gui.core.trace.events import PHASE_ORDER, DeadlockEvent, WorkerStartEvent
 from gui.core.trace.ready_wait import split_step
+from gui.core.workload.after_fetch import AfterFetch
 from gui.core.workload.settings import RunSettings
-from gui.core.workload.steps import AfterFetch
 
 
 class ShownRun(Protocol):

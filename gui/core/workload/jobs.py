@@ -5,32 +5,32 @@ from __future__ import annotations
 import random
 from typing import NamedTuple
 
+from gui.core.workload.after_fetch import AfterFetch, rounds_for_ms
+from gui.core.workload.after_fetch_step import AfterFetchStep
 from gui.core.workload.dataset import Pokedex, pokedex
-from gui.core.workload.programs.program_step import ProgramStep
-from gui.core.workload.programs.table import program_step
+from gui.core.workload.programs.program import LessonProgram
+from gui.core.workload.programs.table import lesson_program
 from gui.core.workload.settings import RunSettings, Selection
-from gui.core.workload.step_runner import StepPlan
-from gui.core.workload.steps import AfterFetch, rounds_for_ms
 
 
 class Job(NamedTuple):
-    """One request, and what to do with its answer: which Pokémon, where to ask, then what."""
+    """One request, and what to do with its answer: which Pokémon, where to ask, and the step after."""
 
     request_id: int
     pokemon: str  # the label shown on the bar before the answer arrives
     url: str
-    then: StepPlan | ProgramStep | None = None  # the step after a successful fetch (the clients run it)
+    step: AfterFetchStep | LessonProgram | None = None  # the step after a successful fetch (the clients run it)
     kind: str = "pokemon"  # "pokemon": its answer is a card; "resource": any answer, its links followed
 
 
 def make_jobs(settings: RunSettings, base_url: str, dex: Pokedex | None = None) -> list[Job]:
     names = choose_pokemon(settings, dex or pokedex())
     root = base_url.rstrip("/")
-    then = step_plan(settings)
-    return [Job(i, name, f"{root}/pokemon/{name}/", then) for i, name in enumerate(names)]
+    step = step_for(settings)
+    return [Job(i, name, f"{root}/pokemon/{name}/", step) for i, name in enumerate(names)]
 
 
-def step_plan(settings: RunSettings) -> StepPlan | ProgramStep | None:
+def step_for(settings: RunSettings) -> AfterFetchStep | LessonProgram | None:
     """The settings' step, its amount of work fixed here, once, so every mode and worker does the same.
 
     A lesson's program gets a new step per run: it holds the memory that run's workers share.
@@ -39,9 +39,9 @@ def step_plan(settings: RunSettings) -> StepPlan | ProgramStep | None:
     if kind is AfterFetch.NOTHING:
         return None
     if kind.is_program:
-        return program_step(settings)
+        return lesson_program(settings)
     ms = settings.step_ms
-    return StepPlan(kind, rounds_for_ms(ms) if kind is AfterFetch.COMPUTE else 0, ms / 1000)
+    return AfterFetchStep(kind, rounds_for_ms(ms) if kind is AfterFetch.COMPUTE else 0, ms / 1000)
 
 
 def choose_pokemon(settings: RunSettings, dex: Pokedex) -> list[str]:

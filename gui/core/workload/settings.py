@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlparse
 
+from gui.core.workload.after_fetch import AfterFetch
 from gui.core.workload.setting_table import DEFAULT_MAX_BODY_KB, RUN_SETTINGS, SettingsError
-from gui.core.workload.steps import AfterFetch
 
 __all__ = ["REAL_POKEAPI_URL", "RunSettings", "Selection", "SettingsError", "make_settings", "url_problem"]
 
@@ -37,7 +37,7 @@ class RunSettings:
     retries: int = 0
     backoff_s: float = 0.25  # first retry waits this long, doubling after (or Retry-After)
     base_url: str = ""  # empty: the local server
-    after_fetch: str = ""  # a step each job takes after its fetch (gui.core.workload.steps.AfterFetch); "" none
+    after_fetch: str = ""  # a step each job takes after its fetch (gui.core.workload.after_fetch.AfterFetch); "" none
     step_ms: float = 0.0  # how long that step takes: CPU work on one core, or a blocking call
     watch_loop: bool = False  # a heartbeat on the event loop measures how late it answers (gui.core.watches.loop_watch)
     trace_slivers: bool = False  # record when each worker really runs: coroutine steps, threads' own stamps or clocks

@@ -17,7 +17,7 @@ from typing import Any
 
 from gui.core.trace.events import ObservedEvent, PokemonCard, UpdateEvent
 from gui.core.trace.recorder import CancelToken, Recorder
-from gui.core.workload.programs.program_step import ProgramStep, inherited
+from gui.core.workload.programs.program import LessonProgram, inherited
 
 caught = 0  # module level: each process that imports this module has a copy of its own
 _caught_lock = threading.Lock()
@@ -41,7 +41,7 @@ def catch_shared(counter: Synchronized[int]) -> int:
 SHARED_COUNTER = "caught"  # the name a worker process inherits the shared counter under
 
 
-class CountCaught(ProgramStep):
+class CountCaught(LessonProgram):
     """``catch`` after each fetch; the parent reads its own ``caught`` once the workers are done."""
 
     def apply(self, card: PokemonCard, recorder: Recorder, request_id: int) -> None:
@@ -58,7 +58,7 @@ class CountCaught(ProgramStep):
         recorder.emit(ObservedEvent(recorder.now(), "caught", caught))
 
 
-class CountCaughtShared(ProgramStep):
+class CountCaughtShared(LessonProgram):
     """``catch_shared`` on one ``multiprocessing.Value``, made by the parent and inherited by each worker."""
 
     def __init__(self) -> None:

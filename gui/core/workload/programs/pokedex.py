@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from gui.core.trace.events import ObservedEvent, PokemonCard, UpdateEvent
 from gui.core.trace.recorder import CancelToken, Recorder
-from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.after_fetch import simulate_matchups
+from gui.core.workload.programs.program import LessonProgram
 from gui.core.workload.programs.switching import SwitchInterval
-from gui.core.workload.steps import simulate_matchups
 from gui.core.workload.traced_lock import LockBook, TracedLock, current_request
 
 
@@ -67,7 +67,7 @@ def tally_locked(dex: TracedDex, lock: TracedLock, card: PokemonCard, rounds: in
             dex[kind] = seen + 1
 
 
-class Tally(ProgramStep):
+class Tally(LessonProgram):
     """``tally`` (or ``tally_locked``) on one Pokédex per run, with the switch interval the lesson sets."""
 
     def __init__(self, rounds: int, locked: bool, switch_interval_s: float) -> None:

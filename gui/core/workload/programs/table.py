@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gui.core.workload.after_fetch import AfterFetch, rounds_for_ms
 from gui.core.workload.programs.caught import CountCaught, CountCaughtShared, catch, catch_shared
 from gui.core.workload.programs.pokedex import Tally, tally, tally_locked
-from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.programs.program import LessonProgram
 from gui.core.workload.programs.two_locks import TwoLocks, file_entry
 from gui.core.workload.settings import RunSettings
-from gui.core.workload.steps import AfterFetch, rounds_for_ms
 
 # The shared-memory lessons' honest help: threads hand the GIL over every 0.5 ms instead of every
 # 5 ms, as on a busy machine, so a thread is paused more often between its read and its write, or
@@ -21,7 +21,7 @@ SWITCH_INTERVAL_S = 0.0005
 
 @dataclass(frozen=True)
 class Program:
-    make: Callable[[RunSettings], ProgramStep]  # a new step (and new shared memory) for each run
+    make: Callable[[RunSettings], LessonProgram]  # a new step (and new shared memory) for each run
     textbook: tuple[Callable[..., Any], ...]  # what the code panel shows
     marker: str  # the text of the line it tints: where workers meet
 
@@ -44,5 +44,5 @@ PROGRAMS: dict[AfterFetch, Program] = {
 }
 
 
-def program_step(settings: RunSettings) -> ProgramStep:
+def lesson_program(settings: RunSettings) -> LessonProgram:
     return PROGRAMS[AfterFetch(settings.after_fetch)].make(settings)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from gui.core.trace.events import PokemonCard
 from gui.core.trace.recorder import CancelToken, Recorder
-from gui.core.workload.programs.program_step import ProgramStep
+from gui.core.workload.after_fetch import simulate_matchups
+from gui.core.workload.programs.program import LessonProgram
 from gui.core.workload.programs.switching import SwitchInterval
-from gui.core.workload.steps import simulate_matchups
 from gui.core.workload.traced_lock import DeadlockWatch, LockBook, TracedLock
 
 
@@ -27,7 +27,7 @@ def file_entry(card: PokemonCard, first: TracedLock, second: TracedLock, rounds:
             simulate_matchups(stats, max(rounds // 4, 1))
 
 
-class TwoLocks(ProgramStep):
+class TwoLocks(LessonProgram):
     """``file_entry`` with the locks in opposite orders (odd and even workers) or in one order."""
 
     def __init__(self, rounds: int, ordered: bool, switch_interval_s: float) -> None:

@@ -1,4 +1,4 @@
-"""Runs a job's step after its fetch (see ``gui.core.workload.steps``) and records when and how it ran."""
+"""Runs a job's step after its fetch (see ``gui.core.workload.after_fetch``) and records when and how it ran."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from gui.core.trace.events import PokemonCard
 from gui.core.trace.ready_wait import run_queue_s, waited_for_core_s
 from gui.core.trace.recorder import Recorder
 from gui.core.watches import thread_turns
-from gui.core.workload.steps import AfterFetch, awaited_call, blocking_call, seconds_per_round, simulate_matchups
+from gui.core.workload.after_fetch import AfterFetch, awaited_call, blocking_call, seconds_per_round, simulate_matchups
 
 
 @dataclass(frozen=True)
-class StepPlan:
+class AfterFetchStep:
     """One step for every job of a run; the rounds are fixed in the parent, so every mode (and
     every worker process) does exactly the same amount of work."""
 

@@ -20,7 +20,7 @@ from gui.core.workload.traced_lock import GaveUp, working_on
 inherited: dict[str, Any] = {}
 
 
-class ProgramStep:
+class LessonProgram:
     """A step whose work is ``apply``; the base runs it as the request's, and ends it if it gave up."""
 
     def apply(self, card: PokemonCard, recorder: Recorder, request_id: int) -> None:

@@ -23,10 +23,10 @@ from typing import Any
 
 from gui.core.trace.recorder import Recorder
 
-_TRACER: contextvars.ContextVar[CoroutineSteps | None] = contextvars.ContextVar("coroutine_steps", default=None)
+_TRACER: contextvars.ContextVar[CoroutineSlivers | None] = contextvars.ContextVar("coroutine_slivers", default=None)
 
 
-class CoroutineSteps:
+class CoroutineSlivers:
     """Records the steps of one run's tasks on one loop; ``start()`` and ``stop()`` on that loop."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, recorder: Recorder) -> None:
@@ -70,7 +70,7 @@ class _SteppedCoroutine(Coroutine[Any, Any, Any]):
 
     __slots__ = ("_coro", "_tracer", "lane")
 
-    def __init__(self, coro: Coroutine[Any, Any, Any], tracer: CoroutineSteps) -> None:
+    def __init__(self, coro: Coroutine[Any, Any, Any], tracer: CoroutineSlivers) -> None:
         self._coro = coro
         self._tracer = tracer
         self.lane: str | None = None
