@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.replay = ReplayController(self)
         self.transport = TransportBar(self.replay)
         self.transport.play_requested = self.toggle_replay
-        self.transport.step_requested = self.step_replay
+        self.transport.jump_requested = self.jump_replay
         self._replay_frame = 0
         self._narrow: bool | None = None  # the window's width was under FOLD_BELOW_W at the last resize
         self.presenter = Presenter(self)
@@ -336,8 +336,8 @@ class MainWindow(QMainWindow):
 
         self.replay_actions = [
             action("Play / pause the replay", ["Space"], self.toggle_replay),
-            action("Next event", ["Right"], lambda: self.step_replay(True)),
-            action("Previous event", ["Left"], lambda: self.step_replay(False)),
+            action("Next event", ["Right"], lambda: self.jump_replay(True)),
+            action("Previous event", ["Left"], lambda: self.jump_replay(False)),
             action("Faster", ["+", "="], lambda: self.replay.change_speed(True)),
             action("Slower", ["-"], lambda: self.replay.change_speed(False)),
         ]
@@ -648,12 +648,12 @@ class MainWindow(QMainWindow):
         elif self.start_replay(0.0):
             self.replay.play()
 
-    def step_replay(self, forward: bool) -> None:
+    def jump_replay(self, forward: bool) -> None:
         """The arrows: a lesson's next page in presenter mode, else the replay's next (or previous) event."""
-        if self.presenter.step_page(forward):
+        if self.presenter.turn_page(forward):
             return
         if self.replay.active or self.start_replay(0.0 if forward else float("inf")):
-            self.replay.step(forward)
+            self.replay.jump(forward)
 
     def scrub_replay(self, t: float) -> None:
         """A press or drag on the time axis: the replay goes (paused) to that moment."""

@@ -97,7 +97,7 @@ class Presenter(QObject):
         """A lesson is open: the arrows turn its pages."""
         return self.active and self.window.lesson_page.lesson is not None
 
-    def step_page(self, forward: bool) -> bool:
+    def turn_page(self, forward: bool) -> bool:
         """The next (or previous) page of the open lesson; False when there are no pages to turn."""
         if not self.has_pages:
             return False

@@ -87,10 +87,10 @@ class ReplayController(QObject):
             self.replay.seek(position)
             self.moved.emit(self.replay.position_s)
 
-    def step(self, forward: bool) -> None:
+    def jump(self, forward: bool) -> None:
         if self.replay is not None:
             was_playing = self.playing
-            self.replay.step(forward)
+            self.replay.jump(forward)
             self.timer.stop()
             if was_playing:
                 self.changed.emit()

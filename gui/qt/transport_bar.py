@@ -27,8 +27,8 @@ class TransportBar(QWidget):
         # Text, not the style's icons: those stay dark on a dark palette; these take the text colour.
         # (No media symbols either: many fonts lack ⏮ ⏸ ⏭.)
         self.play_button = self._button(PLAY, "Play / pause the replay (Space)", lambda: self.play_requested())
-        self.back_button = self._button("|◀", "Previous event (←)", lambda: self.step_requested(False))
-        self.next_button = self._button("▶|", "Next event (→)", lambda: self.step_requested(True))
+        self.back_button = self._button("|◀", "Previous event (←)", lambda: self.jump_requested(False))
+        self.next_button = self._button("▶|", "Next event (→)", lambda: self.jump_requested(True))
         self.slower_button = self._button("−", "Slower (-)", lambda: controller.change_speed(False))
         self.faster_button = self._button("+", "Faster (+)", lambda: controller.change_speed(True))
         self.speed = QLabel()
@@ -56,7 +56,7 @@ class TransportBar(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         # The window supplies what play and step mean when no replay is on yet (it starts one first).
         self.play_requested: Callable[[], None] = controller.toggle
-        self.step_requested: Callable[[bool], None] = controller.step
+        self.jump_requested: Callable[[bool], None] = controller.jump
         self.refresh()
         controller.changed.connect(self.refresh)
         controller.moved.connect(self._on_moved)

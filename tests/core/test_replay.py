@@ -150,13 +150,13 @@ def test_stepping_visits_every_moment_a_request_changed_in_order_and_back(record
     replay = Replay([recorded])
     visited = []
     while replay.position_s < replay.duration_s:
-        visited.append(replay.step(forward=True))
-    assert visited[:-1] == replay.step_times[: len(visited) - 1]
+        visited.append(replay.jump(forward=True))
+    assert visited[:-1] == replay.event_times[: len(visited) - 1]
     assert visited == sorted(visited)
-    back = replay.step(forward=False)
+    back = replay.jump(forward=False)
     assert back < replay.duration_s and not replay.clock.playing
     replay.seek(0.0)
-    assert replay.step(forward=False) == 0.0
+    assert replay.jump(forward=False) == 0.0
 
 
 def test_every_band_of_a_comparison_plays_on_one_clock(recorded: FinishedRun, shared_server: LocalServer) -> None:

@@ -71,7 +71,7 @@ def test_the_views_follow_the_playback_clock_and_replay_never_fetches_again(
     assert window.stats.values["Done"].text() == f"{band.model.done} / 12"
     assert window.explain.moment.isVisibleTo(window) and "Replay at" in window.explain.moment.text()
     assert window.finished_on_screen()[0].model is recorded.model  # exports take what was recorded
-    window.step_replay(forward=True)
+    window.jump_replay(forward=True)
     assert band.position_s > recorded.wall_s / 2
     window.replay.seek(recorded.wall_s)
     assert band.model.done == 12 and not band.running

@@ -15,7 +15,7 @@ from gui.core.results.finished_run import FinishedRun
 from gui.core.session.replay import ReplayRun
 
 SPEEDS = (0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)  # what + and - step through
-STEP_EPSILON_S = 1e-7  # two events closer than this are one step
+SAME_MOMENT_S = 1e-7  # two events closer than this are one moment
 
 
 class PlaybackClock:
@@ -80,7 +80,7 @@ class Replay:
     ) -> None:
         self.bands = [ReplayRun(run) for run in runs]
         self.clock = PlaybackClock(max((band.duration_s for band in self.bands), default=0.0), now, speed)
-        self.step_times = sorted({t for band in self.bands for t in band.step_times})
+        self.event_times = sorted({t for band in self.bands for t in band.event_times})
         self.tick()
 
     @property
@@ -108,15 +108,15 @@ class Replay:
         self.clock.seek(position)
         self.tick()
 
-    def step(self, forward: bool) -> float:
+    def jump(self, forward: bool) -> float:
         """Pause, and go to the next (or previous) moment any request of any band changed."""
         self.clock.pause()
         here = self.clock.position()
         if forward:
-            index = bisect.bisect_right(self.step_times, here + STEP_EPSILON_S)
-            target = self.step_times[index] if index < len(self.step_times) else self.duration_s
+            index = bisect.bisect_right(self.event_times, here + SAME_MOMENT_S)
+            target = self.event_times[index] if index < len(self.event_times) else self.duration_s
         else:
-            index = bisect.bisect_left(self.step_times, here - STEP_EPSILON_S) - 1
-            target = self.step_times[index] if index >= 0 else 0.0
+            index = bisect.bisect_left(self.event_times, here - SAME_MOMENT_S) - 1
+            target = self.event_times[index] if index >= 0 else 0.0
         self.seek(target)
         return target

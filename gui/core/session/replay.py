@@ -23,7 +23,7 @@ from gui.core.workload.settings import RunSettings
 
 # Watch events say how the run went, not what a request did: stepping skips them (an asyncio run
 # records thousands of slivers; stepping through those would never reach the next bar's change).
-_NOT_A_STEP = (SliverEvent, LoopLagEvent, ObservedEvent)
+_NOT_A_JUMP = (SliverEvent, LoopLagEvent, ObservedEvent)
 
 
 class ReplayRun:
@@ -39,7 +39,7 @@ class ReplayRun:
         self._times = [t for t, _ in self.events]
         spans = recorded.model.spans[: recorded.model.jobs]
         self.jobs = [Job(span.request_id, span.pokemon, span.url) for span in spans]
-        self.step_times = sorted({t for t, event in self.events if not isinstance(event, _NOT_A_STEP)})
+        self.event_times = sorted({t for t, event in self.events if not isinstance(event, _NOT_A_JUMP)})
         self.network = KnownNetwork.from_conditions(recorded.conditions) if recorded.conditions else None
         self.model = RunModel(self.jobs)
         self.applied = 0  # how many of ``events`` are in ``model``
