@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QFontInfo,
     QFontMetrics,
     QPainter,
     QPaintEvent,
@@ -148,8 +149,16 @@ class CodeView(QPlainTextEdit):
         self.setExtraSelections(selections)
 
     def _apply_font(self) -> None:
-        """Monospace at the application's own size: never smaller than the text around it."""
+        """Monospace at the application's own size: never smaller than the text around it.
+
+        The system's fixed font first; on a bare machine that may be a fallback that is not fixed
+        pitch, so then the first fixed-pitch family installed; with none at all, the system's font.
+        """
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if not QFontInfo(font).fixedPitch():
+            family = next((f for f in QFontDatabase.families() if QFontDatabase.isFixedPitch(f)), None)
+            if family is not None:
+                font = QFont(family)
         font.setPointSizeF(QApplication.font().pointSizeF())
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.setFont(font)
