@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from gui.core.results.finished_run import FinishedRun
 from gui.core.session.replay import ReplayRun
 
-SPEEDS = (0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)  # what + and - step through
+SPEEDS = (0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)  # what + and - move through
 SAME_MOMENT_S = 1e-7  # two events closer than this are one moment
 
 

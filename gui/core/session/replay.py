@@ -21,8 +21,8 @@ from gui.core.trace.events import LoopLagEvent, ObservedEvent, SliverEvent, Stat
 from gui.core.workload.jobs import Job
 from gui.core.workload.settings import RunSettings
 
-# Watch events say how the run went, not what a request did: stepping skips them (an asyncio run
-# records thousands of slivers; stepping through those would never reach the next bar's change).
+# Watch events say how the run went, not what a request did: a jump skips them (an asyncio run
+# records thousands of slivers; jumping through those would never reach the next bar's change).
 _NOT_A_JUMP = (SliverEvent, LoopLagEvent, ObservedEvent)
 
 
