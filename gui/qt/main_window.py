@@ -17,16 +17,11 @@ from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
-    QScrollArea,
-    QSplitter,
     QToolBar,
     QToolButton,
-    QVBoxLayout,
-    QWidget,
 )
 
 from gui.core.history.store import History
@@ -42,6 +37,7 @@ from gui.core.session.replay import ReplayRun, moment_text
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
 from gui.qt.card_dialog import CardDialog
+from gui.qt.central_area import CentralArea
 from gui.qt.compare_table import CompareTable
 from gui.qt.explain_panel import ExplainPanel
 from gui.qt.export_menu import ExportMenu
@@ -67,9 +63,7 @@ BANNER_MS = 2500
 EXPLAIN_MIN_H = 270
 EXPLAIN_MIN_H_SMALL = 180  # on a screen under SMALL_SCREEN_H tall: the timeline needs the room more
 SMALL_SCREEN_H = 820
-FOLD_BELOW_W = 1180  # a window narrower than this folds its side panels by itself (1024 x 768 does)
 WINDOW_W, WINDOW_H = 1440, 900
-STATS_MIN_W = 262  # the first size, unless the screen is smaller
 SAME_SPEED = 1.05  # runs closer than this are "about the same", not "1.0× faster"
 
 
@@ -129,7 +123,6 @@ class MainWindow(QMainWindow):
         self.transport.play_requested = self.toggle_replay
         self.transport.jump_requested = self.jump_replay
         self._replay_frame = 0
-        self._narrow: bool | None = None  # the window's width was under FOLD_BELOW_W at the last resize
         self.presenter = Presenter(self)
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
@@ -176,43 +169,9 @@ class MainWindow(QMainWindow):
     # --- building -------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        settings_scroll = QScrollArea()
-        settings_scroll.setWidget(self.settings_panel)
-        settings_scroll.setWidgetResizable(True)
-        settings_scroll.setMinimumWidth(272)  # wide enough that the panel never scrolls sideways
-        settings_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        center = QWidget()
-        center_layout = QVBoxLayout(center)
-        center_layout.setContentsMargins(0, 0, 0, 0)
-        center_layout.setSpacing(2)
-        center_layout.addWidget(self.timeline, 1)
-        center_layout.addWidget(self.transport)
-        center_layout.addWidget(self.strip)
-        center_layout.addWidget(self.lag_strip)
-        # A folded side panel leaves a slim rail with an arrow: one click brings it back.
-        self.settings_rail = self._rail(Qt.ArrowType.RightArrow, "Show the settings panel", lambda: self._unfold(0))
-        self.stats_rail = self._rail(Qt.ArrowType.LeftArrow, "Show the live stats and legend", lambda: self._unfold(1))
-        middle = QWidget()
-        middle_layout = QHBoxLayout(middle)
-        middle_layout.setContentsMargins(0, 0, 0, 0)
-        middle_layout.setSpacing(0)
-        middle_layout.addWidget(self.settings_rail)
-        middle_layout.addWidget(center, 1)
-        middle_layout.addWidget(self.stats_rail)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(settings_scroll)
-        splitter.addWidget(middle)
-        stats_scroll = QScrollArea()  # the legend grows with a lesson's colours: scroll, never push
-        stats_scroll.setWidget(self.stats)
-        stats_scroll.setWidgetResizable(True)
-        stats_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        stats_scroll.setMinimumWidth(STATS_MIN_W)  # "2.40 s / 101 %" whole beside its name, never cut
-        splitter.addWidget(stats_scroll)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([272, 878, STATS_MIN_W])
-        splitter.setChildrenCollapsible(False)
-        self.side_panels = (settings_scroll, stats_scroll)
-        self.setCentralWidget(splitter)
+        middle = [(self.timeline, 1), (self.transport, 0), (self.strip, 0), (self.lag_strip, 0)]
+        self.central = CentralArea(self.settings_panel, middle, self.stats)
+        self.setCentralWidget(self.central)
         self.docks: dict[str, QDockWidget] = {}
         for name, title, widget, area in (
             ("lesson", "Lesson", self.lesson_page, Qt.DockWidgetArea.BottomDockWidgetArea),
@@ -237,44 +196,11 @@ class MainWindow(QMainWindow):
         # The words and a screenful of code, side by side (fewer lines of code on a small screen).
         self.explain.setMinimumHeight(EXPLAIN_MIN_H_SMALL if small else EXPLAIN_MIN_H)
 
-    def _rail(self, arrow: Qt.ArrowType, tip: str, slot: Callable[[], None]) -> QToolButton:
-        rail = QToolButton()
-        rail.setArrowType(arrow)
-        rail.setToolTip(tip)
-        rail.setAutoRaise(True)
-        rail.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        rail.setFixedWidth(16)
-        rail.setSizePolicy(rail.sizePolicy().horizontalPolicy(), rail.sizePolicy().Policy.Expanding)
-        rail.clicked.connect(slot)
-        rail.hide()
-        return rail
-
-    # --- side panels ----------------------------------------------------------------------------
-
-    def folded_panels(self) -> tuple[bool, bool]:
-        """(settings folded, stats folded)."""
-        return (self.side_panels[0].isHidden(), self.side_panels[1].isHidden())
-
-    def fold_side_panels(self, settings: bool, stats: bool) -> None:
-        """Fold (or unfold) the settings panel on the left and the live stats on the right."""
-        for panel, rail, folded in zip(self.side_panels, (self.settings_rail, self.stats_rail), (settings, stats),
-                                       strict=True):  # fmt: skip
-            panel.setVisible(not folded)
-            rail.setVisible(folded)
-
-    def _unfold(self, which: int) -> None:
-        folded = list(self.folded_panels())
-        folded[which] = False
-        self.fold_side_panels(*folded)
-
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Fold the side panels when the window becomes too narrow for them, unfold them when it is
-        wide again; only on crossing, so a panel brought back by hand on a small screen stays."""
+        """Fold the side panels when the window becomes too narrow for them (not while presenting)."""
         super().resizeEvent(event)
-        narrow = self.width() < FOLD_BELOW_W
-        if narrow != self._narrow and not self.presenter.active:
-            self._narrow = narrow
-            self.fold_side_panels(narrow, narrow)
+        if not self.presenter.active:
+            self.central.follow_width(self.width())
 
     def _build_actions(self) -> None:
         toolbar = QToolBar("Modes")
@@ -374,7 +300,7 @@ class MainWindow(QMainWindow):
         for action in (self.fit_action, self.per_request_action, self.presenter_action):
             view_menu.addAction(action)
         unfold = view_menu.addAction("Show the side panels")
-        unfold.triggered.connect(lambda: self.fold_side_panels(False, False))
+        unfold.triggered.connect(lambda: self.central.fold(False, False))
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())

@@ -58,7 +58,7 @@ class Presenter(QObject):
         app = cast(QApplication, QApplication.instance())
         self._saved = SavedLook(
             QRect(window.geometry()), window.saveState(), window.windowState(), QFont(app.font()),
-            QPalette(app.palette()), high_contrast(), window.folded_panels(),
+            QPalette(app.palette()), high_contrast(), window.central.folded(),
         )  # fmt: skip
         dark = is_dark(app.palette())
         set_high_contrast(True)
@@ -66,7 +66,7 @@ class Presenter(QObject):
         font = QFont(app.font())
         font.setPointSizeF(max(PRESENTER_POINT_SIZE, font.pointSizeF() * PRESENTER_SCALE))
         app.setFont(font)
-        window.fold_side_panels(True, True)
+        window.central.fold(True, True)
         self.active = True
         window.showFullScreen()
         self.show_page("run")
@@ -88,7 +88,7 @@ class Presenter(QObject):
         if not saved.window_state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
             window.setGeometry(saved.geometry)
         window.restoreState(saved.state)  # the docks as they were: which open, which raised, their sizes
-        window.fold_side_panels(*saved.folded)
+        window.central.fold(*saved.folded)
         self._saved = None
         self.changed.emit(False)
 

@@ -11,7 +11,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.core.model.segments import Segment
-from gui.qt.main_window import FOLD_BELOW_W, MainWindow
+from gui.qt.central_area import FOLD_BELOW_W
+from gui.qt.main_window import MainWindow
 from gui.qt.theme import high_contrast, segment_color
 from tests.qt.conftest import LoopRunner
 
@@ -33,12 +34,12 @@ def test_presenter_mode_is_full_screen_large_and_high_contrast_and_leaving_resto
     window.presenter_action.trigger()  # F11
     assert window.presenter.active and window.isFullScreen()
     assert qapp.font().pointSizeF() >= 16 and high_contrast()
-    assert window.folded_panels() == (True, True)
+    assert window.central.folded() == (True, True)
     assert not any(dock.isVisible() for dock in window.docks.values())  # the run's page: the timeline alone
     window.presenter_action.trigger()
     assert not window.presenter.active and not window.isFullScreen()
     assert qapp.font() == font and qapp.palette() == palette and not high_contrast()
-    assert window.folded_panels() == (False, False) and window.geometry() == geometry
+    assert window.central.folded() == (False, False) and window.geometry() == geometry
     assert {name: dock.isVisible() for name, dock in window.docks.items()} == docks
 
 
@@ -84,13 +85,13 @@ def test_side_panels_fold_when_the_window_is_narrow_and_come_back_with_one_click
 ) -> None:
     window.resize(1024, 768)
     qapp.processEvents()
-    assert window.width() < FOLD_BELOW_W and window.folded_panels() == (True, True)
+    assert window.width() < FOLD_BELOW_W and window.central.folded() == (True, True)
     assert window.size().width() == 1024 and window.size().height() == 768  # nothing forces it larger
-    window.settings_rail.click()
-    assert window.folded_panels() == (False, True)
+    window.central.settings_rail.click()
+    assert window.central.folded() == (False, True)
     window.resize(1280, 720)
     qapp.processEvents()
-    assert window.folded_panels() == (False, False)
+    assert window.central.folded() == (False, False)
     assert window.size().width() == 1280 and window.size().height() == 720
 
 
