@@ -18,10 +18,15 @@ class ExportMenu(QObject):
     """The Export submenu: one action per kind, enabled only when a finished run is on screen."""
 
     def __init__(
-        self, window: QMainWindow, menu: QMenu, timeline: TimelineView, runs: Callable[[], Sequence[FinishedRun]]
+        self,
+        window: QMainWindow,
+        menu: QMenu,
+        timeline: TimelineView,
+        runs: Callable[[], Sequence[FinishedRun]],
+        say: Callable[[str, int], None],
     ) -> None:
         super().__init__(window)
-        self.window, self.timeline, self.runs = window, timeline, runs
+        self.window, self.timeline, self.runs, self.say = window, timeline, runs, say
         self.actions: dict[ExportKind, QAction] = {}
         for kind, (label, _suffix, _filter) in EXPORTS.items():
             action = menu.addAction(label)
@@ -38,7 +43,7 @@ class ExportMenu(QObject):
         label, suffix, name_filter = EXPORTS[kind]
         runs = self.runs()
         if not runs:
-            self.window.statusBar().showMessage("Nothing to export yet: finish a run first.")
+            self.say("Nothing to export yet: finish a run first.", 0)
             return
         stem = "-vs-".join(run.settings.mode for run in runs)
         suggested = str(Path.home() / f"poke-lab-{stem}{suffix}")
@@ -49,13 +54,12 @@ class ExportMenu(QObject):
     def export_to(self, kind: ExportKind, path: Path) -> bool:
         """Write what is on screen as ``kind``; a problem becomes one message, never a traceback."""
         problem = export_runs(kind, path, self.runs(), self.timeline)
-        status = self.window.statusBar()
         if problem:
             buttons = QMessageBox.StandardButton.Ok
             box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", problem, buttons, self.window)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # not exec(): the event loop (and any run) goes on while it is shown
-            status.showMessage(f"Export failed: {problem}")
+            self.say(f"Export failed: {problem}", 0)
             return False
-        status.showMessage(f"Saved {path}", 5000)
+        self.say(f"Saved {path}", 5000)
         return True

@@ -8,24 +8,61 @@ themselves, their runs and their figures live in the Qt-free core (``gui.core.le
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, SignalInstance
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget
 
 from gui.core.lessons.catalogue import lesson_spec
 from gui.core.lessons.lesson import LessonFigures, LessonSpec, SeriesProgress, run_label, run_series
 from gui.core.lessons.sweep import point as sweep_point
 from gui.core.results.comparison_table import is_complete
 from gui.core.results.finished_run import FinishedRun
+from gui.core.session.lab import Lab
 from gui.core.watches.machine_load import total
+from gui.core.workload.settings import RunSettings
+from gui.qt.lesson_page import LessonPage
+from gui.qt.presenter import Presenter
+from gui.qt.server_controller import ServerController
+from gui.qt.settings_panel import SettingsPanel
+from gui.qt.timeline_view import TimelineView
 
-if TYPE_CHECKING:
-    from gui.qt.main_window import MainWindow
+
+class LessonWindow(Protocol):
+    """What the lesson controller drives of the window: its parts, its run commands, its voice."""
+
+    lab: Lab
+    lesson_page: LessonPage
+    timeline: TimelineView
+    presenter: Presenter
+    server_ctl: ServerController
+    settings_panel: SettingsPanel
+    docks: dict[str, QDockWidget]
+    mode_actions: dict[str, QAction]
+    per_request_action: QAction
+    stop_action: QAction
+    lesson_finished: SignalInstance
+
+    @property
+    def closing(self) -> bool: ...
+
+    @property
+    def server_ready(self) -> asyncio.Event: ...
+
+    def say(self, text: str, ms: int = 0) -> None: ...
+
+    def set_compare_modes(self, modes: Sequence[str]) -> None: ...
+
+    def start_plans(self, plans: list[RunSettings], what: str, overrides: dict[str, Any] | None = None) -> None: ...
+
+    def show_finished_runs(self, runs: list[FinishedRun]) -> None: ...
 
 
 class LessonController(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: LessonWindow, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.window = window
         self.current: LessonSpec | None = None  # the lesson whose variants are running or shown
         self.pending: str | None = None  # a lesson asked for before the local server was up
@@ -36,7 +73,7 @@ class LessonController(QObject):
         """Show a lesson's page (its story and its Run button); nothing runs until asked."""
         spec = lesson_spec(lesson_id)
         self._show_page(spec)
-        self.window.statusBar().showMessage(f"Lesson: {spec.title}. Press Run the lesson when ready.", 5000)
+        self.window.say(f"Lesson: {spec.title}. Press Run the lesson when ready.", 5000)
 
     def start(self, lesson_id: str) -> None:
         """Run every variant of a lesson in turn, on the lesson's own network, then show its figure."""
@@ -78,14 +115,14 @@ class LessonController(QObject):
         window = self.window
         window.settings_panel.load(plans[-1], spec.conditions)
         if plans[-1].mode not in window.mode_actions:  # the lesson's own programs have no button
-            window.statusBar().showMessage(
+            window.say(
                 "The lesson's network is in the panel on the left. Its programs follow links, so they run "
                 "from Run the lesson only; the mode keys run the same network with plain requests."
             )
             return
         window.mode_actions[plans[-1].mode].setChecked(True)
         window.set_compare_modes([v.mode for v in spec.variants])
-        window.statusBar().showMessage(
+        window.say(
             f"The lesson's settings are in the panel on the left: change one, then press a mode key "
             f"or C to compare {', '.join(v.mode for v in spec.variants)}."
         )
@@ -114,9 +151,7 @@ class LessonController(QObject):
             window.timeline.time_window.following = False
             window.timeline.time_window.set_range(float(zoom["t0_s"]), float(zoom["t1_s"]))
         window.docks["lesson"].raise_()
-        window.statusBar().showMessage(
-            f"{claim_status(spec, figures)} Click a row of Comparison to see a variant's code."
-        )
+        window.say(f"{claim_status(spec, figures)} Click a row of Comparison to see a variant's code.")
         window.lesson_finished.emit(figures)
 
     # --- lessons of series (the sweep) ----------------------------------------------------------
@@ -156,14 +191,14 @@ class LessonController(QObject):
         figures = spec.figures_of_series(series)
         window.stop_action.setEnabled(False)
         window.lesson_page.show_figures(spec, figures, total(m.run.machine for runs in series for m in runs))
-        window.statusBar().showMessage(claim_status(spec, figures))
+        window.say(claim_status(spec, figures))
         window.lesson_finished.emit(figures)
 
     def _on_series_progress(self, step: SeriesProgress) -> None:
         window = self.window
         if step.measured is None:
             window.lesson_page.show_running(step.number, step.total, run_label(step.variant, step.settings))
-            window.statusBar().showMessage(
+            window.say(
                 f"Lesson run {step.number} of {step.total}: {step.variant}, {step.settings.concurrency} at once…"
             )
             return

@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
     run_finished = Signal(object)  # the LiveRun that just ended
     comparison_finished = Signal(object)  # list[FinishedRun], in the order run
     lesson_finished = Signal(object)  # the LessonFigures of a lesson that ran to the end (None: stopped)
+    message = Signal(str, int)  # what the window tells the user, and for how many ms (0: until the next)
+    central: CentralArea
 
     def __init__(
         self,
@@ -117,18 +119,19 @@ class MainWindow(QMainWindow):
         self.compare_table = CompareTable()
         self.history_panel = HistoryPanel(history, history_problem)
         self.lesson_page = LessonPage()
-        self.lessons = LessonController(self)
+        self.lessons = LessonController(self, parent=self)
         self.replay = ReplayController(self)
         self.transport = TransportBar(self.replay)
         self.transport.play_requested = self.toggle_replay
         self.transport.jump_requested = self.jump_replay
         self._replay_frame = 0
-        self.presenter = Presenter(self)
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
+        self.presenter = Presenter(self, self.central, self.lesson_page, self.docks)
         self._build_actions()
         self._build_menus()
         self.statusBar().addPermanentWidget(self.server_label)
+        self.message.connect(self.statusBar().showMessage)  # the one channel every part speaks through
         self.timer = QTimer(self)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(FRAME_MS)
@@ -139,7 +142,7 @@ class MainWindow(QMainWindow):
         self.banner_timer.setSingleShot(True)
         self.banner_timer.setInterval(BANNER_MS)
         self.banner_timer.timeout.connect(self._clear_banner)
-        self.server_ctl.status.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        self.server_ctl.status.connect(self.say)
         self.server_ctl.label.connect(self.server_label.setText)
         self.server_ctl.ready.connect(self._on_server_ready)
         self.server_ctl.apply_timer.timeout.connect(self._apply_network)
@@ -156,6 +159,10 @@ class MainWindow(QMainWindow):
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
         self.resize(*self.first_size())
+
+    def say(self, text: str, ms: int = 0) -> None:
+        """Tell the user ``text`` in the status bar, for ``ms`` milliseconds (0: until the next message)."""
+        self.message.emit(text, ms)
 
     @staticmethod
     def first_size() -> tuple[int, int]:
@@ -273,7 +280,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.exports = ExportMenu(self, file_menu.addMenu("&Export"), self.timeline, self.finished_on_screen)
+        self.exports = ExportMenu(self, file_menu.addMenu("&Export"), self.timeline, self.finished_on_screen, self.say)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -328,7 +335,7 @@ class MainWindow(QMainWindow):
 
     def _on_server_ready(self) -> None:
         self.settings_panel.url.setPlaceholderText(f"e.g. {self.server_ctl.base_url}")  # the real port
-        self.statusBar().showMessage(f"Ready. Click a mode (or press {keys_hint()}), or Compare (C).", 5000)
+        self.say(f"Ready. Click a mode (or press {keys_hint()}), or Compare (C).", 5000)
         pending, self._pending = self._pending, None
         if self.lessons.pending is not None:
             lesson, self.lessons.pending = self.lessons.pending, None
@@ -338,13 +345,13 @@ class MainWindow(QMainWindow):
 
     def _run_open_lesson(self) -> None:
         if self.lesson_page.lesson is None:
-            self.statusBar().showMessage(f"Open a lesson first: Lessons menu, or {LESSON_KEYS}.", 4000)
+            self.say(f"Open a lesson first: Lessons menu, or {LESSON_KEYS}.", 4000)
             return
         self.lessons.start(self.lesson_page.lesson.id)
 
     def _apply_network(self) -> None:
         if self.lessons.series_running or (self.lessons.current is not None and self.lab.active):
-            self.statusBar().showMessage("A lesson plays its own network: the panel's applies after it.", 4000)
+            self.say("A lesson plays its own network: the panel's applies after it.", 4000)
             return
         if self.server_ctl.running and not self._closing:
             self._spawn(self.server_ctl.apply_now())
@@ -370,7 +377,7 @@ class MainWindow(QMainWindow):
         """Run the same workload in each mode (default: the ones ticked under Compare), in turn."""
         chosen = list(modes) if modes is not None else self.compare_modes()
         if not chosen:
-            self.statusBar().showMessage("Tick at least one mode in Compare's menu (the arrow beside it).")
+            self.say("Tick at least one mode in Compare's menu (the arrow beside it).")
             return
         plans = self._plans(chosen)
         if plans is not None:
@@ -384,12 +391,12 @@ class MainWindow(QMainWindow):
         if self.settings_panel.uses_local_server and not self.server_ready.is_set():
             self._pending = modes
             what = MODES[modes[0]].title if len(modes) == 1 else "The comparison"
-            self.statusBar().showMessage(f"{what} starts as soon as the local server is ready…")
+            self.say(f"{what} starts as soon as the local server is ready…")
             return None
         self._pending = None
         settings = self.settings_panel.run_settings(modes[0])
         if settings is None:
-            self.statusBar().showMessage("Not started: " + self.settings_panel.problem.text())
+            self.say("Not started: " + self.settings_panel.problem.text())
             return None
         return same_workload(settings, modes)
 
@@ -417,7 +424,7 @@ class MainWindow(QMainWindow):
         base_url = plans[0].base_url
         if not base_url:
             if not self.server_ctl.running:
-                self.statusBar().showMessage(f"Not started: {self.server_error or 'the local server is not running'}")
+                self.say(f"Not started: {self.server_error or 'the local server is not running'}")
                 return
             self.server_ctl.apply_timer.stop()  # play() sends the panel's values now; none may follow late
             network, conditions = await self.server_ctl.play(overrides)
@@ -451,9 +458,7 @@ class MainWindow(QMainWindow):
         self.stats.show_step_legend(run.settings for run in self.timeline.runs)
         self._show_loop_lag()
         title = MODES[settings.mode].title
-        self.statusBar().showMessage(
-            f"{step}{title}: fetching {settings.count:,} Pokémon, {at_once(settings)} at once…  {notes}"
-        )
+        self.say(f"{step}{title}: fetching {settings.count:,} Pokémon, {at_once(settings)} at once…  {notes}")
         self.timer.start()
         self.stop_action.setEnabled(True)
         self.run_started.emit(live)
@@ -463,11 +468,11 @@ class MainWindow(QMainWindow):
             self.presenter.leave()  # Esc with nothing to stop leaves full screen, as a slideshow does
             return
         if self.lessons.cancel_series():  # the run under way stops as any run does
-            self.statusBar().showMessage("Stopping the lesson…")
+            self.say("Stopping the lesson…")
             return
         if self.lab.active:
             self.lab.stop()
-            self.statusBar().showMessage("Stopping: queued requests will not start…")
+            self.say("Stopping: queued requests will not start…")
 
     def _toggle_rows(self) -> None:
         self.timeline.set_per_request(self.per_request_action.isChecked())
@@ -507,7 +512,7 @@ class MainWindow(QMainWindow):
     def _on_history_selection(self) -> None:
         """Selecting kept runs shows them at once, unless a run is going (Show selected stops it)."""
         if self.lab.active:
-            self.statusBar().showMessage("A run is going: press Show selected to stop it and see the kept runs.", 4000)
+            self.say("A run is going: press Show selected to stop it and see the kept runs.", 4000)
             return
         self.history_panel.show_selected()
 
@@ -551,11 +556,11 @@ class MainWindow(QMainWindow):
         in the status bar) while a run is going or when nothing finished is on screen.
         """
         if self.lab.active or self.lessons.series_running:
-            self.statusBar().showMessage("A run is going: replay it once it has ended.", 4000)
+            self.say("A run is going: replay it once it has ended.", 4000)
             return False
         runs = self.finished_on_screen()
         if not runs or len(runs) != len(self.timeline.runs):
-            self.statusBar().showMessage(f"Nothing to replay yet: run a mode first ({keys_hint()}).", 4000)
+            self.say(f"Nothing to replay yet: run a mode first ({keys_hint()}).", 4000)
             return False
         titles = self.strip.title
         replay = self.replay.begin(runs, at)
@@ -649,9 +654,9 @@ class MainWindow(QMainWindow):
         if not self.lab.comparison_running or summary.cancelled:
             self.stop_action.setEnabled(False)
         if live.error:
-            self.statusBar().showMessage(f"The run failed: {live.error}")
+            self.say(f"The run failed: {live.error}")
         elif not self.lab.comparison_running:
-            self.statusBar().showMessage(
+            self.say(
                 f"{MODES[live.settings.mode].title} done in {summary.wall_s:.2f} s: {summary.ok} ok, "
                 f"{summary.failed} failed, {summary.cancelled} cancelled. "
                 "Hover a bar for timings, click it for its card."
@@ -670,7 +675,7 @@ class MainWindow(QMainWindow):
             return  # closing, or a newer run replaced this comparison: its own buttons stand
         if not task.cancelled() and task.exception() is not None:
             self.stop_action.setEnabled(False)
-            self.statusBar().showMessage(f"The comparison stopped: {task.exception()}")
+            self.say(f"The comparison stopped: {task.exception()}")
             return
         self.stop_action.setEnabled(False)
         runs = self.finished_on_screen()
@@ -692,7 +697,7 @@ class MainWindow(QMainWindow):
                         f"{fastest.title} fastest{what} ({value(fastest):.2f} s), {factor:.1f}× faster than "
                         f"{slowest.title}"
                     )
-            self.statusBar().showMessage(f"Comparison done: {result}. Click a row of the table to explain that run.")
+            self.say(f"Comparison done: {result}. Click a row of the table to explain that run.")
         self.comparison_finished.emit(runs)
         if self.lessons.current is not None:
             self.lessons.finish(self.lessons.current, runs)
@@ -707,7 +712,7 @@ class MainWindow(QMainWindow):
 
     def _report_failure(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
-            self.statusBar().showMessage(f"Something went wrong: {task.exception()}")
+            self.say(f"Something went wrong: {task.exception()}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the run, the workers and the server, then close (at most a couple of seconds)."""
@@ -719,7 +724,7 @@ class MainWindow(QMainWindow):
             self._closing = True
             self.presenter.leave()  # the window's own size and docks are what gets remembered
             self.replay.end()
-            self.statusBar().showMessage("Closing: stopping the run and the local server…")
+            self.say("Closing: stopping the run and the local server…")
             self._closing_task = asyncio.ensure_future(self._shutdown())  # a strong reference until closed
 
     async def _shutdown(self) -> None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
 from gui.core.workload.setting_table import IN_PANEL
-from gui.qt.main_window import MainWindow
+from gui.qt.settings_panel import SettingsPanel
+from gui.qt.timeline_view import TimelineView
 
 ORGANIZATION = "poke-concurrency-lab"
 APPLICATION = "Poké Concurrency Lab"
@@ -14,11 +19,31 @@ APPLICATION = "Poké Concurrency Lab"
 PANEL_FIELDS = (*(s.key for s in IN_PANEL), "source", "url")
 
 
+class RememberedWindow(Protocol):
+    """What is remembered of the window: its panel's values, its view choices, its geometry and docks."""
+
+    settings_panel: SettingsPanel
+    per_request_action: QAction
+    timeline: TimelineView
+
+    def compare_modes(self) -> list[str]: ...
+
+    def set_compare_modes(self, modes: Sequence[str]) -> None: ...
+
+    def saveGeometry(self) -> QByteArray: ...
+
+    def saveState(self, version: int = ...) -> QByteArray: ...
+
+    def restoreGeometry(self, geometry: QByteArray | bytes | bytearray | memoryview) -> bool: ...
+
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview, version: int = ...) -> bool: ...
+
+
 def app_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
-def save_window(window: MainWindow, store: QSettings) -> None:
+def save_window(window: RememberedWindow, store: QSettings) -> None:
     panel = window.settings_panel
     for name in PANEL_FIELDS:
         widget = getattr(panel, name)
@@ -37,7 +62,7 @@ def save_window(window: MainWindow, store: QSettings) -> None:
     store.sync()
 
 
-def restore_window(window: MainWindow, store: QSettings) -> None:
+def restore_window(window: RememberedWindow, store: QSettings) -> None:
     """Put saved values back; anything missing or unreadable keeps its default."""
     panel = window.settings_panel
     for name in PANEL_FIELDS:

@@ -9,16 +9,15 @@ geometry, docks, fonts, colours and folded panels are kept on entering.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow
 
+from gui.qt.central_area import CentralArea
+from gui.qt.lesson_page import LessonPage
 from gui.qt.theme import high_contrast, high_contrast_palette, is_dark, set_high_contrast
-
-if TYPE_CHECKING:
-    from gui.qt.main_window import MainWindow
 
 PAGES = ("narrative", "run", "figure", "code")  # a lesson's pages, in the order a class meets them
 PRESENTER_POINT_SIZE = 16.0  # readable from the back of a room on a 1920 x 1080 projector
@@ -41,9 +40,11 @@ class SavedLook:
 class Presenter(QObject):
     changed = Signal(bool)  # presenter mode on (True) or off
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self, window: QMainWindow, central: CentralArea, lesson_page: LessonPage, docks: dict[str, QDockWidget]
+    ) -> None:
         super().__init__(window)
-        self.window = window
+        self.window, self.central, self.lesson_page, self.docks = window, central, lesson_page, docks
         self.active = False
         self.page = "run"
         self._saved: SavedLook | None = None
@@ -58,7 +59,7 @@ class Presenter(QObject):
         app = cast(QApplication, QApplication.instance())
         self._saved = SavedLook(
             QRect(window.geometry()), window.saveState(), window.windowState(), QFont(app.font()),
-            QPalette(app.palette()), high_contrast(), window.central.folded(),
+            QPalette(app.palette()), high_contrast(), self.central.folded(),
         )  # fmt: skip
         dark = is_dark(app.palette())
         set_high_contrast(True)
@@ -66,7 +67,7 @@ class Presenter(QObject):
         font = QFont(app.font())
         font.setPointSizeF(max(PRESENTER_POINT_SIZE, font.pointSizeF() * PRESENTER_SCALE))
         app.setFont(font)
-        window.central.fold(True, True)
+        self.central.fold(True, True)
         self.active = True
         window.showFullScreen()
         self.show_page("run")
@@ -79,7 +80,7 @@ class Presenter(QObject):
         app = cast(QApplication, QApplication.instance())
         self.active = False
         self._show_central(True)
-        window.lesson_page.show_part(None)
+        self.lesson_page.show_part(None)
         set_high_contrast(saved.high_contrast)
         app.setFont(saved.font)
         app.setPalette(saved.palette)
@@ -88,14 +89,14 @@ class Presenter(QObject):
         if not saved.window_state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
             window.setGeometry(saved.geometry)
         window.restoreState(saved.state)  # the docks as they were: which open, which raised, their sizes
-        window.central.fold(*saved.folded)
+        self.central.fold(*saved.folded)
         self._saved = None
         self.changed.emit(False)
 
     @property
     def has_pages(self) -> bool:
         """A lesson is open: the arrows turn its pages."""
-        return self.active and self.window.lesson_page.lesson is not None
+        return self.active and self.lesson_page.lesson is not None
 
     def turn_page(self, forward: bool) -> bool:
         """The next (or previous) page of the open lesson; False when there are no pages to turn."""
@@ -107,23 +108,20 @@ class Presenter(QObject):
 
     def show_page(self, page: str) -> None:
         """The run page is the timeline alone; the others are one dock, alone, over the whole screen."""
-        window = self.window
         self.page = page
-        docks = window.docks
-        if page == "run" or window.lesson_page.lesson is None:
+        docks = self.docks
+        if page == "run" or self.lesson_page.lesson is None:
             for dock in docks.values():
                 dock.hide()
-            window.lesson_page.show_part(None)
+            self.lesson_page.show_part(None)
             self._show_central(True)
             return
         shown = docks["explain"] if page == "code" else docks["lesson"]
-        window.lesson_page.show_part({"narrative": "story", "figure": "figure"}.get(page))
+        self.lesson_page.show_part({"narrative": "story", "figure": "figure"}.get(page))
         for dock in docks.values():
             dock.setVisible(dock is shown)
         shown.raise_()
         self._show_central(False)
 
     def _show_central(self, visible: bool) -> None:
-        central = self.window.centralWidget()
-        if central is not None:
-            central.setVisible(visible)
+        self.central.setVisible(visible)
