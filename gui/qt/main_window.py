@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Coroutine, Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -36,6 +37,7 @@ from gui.core.session.lab import Lab, LiveRun
 from gui.core.session.replay import ReplayRun, moment_text
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
+from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, fill_toolbar, make_actions
 from gui.qt.card_dialog import CardDialog
 from gui.qt.central_area import CentralArea
 from gui.qt.compare_table import CompareTable
@@ -210,29 +212,36 @@ class MainWindow(QMainWindow):
             self.central.follow_width(self.width())
 
     def _build_actions(self) -> None:
+        """The toolbar, the menus and every key, from the actions table (gui/qt/actions.py)."""
+        slots: dict[str, Callable[[], object]] = {
+            **{f"mode:{name}": partial(self.start_mode, name) for name in MODE_NAMES},
+            **{f"lesson:{lesson}": partial(self.lessons.open, lesson) for lesson in LESSONS},
+            "compare": lambda: self.start_comparison(), "stop": self.stop_run, "fit": self.timeline.fit,
+            "per_request": self._toggle_rows, "run_lesson": self._run_open_lesson, "quit": self.close,
+            "play": self.toggle_replay, "next_event": lambda: self.jump_replay(True),
+            "previous_event": lambda: self.jump_replay(False), "faster": lambda: self.replay.change_speed(True),
+            "slower": lambda: self.replay.change_speed(False), "presenter": self.presenter.toggle,
+            "unfold": lambda: self.central.fold(False, False),
+        }  # fmt: skip
+        self.commands = make_actions(self, slots)
+        self.mode_actions = {name: self.commands[f"mode:{name}"] for name in MODE_NAMES}
+        self.lesson_actions = {lesson: self.commands[f"lesson:{lesson}"] for lesson in LESSONS}
+        self.compare_action, self.stop_action = self.commands["compare"], self.commands["stop"]
+        self.fit_action, self.per_request_action = self.commands["fit"], self.commands["per_request"]
+        self.run_lesson_action, self.presenter_action = self.commands["run_lesson"], self.commands["presenter"]
+        group = QActionGroup(self)
+        for action in self.mode_actions.values():
+            group.addAction(action)
+        self.presenter.changed.connect(self.presenter_action.setChecked)
+        self.stop_action.setEnabled(False)  # nothing to stop yet
         toolbar = QToolBar("Modes")
         toolbar.setObjectName("toolbar-modes")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
-        group = QActionGroup(self)
-        self.mode_actions: dict[str, QAction] = {}
-        for spec in (MODES[name] for name in MODE_NAMES):  # the lessons' own programs get no button
-            action = QAction(f"{spec.key}  {spec.title}", self)
-            action.setShortcut(QKeySequence(spec.key))
-            action.setToolTip(f"{spec.summary} (key {spec.key})")
-            action.setCheckable(True)
-            action.triggered.connect(lambda _=False, mode=spec.name: self.start_mode(mode))
-            group.addAction(action)
-            toolbar.addAction(action)
-            self.mode_actions[spec.name] = action
-        toolbar.addSeparator()
-        self.compare_action = self._action(
-            toolbar, "C  Compare", "C", "Run the same Pokémon in each ticked mode, one after another (C)",
-            lambda: self.start_comparison(),
-        )  # fmt: skip
-        self.compare_menu = QMenu(self)
+        fill_toolbar(toolbar, self.commands)
+        self.compare_menu = QMenu(self)  # the arrow beside Compare: which modes it runs
         self.compare_choices: dict[str, QAction] = {}
         for spec in (MODES[name] for name in MODE_NAMES):
             choice = self.compare_menu.addAction(spec.title)
@@ -243,82 +252,22 @@ class MainWindow(QMainWindow):
         if isinstance(button, QToolButton):
             button.setMenu(self.compare_menu)
             button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        toolbar.addSeparator()
-        self.stop_action = self._action(toolbar, "Stop", "Esc", "Cancel the run (Esc)", self.stop_run)
-        self.fit_action = self._action(toolbar, "Fit", "F", "Show the whole run and follow it (F)", self.timeline.fit)
-        self.per_request_action = self._action(
-            toolbar, "One row per request", "L", "One row per request instead of per worker (L)", self._toggle_rows
-        )
-        self.per_request_action.setCheckable(True)
-        self._build_replay_actions()
-        self.stop_action.setEnabled(False)  # nothing to stop yet
         for action in toolbar.actions():  # keys drive the buttons; no button keeps a focus frame
             widget = toolbar.widgetForAction(action)
             if widget is not None:
                 widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-    def _build_replay_actions(self) -> None:
-        """Space, the arrows, + and -, F11: window-wide keys (a text field still gets its own keys)."""
-
-        def action(text: str, keys: list[str], slot: Callable[[], object]) -> QAction:
-            made = QAction(text, self)
-            made.setShortcuts([QKeySequence(key) for key in keys])
-            made.triggered.connect(slot)
-            self.addAction(made)
-            return made
-
-        self.replay_actions = [
-            action("Play / pause the replay", ["Space"], self.toggle_replay),
-            action("Next event", ["Right"], lambda: self.jump_replay(True)),
-            action("Previous event", ["Left"], lambda: self.jump_replay(False)),
-            action("Faster", ["+", "="], lambda: self.replay.change_speed(True)),
-            action("Slower", ["-"], lambda: self.replay.change_speed(False)),
-        ]
-        self.presenter_action = action("Presenter mode", ["F11"], self.presenter.toggle)
-        self.presenter_action.setCheckable(True)
-        self.presenter.changed.connect(self.presenter_action.setChecked)
-
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.exports = ExportMenu(self, file_menu.addMenu("&Export"), self.timeline, self.finished_on_screen, self.say)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("Quit")
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        run_menu = self.menuBar().addMenu("&Run")
-        for action in [*self.mode_actions.values(), self.compare_action, self.stop_action]:
-            run_menu.addAction(action)
-        lessons_menu = self.menuBar().addMenu("&Lessons")
-        self.lesson_actions: dict[str, QAction] = {}
-        for number, spec in enumerate(LESSONS.values(), start=1):
-            action = lessons_menu.addAction(f"{number}. {spec.title}")
-            if number <= 10:  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
-                action.setShortcut(QKeySequence(f"Ctrl+{number % 10}"))
-            action.triggered.connect(lambda _=False, lesson=spec.id: self.lessons.open(lesson))
-            self.lesson_actions[spec.id] = action
-        lessons_menu.addSeparator()
-        self.run_lesson_action = lessons_menu.addAction("Run the open lesson")
-        self.run_lesson_action.setShortcut(QKeySequence("R"))
-        self.run_lesson_action.triggered.connect(self._run_open_lesson)
-        replay_menu = self.menuBar().addMenu("Re&play")
-        for action in self.replay_actions:
-            replay_menu.addAction(action)
-        view_menu = self.menuBar().addMenu("&View")
-        for action in (self.fit_action, self.per_request_action, self.presenter_action):
-            view_menu.addAction(action)
-        unfold = view_menu.addAction("Show the side panels")
-        unfold.triggered.connect(lambda: self.central.fold(False, False))
-        view_menu.addSeparator()
+        menus = {name: self.menuBar().addMenu(MENU_TITLES[name]) for name in MENUS}
+        self.exports = ExportMenu(
+            self, menus["File"].addMenu("&Export"), self.timeline, self.finished_on_screen, self.say
+        )
+        menus["File"].addSeparator()
+        for name, menu in menus.items():
+            fill_menu(menu, name, self.commands)
+        menus["View"].addSeparator()
         for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
-
-    def _action(self, toolbar: QToolBar, text: str, key: str, tip: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(key))
-        action.setToolTip(tip)
-        action.triggered.connect(slot)
-        toolbar.addAction(action)
-        return action
+            menus["View"].addAction(dock.toggleViewAction())
 
     # --- server -----------------------------------------------------------------------------
 
