@@ -34,7 +34,7 @@ from gui.core.results.comparison_table import Measure, fastest_and_slowest, wall
 from gui.core.results.finished_run import FinishedRun
 from gui.core.results.stats import KnownNetwork
 from gui.core.session.lab import Lab, LiveRun
-from gui.core.session.replay import ReplayRun, moment_text
+from gui.core.session.replay import ReplayRun
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
 from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, fill_toolbar, make_actions
@@ -50,6 +50,7 @@ from gui.qt.lesson_page import LessonPage
 from gui.qt.loop_lag_strip import LoopLagStrip
 from gui.qt.presenter import Presenter
 from gui.qt.replay_controller import ReplayController
+from gui.qt.run_view import RunView
 from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
 from gui.qt.stats_panel import StatsPanel
@@ -59,7 +60,6 @@ from gui.qt.transport_bar import TransportBar
 from gui.server import NetworkConditions
 
 FRAME_MS = 16
-STATS_EVERY_FRAMES = 6  # the summary sorts every duration: ~10 times a second is plenty
 CLOSE_GRACE_S = 1.0  # with the server's half second, quitting stays within 2 s
 BANNER_MS = 2500
 EXPLAIN_MIN_H = 270
@@ -106,7 +106,6 @@ class MainWindow(QMainWindow):
         self.server = self.server_ctl.server
         self._pending: list[str] | None = None  # modes asked for before the server was up
         self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
-        self._frame = 0
         self._closing = False
         self.closed = asyncio.get_event_loop().create_future()
         self.cards: list[CardDialog] = []
@@ -124,9 +123,12 @@ class MainWindow(QMainWindow):
         self.lessons = LessonController(self, parent=self)
         self.replay = ReplayController(self)
         self.transport = TransportBar(self.replay)
+        self.view = RunView(
+            self.lab, self.replay, self.timeline, self.strip, self.lag_strip, self.stats, self.explain,
+            self.lessons.variant_names, parent=self,
+        )  # fmt: skip
         self.transport.play_requested = self.toggle_replay
         self.transport.jump_requested = self.jump_replay
-        self._replay_frame = 0
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
         self.presenter = Presenter(self, self.central, self.lesson_page, self.docks)
@@ -156,8 +158,6 @@ class MainWindow(QMainWindow):
         self.lesson_page.try_requested.connect(self.lessons.try_it)
         self.history_panel.table.itemSelectionChanged.connect(self._on_history_selection)
         self.timeline.scrubbed.connect(self.scrub_replay)
-        self.replay.moved.connect(self._on_replay_moved)
-        self.replay.changed.connect(self._on_replay_changed)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
         self.resize(*self.first_size())
@@ -405,7 +405,7 @@ class MainWindow(QMainWindow):
             step = f"Comparison {len(self.lab.shown)}/{len(self.lab.comparison_plan)}: "
             self.lessons.show_progress(len(self.lab.shown), len(self.lab.comparison_plan))
         self.stats.show_step_legend(run.settings for run in self.timeline.runs)
-        self._show_loop_lag()
+        self.view.show_loop_lag()
         title = MODES[settings.mode].title
         self.say(f"{step}{title}: fetching {settings.count:,} Pokémon, {at_once(settings)} at once…  {notes}")
         self.timer.start()
@@ -446,15 +446,11 @@ class MainWindow(QMainWindow):
     def show_finished_runs(self, runs: list[FinishedRun]) -> None:
         """Runs that are over on the timeline, with their strip, stats, explanation and comparison."""
         self.replay.end()
-        self.timeline.set_runs(runs)
-        self.strip.set_run(runs[-1] if runs else None, runs[-1].title if len(runs) > 1 else "")
-        self.strip.refresh()
-        self.timeline.refresh()
+        self.view.show_bands(runs, runs[-1].title if len(runs) > 1 else "")
+        self.view.refresh()
         self.stats.show_run(runs[-1] if runs else None)
         self.explain.show_run(runs[0] if runs else None)
         self.compare_table.show_runs(runs if len(runs) > 1 else [], *self._ranking(runs))
-        self.stats.show_step_legend(run.settings for run in runs)
-        self._show_loop_lag()
         if len(runs) > 1:
             self.docks["compare"].raise_()
 
@@ -464,17 +460,6 @@ class MainWindow(QMainWindow):
             self.say("A run is going: press Show selected to stop it and see the kept runs.", 4000)
             return
         self.history_panel.show_selected()
-
-    def _show_loop_lag(self) -> None:
-        """The loop-lag strip under the timeline, for the runs on screen that watched their loop."""
-        runs = self.timeline.runs
-        names = [MODES[run.settings.mode].title for run in runs]
-        variants = self.lessons.variant_names()
-        if variants and len(runs) <= len(variants):
-            names = variants[: len(runs)]  # "blocking", "fixed"
-        watched = [(run, name) for run, name in zip(runs, names, strict=True) if run.settings.watch_loop]
-        self.lag_strip.set_runs([run for run, _ in watched], [name for _, name in watched])
-        self.lag_strip.setVisible(bool(watched))
 
     def _on_compared_run_selected(self, index: int) -> None:
         runs = self.finished_on_screen()
@@ -517,8 +502,8 @@ class MainWindow(QMainWindow):
         self.timeline.fixed_end_s = replay.duration_s
         self.timeline.fit()
         self.strip.set_run(replay.bands[-1], titles)
-        self._show_loop_lag()
-        self._on_replay_moved(replay.position_s)
+        self.view.show_loop_lag()
+        self.view.on_replay_moved(replay.position_s)  # the bands are replays now: show them at the moment
         return True
 
     def toggle_replay(self) -> None:
@@ -543,49 +528,13 @@ class MainWindow(QMainWindow):
             self.replay.pause()
         self.replay.seek(t)
 
-    def _on_replay_moved(self, position: float) -> None:
-        """The playback clock moved: every view that follows a run follows it."""
-        self.timeline.refresh()
-        self.strip.refresh()
-        self.lag_strip.refresh()
-        self._replay_frame += 1
-        playing = self.replay.playing
-        if playing and self._replay_frame % STATS_EVERY_FRAMES:
-            return  # the summary sorts every duration: ~10 times a second is plenty
-        band = self.strip.live
-        if isinstance(band, ReplayRun):
-            self.stats.show_run(band)
-        explained = self._explained_band()
-        if explained is not None:
-            self.explain.show_moment(moment_text(explained, self.replay.speed))
-
-    def _explained_band(self) -> ReplayRun | None:
-        """The band whose run the explain panel explains (the last band if it explains none of them)."""
-        bands = self.replay.bands
-        shown = self.explain.run
-        for band in bands:
-            if band.recorded is shown or (shown is not None and band.recorded.settings == shown.settings):
-                return band
-        return bands[-1] if bands else None
-
-    def _on_replay_changed(self) -> None:
-        if not self.replay.active:
-            self.explain.show_moment(None)
-        elif not self.replay.playing:
-            self._on_replay_moved(self.replay.replay.position_s if self.replay.replay else 0.0)
-
     # --- frames -------------------------------------------------------------------------------
 
     def on_frame(self) -> None:
+        """The frame timer: the Lab moves the current run's new events into its model and tells the
+        run view, which refreshes (gui/qt/run_view.py); nothing else is refreshed here."""
         self.lab.pump()
         live = self.lab.current
-        self.timeline.refresh()
-        self.strip.refresh()
-        self.lag_strip.refresh()
-        self._frame += 1
-        on_screen = live is not None and live in self.timeline.runs
-        if live is not None and on_screen and (self._frame % STATS_EVERY_FRAMES == 0 or not live.running):
-            self.stats.show_run(live)
         if live is None or (not live.running and not self.lab.busy):
             self.timer.stop()
 
@@ -595,7 +544,6 @@ class MainWindow(QMainWindow):
             self.history_panel.record(finished)  # every run that ends is kept, replaced ones too
         if live is not self.lab.current or live not in self.timeline.runs:
             return  # replaced by another run, or by kept runs shown meanwhile: not on screen any more
-        self.on_frame()  # takes the last events and shows the final stats
         self.explain.show_run(finished)
         on_screen = self.finished_on_screen()
         self.compare_table.show_runs(on_screen if len(on_screen) > 1 else [], *self._ranking(on_screen))

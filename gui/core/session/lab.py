@@ -78,6 +78,9 @@ class Lab:
         self.comparing: asyncio.Task[None] | None = None
         self.comparison_plan: list[RunSettings] = []  # every run the comparison will make, in order
         self.run_callbacks: list[Callable[[LiveRun], None]] = []  # told of each run as it starts
+        # Told once a frame, after the current run's new events are in its model (``pump``), and once
+        # more when a run has ended and its last events are in (before its finished callbacks).
+        self.frame_callbacks: list[Callable[[LiveRun], None]] = []
         self._winding_down: set[asyncio.Task[Any]] = set()  # strong refs: qasync keeps none
 
     def start(
@@ -155,10 +158,13 @@ class Lab:
             self.current.run.cancel()
 
     def pump(self) -> int:
-        """Move the current run's waiting events into its model (once per frame)."""
+        """Move the current run's waiting events into its model (once per frame) and say so."""
         if self.current is None:
             return 0
-        return self.current.model.apply(self.current.sink.drain())
+        applied = self.current.model.apply(self.current.sink.drain())
+        for callback in self.frame_callbacks:
+            callback(self.current)
+        return applied
 
     @property
     def comparison_running(self) -> bool:
@@ -184,5 +190,7 @@ class Lab:
         if not task.cancelled() and task.exception() is not None:
             live.error = f"{type(task.exception()).__name__}: {task.exception()}"
         live.model.apply(live.sink.drain())  # a replaced run's model is completed too (run history)
+        for frame_callback in self.frame_callbacks:
+            frame_callback(live)
         for callback in live.finished_callbacks:
             callback(live)
