@@ -344,7 +344,7 @@ def paint_slivers(
 ) -> None:
     """The moments each worker really ran, as ticks along the bottom of its lane.
 
-    A coroutine's step, and a computing thread's own stretch, ran all of its moment: a solid tick.
+    A coroutine's task step, and a computing thread's own stretch, ran all of its moment: a solid tick.
     A thread's CPU-clock sample (a thread that only fetches, see gui.core.run.run_watches) says how much of
     its moment the thread ran: paler when only part. Neighbouring ticks on one row that
     touch the same pixels merge, so thousands of steps cost at most a few rectangles per pixel

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -28,11 +28,8 @@ from PySide6.QtWidgets import (
 from gui.core.history.store import History
 from gui.core.lessons.catalogue import LESSONS
 from gui.core.model.run_model import Span
-from gui.core.modes.catalogue import MODE_NAMES, MODES, advice, at_once, keys_hint
-from gui.core.results.comparison import same_workload
-from gui.core.results.comparison_table import Measure, fastest_and_slowest, wall_time
+from gui.core.modes.catalogue import MODE_NAMES, MODES, keys_hint
 from gui.core.results.finished_run import FinishedRun
-from gui.core.results.stats import KnownNetwork
 from gui.core.session.lab import Lab, LiveRun
 from gui.core.session.replay import ReplayRun
 from gui.core.workload.dataset import pokedex
@@ -50,6 +47,7 @@ from gui.qt.lesson_page import LessonPage
 from gui.qt.loop_lag_strip import LoopLagStrip
 from gui.qt.presenter import Presenter
 from gui.qt.replay_controller import ReplayController
+from gui.qt.run_controller import RunController
 from gui.qt.run_view import RunView
 from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
@@ -59,14 +57,11 @@ from gui.qt.timeline_view import TimelineView
 from gui.qt.transport_bar import TransportBar
 from gui.server import NetworkConditions
 
-FRAME_MS = 16
 CLOSE_GRACE_S = 1.0  # with the server's half second, quitting stays within 2 s
-BANNER_MS = 2500
 EXPLAIN_MIN_H = 270
 EXPLAIN_MIN_H_SMALL = 180  # on a screen under SMALL_SCREEN_H tall: the timeline needs the room more
 SMALL_SCREEN_H = 820
 WINDOW_W, WINDOW_H = 1440, 900
-SAME_SPEED = 1.05  # runs closer than this are "about the same", not "1.0× faster"
 
 
 LESSON_KEYS = f"Ctrl+1 … Ctrl+{min(len(LESSONS), 10) % 10}"  # the Lessons menu's shortcuts, for hints
@@ -82,9 +77,6 @@ def screen_free_area() -> QRect | None:
 
 
 class MainWindow(QMainWindow):
-    run_started = Signal(object)  # the LiveRun that just started
-    run_finished = Signal(object)  # the LiveRun that just ended
-    comparison_finished = Signal(object)  # list[FinishedRun], in the order run
     lesson_finished = Signal(object)  # the LessonFigures of a lesson that ran to the end (None: stopped)
     message = Signal(str, int)  # what the window tells the user, and for how many ms (0: until the next)
     central: CentralArea
@@ -99,13 +91,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Poké Concurrency Lab")
         pokedex()  # load the dataset now (~10 ms), not in the first frame of the first run
         self.lab = Lab()
-        self.lab.run_callbacks.append(self._on_run_launched)
         self.history = history
         self.settings_panel = SettingsPanel()
         self.server_ctl = ServerController(conditions, self.settings_panel.conditions)
         self.server = self.server_ctl.server
-        self._pending: list[str] | None = None  # modes asked for before the server was up
-        self._tasks: set[asyncio.Task[None]] = set()  # strong refs: qasync keeps none (see notes)
         self._closing = False
         self.closed = asyncio.get_event_loop().create_future()
         self.cards: list[CardDialog] = []
@@ -127,6 +116,9 @@ class MainWindow(QMainWindow):
             self.lab, self.replay, self.timeline, self.strip, self.lag_strip, self.stats, self.explain,
             self.lessons.variant_names, parent=self,
         )  # fmt: skip
+        self.runs = RunController(self, self.lab, self.lessons, self.server_ctl, self.timeline, self.say, parent=self)
+        self.run_started, self.run_finished = self.runs.started, self.runs.finished
+        self.comparison_finished = self.runs.comparison_finished
         self.transport.play_requested = self.toggle_replay
         self.transport.jump_requested = self.jump_replay
         self.server_label = QLabel("Starting the local server…")
@@ -136,20 +128,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.statusBar().addPermanentWidget(self.server_label)
         self.message.connect(self.statusBar().showMessage)  # the one channel every part speaks through
-        self.timer = QTimer(self)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self.on_frame)
-        # A timer the window owns dies with it; a QTimer.singleShot(ms, bound_method) can fire
-        # after the window was deleted and crash (seen in tests that close windows quickly).
-        self.banner_timer = QTimer(self)
-        self.banner_timer.setSingleShot(True)
-        self.banner_timer.setInterval(BANNER_MS)
-        self.banner_timer.timeout.connect(self._clear_banner)
         self.server_ctl.status.connect(self.say)
         self.server_ctl.label.connect(self.server_label.setText)
-        self.server_ctl.ready.connect(self._on_server_ready)
-        self.server_ctl.apply_timer.timeout.connect(self._apply_network)
         self.settings_panel.network_changed.connect(self.server_ctl.apply_timer.start)
         self.timeline.span_clicked.connect(self.show_card)
         self.compare_table.run_selected.connect(self._on_compared_run_selected)
@@ -161,6 +141,27 @@ class MainWindow(QMainWindow):
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
         self.resize(*self.first_size())
+
+    # The run commands are the run controller's (gui/qt/run_controller.py); these are the window's names for them.
+
+    def start_mode(self, mode: str) -> None:
+        self.runs.start_mode(mode)
+
+    def start_comparison(self, modes: Sequence[str] | None = None) -> None:
+        self.runs.start_comparison(modes)
+
+    def start_plans(self, plans: list[RunSettings], what: str, overrides: dict[str, Any] | None = None) -> None:
+        self.runs.start_plans(plans, what, overrides)
+
+    def stop_run(self) -> None:
+        self.runs.stop_run()
+
+    def on_frame(self) -> None:
+        self.runs.on_frame()
+
+    @property
+    def timer(self) -> QTimer:
+        return self.runs.timer
 
     def say(self, text: str, ms: int = 0) -> None:
         """Tell the user ``text`` in the status bar, for ``ms`` milliseconds (0: until the next message)."""
@@ -280,30 +281,13 @@ class MainWindow(QMainWindow):
         return self.server_ctl.error
 
     def start_server(self) -> None:
-        self._spawn(self.server_ctl.start())
-
-    def _on_server_ready(self) -> None:
-        self.settings_panel.url.setPlaceholderText(f"e.g. {self.server_ctl.base_url}")  # the real port
-        self.say(f"Ready. Click a mode (or press {keys_hint()}), or Compare (C).", 5000)
-        pending, self._pending = self._pending, None
-        if self.lessons.pending is not None:
-            lesson, self.lessons.pending = self.lessons.pending, None
-            self.lessons.start(lesson)
-        elif pending is not None:
-            self.start_comparison(pending) if len(pending) > 1 else self.start_mode(pending[0])
+        self.runs.spawn(self.server_ctl.start())
 
     def _run_open_lesson(self) -> None:
         if self.lesson_page.lesson is None:
             self.say(f"Open a lesson first: Lessons menu, or {LESSON_KEYS}.", 4000)
             return
         self.lessons.start(self.lesson_page.lesson.id)
-
-    def _apply_network(self) -> None:
-        if self.lessons.series_running or (self.lessons.current is not None and self.lab.active):
-            self.say("A lesson plays its own network: the panel's applies after it.", 4000)
-            return
-        if self.server_ctl.running and not self._closing:
-            self._spawn(self.server_ctl.apply_now())
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -314,121 +298,12 @@ class MainWindow(QMainWindow):
         for name, choice in self.compare_choices.items():
             choice.setChecked(name in modes)
 
-    def start_mode(self, mode: str) -> None:
-        """Start a run in ``mode``; a run still going is cancelled first, and the window says so."""
-        self.mode_actions[mode].setChecked(True)
-        plans = self._plans([mode])
-        if plans is not None:
-            self.lessons.current = None
-            self._spawn(self._start(plans, self._stop_banner(MODES[mode].title)))
-
-    def start_comparison(self, modes: Sequence[str] | None = None) -> None:
-        """Run the same workload in each mode (default: the ones ticked under Compare), in turn."""
-        chosen = list(modes) if modes is not None else self.compare_modes()
-        if not chosen:
-            self.say("Tick at least one mode in Compare's menu (the arrow beside it).")
-            return
-        plans = self._plans(chosen)
-        if plans is not None:
-            self.lessons.current = None
-            self._spawn(self._start(plans, self._stop_banner("a comparison")))
-
-    def _plans(self, modes: list[str]) -> list[RunSettings] | None:
-        if self._closing:
-            return None
-        self.lessons.drop_series()  # a mode or a comparison replaces a lesson of series under way
-        if self.settings_panel.uses_local_server and not self.server_ready.is_set():
-            self._pending = modes
-            what = MODES[modes[0]].title if len(modes) == 1 else "The comparison"
-            self.say(f"{what} starts as soon as the local server is ready…")
-            return None
-        self._pending = None
-        settings = self.settings_panel.run_settings(modes[0])
-        if settings is None:
-            self.say("Not started: " + self.settings_panel.problem.text())
-            return None
-        return same_workload(settings, modes)
-
     @property
     def closing(self) -> bool:
         return self._closing
 
-    def start_plans(self, plans: list[RunSettings], what: str, overrides: dict[str, Any] | None = None) -> None:
-        """Start runs made elsewhere (a lesson's variants): one, or a comparison, with its banner."""
-        self.lessons.drop_series()
-        self._spawn(self._start(plans, self._stop_banner(what), overrides))
-
-    def _stop_banner(self, what: str) -> str:
-        previous = self.lab.current
-        if self.lab.comparison_running:
-            return f"Comparison stopped — now {what}"
-        if previous is not None and previous.running:
-            return f"{MODES[previous.settings.mode].title} run stopped — now {what}"
-        return ""
-
-    async def _start(self, plans: list[RunSettings], banner: str, overrides: dict[str, Any] | None = None) -> None:
-        """Play the network (a lesson's ``overrides`` win over the panel's) and start the run or runs."""
-        network: KnownNetwork | None = None
-        conditions: dict[str, Any] | None = None
-        base_url = plans[0].base_url
-        if not base_url:
-            if not self.server_ctl.running:
-                self.say(f"Not started: {self.server_error or 'the local server is not running'}")
-                return
-            self.server_ctl.apply_timer.stop()  # play() sends the panel's values now; none may follow late
-            network, conditions = await self.server_ctl.play(overrides)
-            base_url = self.server_ctl.base_url
-        self.timeline.banner = banner
-        if banner:
-            self.banner_timer.start()
-        if len(plans) == 1:
-            self.lab.start(plans[0], base_url, network, conditions)
-        else:
-            reset = self.server_ctl.reset_dice if not plans[0].base_url else None
-            task = self.lab.start_comparison(plans, base_url, network, conditions, reset)
-            task.add_done_callback(self._on_comparison_done)
-
-    def _on_run_launched(self, live: LiveRun) -> None:
-        """The Lab started a run (alone, or the next of a comparison): show it as it grows."""
-        self.replay.end()
-        live.finished_callbacks.append(self._on_run_finished)
-        self.timeline.band_names = self.lessons.variant_names()
-        if len(self.lab.shown) > 1 and self.timeline.runs == self.lab.shown[:-1]:
-            self.timeline.add_run(live)
-        else:
-            self.timeline.set_runs(self.lab.shown)
-        self.strip.set_run(live, MODES[live.settings.mode].title if len(self.lab.shown) > 1 else "")
-        settings = live.settings
-        notes = "  ".join([*settings.notes, *advice(settings)])
-        step = ""
-        if self.lab.comparison_running:
-            step = f"Comparison {len(self.lab.shown)}/{len(self.lab.comparison_plan)}: "
-            self.lessons.show_progress(len(self.lab.shown), len(self.lab.comparison_plan))
-        self.stats.show_step_legend(run.settings for run in self.timeline.runs)
-        self.view.show_loop_lag()
-        title = MODES[settings.mode].title
-        self.say(f"{step}{title}: fetching {settings.count:,} Pokémon, {at_once(settings)} at once…  {notes}")
-        self.timer.start()
-        self.stop_action.setEnabled(True)
-        self.run_started.emit(live)
-
-    def stop_run(self) -> None:
-        if self.presenter.active and not self.lab.active and not self.lessons.series_running:
-            self.presenter.leave()  # Esc with nothing to stop leaves full screen, as a slideshow does
-            return
-        if self.lessons.cancel_series():  # the run under way stops as any run does
-            self.say("Stopping the lesson…")
-            return
-        if self.lab.active:
-            self.lab.stop()
-            self.say("Stopping: queued requests will not start…")
-
     def _toggle_rows(self) -> None:
         self.timeline.set_per_request(self.per_request_action.isChecked())
-
-    def _clear_banner(self) -> None:
-        self.timeline.banner = ""
-        self.timeline.update()
 
     def show_card(self, span: Span) -> None:
         card = CardDialog(span, self)
@@ -450,7 +325,7 @@ class MainWindow(QMainWindow):
         self.view.refresh()
         self.stats.show_run(runs[-1] if runs else None)
         self.explain.show_run(runs[0] if runs else None)
-        self.compare_table.show_runs(runs if len(runs) > 1 else [], *self._ranking(runs))
+        self.compare_table.show_runs(runs if len(runs) > 1 else [], *self.runs.ranking(runs))
         if len(runs) > 1:
             self.docks["compare"].raise_()
 
@@ -530,86 +405,7 @@ class MainWindow(QMainWindow):
 
     # --- frames -------------------------------------------------------------------------------
 
-    def on_frame(self) -> None:
-        """The frame timer: the Lab moves the current run's new events into its model and tells the
-        run view, which refreshes (gui/qt/run_view.py); nothing else is refreshed here."""
-        self.lab.pump()
-        live = self.lab.current
-        if live is None or (not live.running and not self.lab.busy):
-            self.timer.stop()
-
-    def _on_run_finished(self, live: LiveRun) -> None:
-        finished = live.finished_run()
-        if any(span.start is not None for span in live.model.spans):  # stopped before it began: nothing to keep
-            self.history_panel.record(finished)  # every run that ends is kept, replaced ones too
-        if live is not self.lab.current or live not in self.timeline.runs:
-            return  # replaced by another run, or by kept runs shown meanwhile: not on screen any more
-        self.explain.show_run(finished)
-        on_screen = self.finished_on_screen()
-        self.compare_table.show_runs(on_screen if len(on_screen) > 1 else [], *self._ranking(on_screen))
-        summary = live.summary()
-        if not self.lab.comparison_running or summary.cancelled:
-            self.stop_action.setEnabled(False)
-        if live.error:
-            self.say(f"The run failed: {live.error}")
-        elif not self.lab.comparison_running:
-            self.say(
-                f"{MODES[live.settings.mode].title} done in {summary.wall_s:.2f} s: {summary.ok} ok, "
-                f"{summary.failed} failed, {summary.cancelled} cancelled. "
-                "Hover a bar for timings, click it for its card."
-            )
-        self.run_finished.emit(live)
-
-    def _ranking(self, runs: Sequence[FinishedRun]) -> tuple[Measure | None, str]:
-        """What ranks these runs: the open lesson's own figure when they are its variants, else wall time."""
-        spec = self.lessons.current
-        if spec is None or spec.rank_by is None or [r.settings.mode for r in runs] != [v.mode for v in spec.variants]:
-            return None, ""
-        return spec.rank_by, spec.rank_name
-
-    def _on_comparison_done(self, task: asyncio.Task[None]) -> None:
-        if self._closing or task is not self.lab.comparing:
-            return  # closing, or a newer run replaced this comparison: its own buttons stand
-        if not task.cancelled() and task.exception() is not None:
-            self.stop_action.setEnabled(False)
-            self.say(f"The comparison stopped: {task.exception()}")
-            return
-        self.stop_action.setEnabled(False)
-        runs = self.finished_on_screen()
-        if len(runs) > 1:
-            self.docks["compare"].raise_()
-            measure, name = self._ranking(runs)
-            ends = fastest_and_slowest(runs, measure)
-            if ends is None:
-                result = "no run went to the end"
-            else:
-                fastest, slowest = ends
-                value = measure or wall_time
-                factor = value(slowest) / value(fastest) if value(fastest) > 0 else 0.0
-                what = f" at {name}" if name else ""
-                if factor < SAME_SPEED:
-                    result = f"all took about the same time{what} ({value(fastest):.2f} s)"
-                else:
-                    result = (
-                        f"{fastest.title} fastest{what} ({value(fastest):.2f} s), {factor:.1f}× faster than "
-                        f"{slowest.title}"
-                    )
-            self.say(f"Comparison done: {result}. Click a row of the table to explain that run.")
-        self.comparison_finished.emit(runs)
-        if self.lessons.current is not None:
-            self.lessons.finish(self.lessons.current, runs)
-
     # --- lifecycle ----------------------------------------------------------------------------
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(self._report_failure)
-
-    def _report_failure(self, task: asyncio.Task[None]) -> None:
-        if not task.cancelled() and task.exception() is not None:
-            self.say(f"Something went wrong: {task.exception()}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the run, the workers and the server, then close (at most a couple of seconds)."""
@@ -627,14 +423,10 @@ class MainWindow(QMainWindow):
     async def _shutdown(self) -> None:
         """Whatever fails on the way, ``closed`` is set: a window that cannot close would hang the app."""
         try:
-            self.timer.stop()
-            self.banner_timer.stop()
+            self.runs.stop_timers()
             for card in list(self.cards):
                 card.close()
-            pending = list(self._tasks)  # first: a run about to start (waiting on the server) never will
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+            await self.runs.cancel_pending()  # first: a run about to start (waiting on the server) never will
             await self.lessons.stop_series()
             try:
                 await asyncio.wait_for(self.lab.shutdown(), CLOSE_GRACE_S)

@@ -1,4 +1,4 @@
-"""The replay's transport bar under the timeline: play/pause, step, speed, and where the playback is.
+"""The replay's transport bar under the timeline: play/pause, jump to the next event, speed, and where the playback is.
 
 One slim row: it must not take space from the bars on a 1280 x 720 screen. Every button has its
 key (Space, arrows, + and -), so the bar mostly shows; the slider also scrubs.
@@ -17,7 +17,7 @@ from gui.qt.replay_controller import ReplayController
 
 SLIDER_STEPS = 1000
 PLAY, PAUSE = "▶", "‖"
-IDLE_TEXT = "Replay: Space plays the runs on screen again, ← → step, + − speed, drag the time axis to scrub"
+IDLE_TEXT = "Replay: Space plays the runs on screen again, ← → jump, + − speed, drag the time axis to scrub"
 
 
 class TransportBar(QWidget):
