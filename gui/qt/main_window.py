@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
 from gui.core.history.store import History
 from gui.core.lessons.catalogue import LESSONS
 from gui.core.model.run_model import Span
-from gui.core.modes.catalogue import MODE_NAMES, MODES, keys_hint
+from gui.core.modes.catalogue import MODE_NAMES, MODES
 from gui.core.results.finished_run import FinishedRun
-from gui.core.session.lab import Lab, LiveRun
-from gui.core.session.replay import ReplayRun
+from gui.core.session.lab import Lab
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
 from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, fill_toolbar, make_actions
@@ -162,6 +161,21 @@ class MainWindow(QMainWindow):
     @property
     def timer(self) -> QTimer:
         return self.runs.timer
+
+    def start_replay(self, at: float = 0.0) -> bool:
+        return self.runs.start_replay(at)
+
+    def toggle_replay(self) -> None:
+        self.runs.toggle_replay()
+
+    def jump_replay(self, forward: bool) -> None:
+        self.runs.jump_replay(forward)
+
+    def scrub_replay(self, t: float) -> None:
+        self.runs.scrub_replay(t)
+
+    def finished_on_screen(self) -> list[FinishedRun]:
+        return self.view.finished_on_screen()
 
     def say(self, text: str, ms: int = 0) -> None:
         """Tell the user ``text`` in the status bar, for ``ms`` milliseconds (0: until the next message)."""
@@ -341,67 +355,6 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(runs):
             self.explain.show_run(runs[index])
             self.docks["explain"].raise_()
-
-    # --- what is on screen ---------------------------------------------------------------------
-
-    def finished_on_screen(self) -> list[FinishedRun]:
-        """The bands on screen that are over, as FinishedRuns, top to bottom."""
-        runs: list[FinishedRun] = []
-        for run in self.timeline.runs:
-            if isinstance(run, FinishedRun):
-                runs.append(run)
-            elif isinstance(run, ReplayRun):
-                runs.append(run.recorded)  # exports and explanations take what was recorded
-            elif isinstance(run, LiveRun) and not run.running:
-                runs.append(run.finished_run())
-        return runs
-
-    # --- replay ---------------------------------------------------------------------------------
-
-    def start_replay(self, at: float = 0.0) -> bool:
-        """Replay the runs on screen from their recorded events, paused ``at`` seconds in.
-
-        Nothing is fetched again: the bands become replays of what was recorded. False (and a word
-        in the status bar) while a run is going or when nothing finished is on screen.
-        """
-        if self.lab.active or self.lessons.series_running:
-            self.say("A run is going: replay it once it has ended.", 4000)
-            return False
-        runs = self.finished_on_screen()
-        if not runs or len(runs) != len(self.timeline.runs):
-            self.say(f"Nothing to replay yet: run a mode first ({keys_hint()}).", 4000)
-            return False
-        titles = self.strip.title
-        replay = self.replay.begin(runs, at)
-        self.timeline.set_runs(replay.bands)
-        self.timeline.fixed_end_s = replay.duration_s
-        self.timeline.fit()
-        self.strip.set_run(replay.bands[-1], titles)
-        self.view.show_loop_lag()
-        self.view.on_replay_moved(replay.position_s)  # the bands are replays now: show them at the moment
-        return True
-
-    def toggle_replay(self) -> None:
-        """Space: play or pause; the first press replays the runs on screen from their start."""
-        if self.replay.active:
-            self.replay.toggle()
-        elif self.start_replay(0.0):
-            self.replay.play()
-
-    def jump_replay(self, forward: bool) -> None:
-        """The arrows: a lesson's next page in presenter mode, else the replay's next (or previous) event."""
-        if self.presenter.turn_page(forward):
-            return
-        if self.replay.active or self.start_replay(0.0 if forward else float("inf")):
-            self.replay.jump(forward)
-
-    def scrub_replay(self, t: float) -> None:
-        """A press or drag on the time axis: the replay goes (paused) to that moment."""
-        if not self.replay.active and not self.start_replay(t):
-            return
-        if self.replay.playing:
-            self.replay.pause()
-        self.replay.seek(t)
 
     # --- frames -------------------------------------------------------------------------------
 

@@ -321,3 +321,50 @@ class RunController(QObject):
     def _report_failure(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
             self.say(f"Something went wrong: {task.exception()}")
+
+    # --- replay ---------------------------------------------------------------------------------
+
+    def start_replay(self, at: float = 0.0) -> bool:
+        """Replay the runs on screen from their recorded events, paused ``at`` seconds in.
+
+        Nothing is fetched again: the bands become replays of what was recorded. False (and a word
+        in the status bar) while a run is going or when nothing finished is on screen.
+        """
+        if self.lab.active or self.lessons.series_running:
+            self.say("A run is going: replay it once it has ended.", 4000)
+            return False
+        runs = self.window.finished_on_screen()
+        if not runs or len(runs) != len(self.timeline.runs):
+            self.say(f"Nothing to replay yet: run a mode first ({keys_hint()}).", 4000)
+            return False
+        titles = self.window.strip.title
+        replay = self.window.replay.begin(runs, at)
+        self.timeline.set_runs(replay.bands)
+        self.timeline.fixed_end_s = replay.duration_s
+        self.timeline.fit()
+        self.window.strip.set_run(replay.bands[-1], titles)
+        self.window.view.show_loop_lag()
+        self.window.view.on_replay_moved(replay.position_s)  # the bands are replays now: show them at the moment
+        return True
+
+    def toggle_replay(self) -> None:
+        """Space: play or pause; the first press replays the runs on screen from their start."""
+        if self.window.replay.active:
+            self.window.replay.toggle()
+        elif self.start_replay(0.0):
+            self.window.replay.play()
+
+    def jump_replay(self, forward: bool) -> None:
+        """The arrows: a lesson's next page in presenter mode, else the replay's next (or previous) event."""
+        if self.window.presenter.turn_page(forward):
+            return
+        if self.window.replay.active or self.start_replay(0.0 if forward else float("inf")):
+            self.window.replay.jump(forward)
+
+    def scrub_replay(self, t: float) -> None:
+        """A press or drag on the time axis: the replay goes (paused) to that moment."""
+        if not self.window.replay.active and not self.start_replay(t):
+            return
+        if self.window.replay.playing:
+            self.window.replay.pause()
+        self.window.replay.seek(t)

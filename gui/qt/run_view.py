@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject
 
 from gui.core.modes.catalogue import MODES
+from gui.core.results.finished_run import FinishedRun
 from gui.core.session.lab import Lab, LiveRun
 from gui.core.session.replay import ReplayRun, moment_text
 from gui.core.views.timeline_pieces import ShownRun
@@ -64,6 +65,18 @@ class RunView(QObject):
         self.strip.set_run(runs[-1] if runs else None, title)
         self.stats.show_step_legend(run.settings for run in runs)
         self.show_loop_lag()
+
+    def finished_on_screen(self) -> list[FinishedRun]:
+        """The bands on screen that are over, as FinishedRuns, top to bottom."""
+        runs: list[FinishedRun] = []
+        for run in self.timeline.runs:
+            if isinstance(run, FinishedRun):
+                runs.append(run)
+            elif isinstance(run, ReplayRun):
+                runs.append(run.recorded)  # exports and explanations take what was recorded
+            elif isinstance(run, LiveRun) and not run.running:
+                runs.append(run.finished_run())
+        return runs
 
     def show_loop_lag(self) -> None:
         """The loop-lag strip under the timeline, for the runs on screen that watched their loop."""
