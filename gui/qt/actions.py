@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton, QWidget
 
 from gui.core.lessons.catalogue import LESSONS
 from gui.core.modes.catalogue import MODE_NAMES, MODES
@@ -123,13 +124,40 @@ def make_actions(parent: QWidget, slots: Mapping[str, Callable[[], object]]) -> 
     return made
 
 
-def fill_toolbar(toolbar: QToolBar, actions: Mapping[str, QAction]) -> None:
+def make_toolbar(window: QMainWindow, actions: Mapping[str, QAction], compare_menu: QMenu) -> QToolBar:
+    """The toolbar: the table's buttons in their groups, Compare with its menu of modes beside it."""
+    toolbar = QToolBar("Modes")
+    toolbar.setObjectName("toolbar-modes")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    window.addToolBar(toolbar)
     group = 0
     for spec in (spec for spec in ACTIONS if spec.toolbar):
         if group and spec.toolbar != group:
             toolbar.addSeparator()
         group = spec.toolbar
         toolbar.addAction(actions[spec.name])
+    button = toolbar.widgetForAction(actions["compare"])
+    if isinstance(button, QToolButton):
+        button.setMenu(compare_menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+    for action in toolbar.actions():  # keys drive the buttons; no button keeps a focus frame
+        widget = toolbar.widgetForAction(action)
+        if widget is not None:
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return toolbar
+
+
+def make_compare_menu(parent: QWidget) -> tuple[QMenu, dict[str, QAction]]:
+    """The arrow beside Compare: a ticked choice per mode, all ticked at first."""
+    menu = QMenu(parent)
+    choices: dict[str, QAction] = {}
+    for spec in (MODES[name] for name in MODE_NAMES):
+        choice = menu.addAction(spec.title)
+        choice.setCheckable(True)
+        choice.setChecked(True)
+        choices[spec.name] = choice
+    return menu, choices
 
 
 def fill_menu(menu: QMenu, name: str, actions: Mapping[str, QAction]) -> None:

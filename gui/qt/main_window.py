@@ -15,25 +15,22 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMenu,
-    QToolBar,
-    QToolButton,
 )
 
 from gui.core.history.store import History
 from gui.core.lessons.catalogue import LESSONS
 from gui.core.model.run_model import Span
-from gui.core.modes.catalogue import MODE_NAMES, MODES
+from gui.core.modes.catalogue import MODE_NAMES
 from gui.core.results.finished_run import FinishedRun
 from gui.core.session.lab import Lab
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
-from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, fill_toolbar, make_actions
+from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, make_actions, make_compare_menu, make_toolbar
 from gui.qt.card_dialog import CardDialog
 from gui.qt.central_area import CentralArea
 from gui.qt.compare_table import CompareTable
@@ -244,33 +241,13 @@ class MainWindow(QMainWindow):
         self.compare_action, self.stop_action = self.commands["compare"], self.commands["stop"]
         self.fit_action, self.per_request_action = self.commands["fit"], self.commands["per_request"]
         self.run_lesson_action, self.presenter_action = self.commands["run_lesson"], self.commands["presenter"]
-        group = QActionGroup(self)
+        group = QActionGroup(self)  # one mode button down at a time
         for action in self.mode_actions.values():
             group.addAction(action)
         self.presenter.changed.connect(self.presenter_action.setChecked)
         self.stop_action.setEnabled(False)  # nothing to stop yet
-        toolbar = QToolBar("Modes")
-        toolbar.setObjectName("toolbar-modes")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-        fill_toolbar(toolbar, self.commands)
-        self.compare_menu = QMenu(self)  # the arrow beside Compare: which modes it runs
-        self.compare_choices: dict[str, QAction] = {}
-        for spec in (MODES[name] for name in MODE_NAMES):
-            choice = self.compare_menu.addAction(spec.title)
-            choice.setCheckable(True)
-            choice.setChecked(True)
-            self.compare_choices[spec.name] = choice
-        button = toolbar.widgetForAction(self.compare_action)
-        if isinstance(button, QToolButton):
-            button.setMenu(self.compare_menu)
-            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        for action in toolbar.actions():  # keys drive the buttons; no button keeps a focus frame
-            widget = toolbar.widgetForAction(action)
-            if widget is not None:
-                widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.compare_menu, self.compare_choices = make_compare_menu(self)
+        self.toolbar = make_toolbar(self, self.commands, self.compare_menu)
 
     def _build_menus(self) -> None:
         menus = {name: self.menuBar().addMenu(MENU_TITLES[name]) for name in MENUS}
