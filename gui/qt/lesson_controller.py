@@ -66,8 +66,6 @@ class LessonController(QObject):
         self.window = window
         self.current: LessonSpec | None = None  # the lesson whose variants are running or shown
         self.pending: str | None = None  # a lesson asked for before the local server was up
-        self.series: asyncio.Task[None] | None = None  # a lesson of series under way (the sweep)
-        self._stopping: set[asyncio.Task[None]] = set()  # replaced series, until they have stopped
 
     def open(self, lesson_id: str) -> None:
         """Show a lesson's page (its story and its Run button); nothing runs until asked."""
@@ -93,10 +91,8 @@ class LessonController(QObject):
         self.current = None  # the lesson being replaced must not be "finished" as this one
         window.lesson_page.clear_figure()
         if spec.is_series:
-            window.lab.stop()
             self.current = spec
-            self.series = asyncio.ensure_future(self._run_series(spec))
-            self.series.add_done_callback(self._on_series_done)
+            window.lab.start_series(self._run_series(spec)).add_done_callback(self._on_series_done)
             if window.presenter.active:
                 window.presenter.show_page("run")
             return
@@ -157,28 +153,26 @@ class LessonController(QObject):
     # --- lessons of series (the sweep) ----------------------------------------------------------
 
     @property
+    def series(self) -> asyncio.Task[Any] | None:
+        """The lesson of series under way (the sweep), which the Lab owns."""
+        return self.window.lab.series
+
+    @property
     def series_running(self) -> bool:
-        return self.series is not None and not self.series.done()
+        return self.window.lab.series_running
 
     def cancel_series(self) -> bool:
         """Stop a lesson of series under way; True if there was one."""
-        if self.series is None or self.series.done():
+        if not self.series_running:
             return False
-        self.series.cancel()
+        self.window.lab.stop()
         return True
 
     def drop_series(self) -> None:
-        """Stop a lesson of series and forget it: something else replaces it, so it reports nothing."""
-        if self.cancel_series() and self.series is not None:
-            self._stopping.add(self.series)  # a strong reference until it has wound down
-            self.series.add_done_callback(self._stopping.discard)
-        self.series = None
-
-    async def stop_series(self) -> None:
-        """On close: stop the series under way and wait for every one still winding down."""
-        self.drop_series()
-        if self._stopping:
-            await asyncio.gather(*self._stopping, return_exceptions=True)
+        """Stop a lesson of series and forget it: something else replaces it, so it reports nothing
+        (the Lab keeps it until it has wound down)."""
+        self.cancel_series()
+        self.window.lab.series = None
 
     async def _run_series(self, spec: LessonSpec) -> None:
         """Each run measured, its point drawn as soon as it ends, its bars shown on the timeline."""

@@ -357,7 +357,6 @@ class MainWindow(QMainWindow):
             for card in list(self.cards):
                 card.close()
             await self.runs.cancel_pending()  # first: a run about to start (waiting on the server) never will
-            await self.lessons.stop_series()
             try:
                 await asyncio.wait_for(self.lab.shutdown(), CLOSE_GRACE_S)
             except TimeoutError:

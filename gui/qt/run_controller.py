@@ -128,7 +128,7 @@ class RunController(QObject):
             self.start_comparison(pending) if len(pending) > 1 else self.start_mode(pending[0])
 
     def _apply_network(self) -> None:
-        if self.lessons.series_running or (self.lessons.current is not None and self.lab.active):
+        if self.lab.series_running or (self.lessons.current is not None and self.lab.active):
             self.say("A lesson plays its own network: the panel's applies after it.", 4000)
             return
         if self.server_ctl.running and not self.window.closing:
@@ -229,7 +229,7 @@ class RunController(QObject):
         self.started.emit(live)
 
     def stop_run(self) -> None:
-        if self.window.presenter.active and not self.lab.active and not self.lessons.series_running:
+        if self.window.presenter.active and not self.lab.active:
             self.window.presenter.leave()  # Esc with nothing to stop leaves full screen, as a slideshow does
             return
         if self.lessons.cancel_series():  # the run under way stops as any run does
@@ -330,7 +330,7 @@ class RunController(QObject):
         Nothing is fetched again: the bands become replays of what was recorded. False (and a word
         in the status bar) while a run is going or when nothing finished is on screen.
         """
-        if self.lab.active or self.lessons.series_running:
+        if self.lab.active:
             self.say("A run is going: replay it once it has ended.", 4000)
             return False
         runs = self.window.finished_on_screen()

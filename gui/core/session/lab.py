@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,7 @@ class Lab:
         self.shown: list[LiveRun] = []  # on screen: one run, or a comparison's runs so far
         self.comparing: asyncio.Task[None] | None = None
         self.comparison_plan: list[RunSettings] = []  # every run the comparison will make, in order
+        self.series: asyncio.Task[Any] | None = None  # a lesson's series of measured runs (the sweep)
         self.run_callbacks: list[Callable[[LiveRun], None]] = []  # told of each run as it starts
         # Told once a frame, after the current run's new events are in its model (``pump``), and once
         # more when a run has ended and its last events are in (before its finished callbacks).
@@ -92,7 +93,7 @@ class Lab:
     ) -> LiveRun:
         """Start a run now, cancelling the current one (or comparison) if it is still going."""
         self.stop()
-        self.comparing = None  # a stopped comparison still winding down is no longer the window's
+        self.comparing = self.series = None  # a stopped comparison or series winding down is no longer ours
         self.shown = []
         return self._launch(settings, base_url, network, conditions)
 
@@ -106,6 +107,7 @@ class Lab:
     ) -> asyncio.Task[None]:
         """Run each settings in turn (never two at once), ``reset()`` awaited before each run."""
         self.stop()
+        self.series = None
         self.shown = []
         self.comparison_plan = list(plans)
         task = asyncio.ensure_future(self._compare(list(plans), base_url, network, conditions, reset))
@@ -134,6 +136,23 @@ class Lab:
 
         await one_after_another(plans, run_one, before_each=reset, goes_on=goes_on)
 
+    def start_series(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """A lesson's series of measured runs (the sweep's), owned as a comparison is: it replaces
+        what was going, ``stop`` cancels it (its run under way stops as any run does), and
+        ``shutdown`` waits for it; a replaced series winds down, reporting nothing."""
+        self.stop()
+        self.comparing = None
+        self.shown = []
+        task = asyncio.ensure_future(work)
+        self.series = task
+        self._winding_down.add(task)
+        task.add_done_callback(self._winding_down.discard)
+        return task
+
+    @property
+    def series_running(self) -> bool:
+        return self.series is not None and not self.series.done()
+
     def _launch(
         self, settings: RunSettings, base_url: str, network: KnownNetwork | None, conditions: dict[str, Any] | None
     ) -> LiveRun:
@@ -151,9 +170,11 @@ class Lab:
         return live
 
     def stop(self) -> None:
-        """Stop the current run; a comparison under way does not go on to its next run."""
+        """Stop the current run; a comparison or a series under way does not go on to its next run."""
         if self.comparing is not None and not self.comparing.done():
             self.comparing.cancel()
+        if self.series is not None and not self.series.done():
+            self.series.cancel()
         if self.current is not None and self.current.running:
             self.current.run.cancel()
 
@@ -172,8 +193,8 @@ class Lab:
 
     @property
     def active(self) -> bool:
-        """A run is going, or a comparison is between two of its runs: Stop has something to stop."""
-        return self.comparison_running or (self.current is not None and self.current.running)
+        """A run is going, or a comparison or a series is between two of its runs: Stop has something to stop."""
+        return self.comparison_running or self.series_running or (self.current is not None and self.current.running)
 
     @property
     def busy(self) -> bool:
