@@ -93,9 +93,9 @@ def run_app(args: argparse.Namespace, explicit: set[str]) -> int:
         if args.lesson:
             window.lessons.start(args.lesson)
         elif compare:
-            window.start_comparison(compare)
+            window.runs.start_comparison(compare)
         else:
-            window.start_mode(args.mode)
+            window.runs.start_mode(args.mode)
     exit_code = 0
     with loop:
         if args.screenshot:
@@ -229,9 +229,9 @@ async def take_screenshot(
     if lesson:
         window.lessons.start(lesson)
     elif len(modes) > 1:
-        window.start_comparison(modes)
+        window.runs.start_comparison(modes)
     else:
-        window.start_mode(modes[0])
+        window.runs.start_mode(modes[0])
     if window.settings_panel.problem.isVisible():
         print(f"error: {window.settings_panel.problem.text()}", file=sys.stderr)
         await _close(window)
@@ -239,8 +239,8 @@ async def take_screenshot(
     await finished
     if window.timeline.time_window.following:  # a lesson that zoomed to its telling moment keeps it
         window.timeline.fit()
-    window.on_frame()
-    if at is not None and window.start_replay():
+    window.runs.on_frame()
+    if at is not None and window.runs.start_replay():
         assert window.replay.replay is not None
         window.replay.seek(moment_in(at, window.replay.replay.duration_s))
     for button in window.toolbar.findChildren(QToolButton):  # offscreen, the cursor "hovers" at 0,0

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 FOLD_BELOW_W = 1180  # a window narrower than this folds its side panels by itself (1024 x 768 does)
 SETTINGS_W = 272  # wide enough that the settings panel never scrolls sideways
@@ -71,6 +80,24 @@ class CentralArea(QSplitter):
         folded = list(self.folded())
         folded[which] = False
         self.fold(*folded)
+
+
+def add_docks(window: QMainWindow, docks: dict[str, tuple[str, QWidget]]) -> dict[str, QDockWidget]:
+    """The docks under the middle (by name: title and widget), tabbed together in that order;
+    each can be moved and closed, and View shows it again."""
+    made: dict[str, QDockWidget] = {}
+    for name, (title, widget) in docks.items():
+        dock = QDockWidget(title, window)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        if made:
+            window.tabifyDockWidget(list(made.values())[-1], dock)
+        made[name] = dock
+    return made
 
 
 def _scrolled(widget: QWidget, min_width: int) -> QScrollArea:

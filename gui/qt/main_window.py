@@ -14,13 +14,9 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-)
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from gui.core.history.store import History
 from gui.core.lessons.catalogue import LESSONS
@@ -32,7 +28,7 @@ from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
 from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, make_actions, make_compare_menu, make_toolbar
 from gui.qt.card_dialog import CardDialog
-from gui.qt.central_area import CentralArea
+from gui.qt.central_area import CentralArea, add_docks
 from gui.qt.compare_table import CompareTable
 from gui.qt.explain_panel import ExplainPanel
 from gui.qt.export_menu import ExportMenu
@@ -76,6 +72,7 @@ class MainWindow(QMainWindow):
     lesson_finished = Signal(object)  # the LessonFigures of a lesson that ran to the end (None: stopped)
     message = Signal(str, int)  # what the window tells the user, and for how many ms (0: until the next)
     central: CentralArea
+    docks: dict[str, QDockWidget]
 
     def __init__(
         self,
@@ -115,8 +112,8 @@ class MainWindow(QMainWindow):
         self.runs = RunController(self, self.lab, self.lessons, self.server_ctl, self.timeline, self.say, parent=self)
         self.run_started, self.run_finished = self.runs.started, self.runs.finished
         self.comparison_finished = self.runs.comparison_finished
-        self.transport.play_requested = self.toggle_replay
-        self.transport.jump_requested = self.jump_replay
+        self.transport.play_requested = self.runs.toggle_replay
+        self.transport.jump_requested = self.runs.jump_replay
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
         self.presenter = Presenter(self, self.central, self.lesson_page, self.docks)
@@ -128,51 +125,22 @@ class MainWindow(QMainWindow):
         self.server_ctl.label.connect(self.server_label.setText)
         self.settings_panel.network_changed.connect(self.server_ctl.apply_timer.start)
         self.timeline.span_clicked.connect(self.show_card)
-        self.compare_table.run_selected.connect(self._on_compared_run_selected)
-        self.history_panel.show_runs.connect(self.show_recorded)
+        self.compare_table.run_selected.connect(self.runs.show_compared_run)
+        self.history_panel.show_runs.connect(self.runs.show_recorded)
         self.lesson_page.run_requested.connect(self.lessons.start)
         self.lesson_page.try_requested.connect(self.lessons.try_it)
-        self.history_panel.table.itemSelectionChanged.connect(self._on_history_selection)
-        self.timeline.scrubbed.connect(self.scrub_replay)
+        self.history_panel.table.itemSelectionChanged.connect(self.runs.on_history_selection)
+        self.timeline.scrubbed.connect(self.runs.scrub_replay)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
         self.resize(*self.first_size())
 
-    # The run commands are the run controller's (gui/qt/run_controller.py); these are the window's names for them.
-
-    def start_mode(self, mode: str) -> None:
-        self.runs.start_mode(mode)
-
-    def start_comparison(self, modes: Sequence[str] | None = None) -> None:
-        self.runs.start_comparison(modes)
+    def show_finished_runs(self, runs: list[FinishedRun]) -> None:
+        self.runs.show_finished_runs(runs)
 
     def start_plans(self, plans: list[RunSettings], what: str, overrides: dict[str, Any] | None = None) -> None:
+        """A lesson's variants, started as the run commands start any runs (the lesson controller's way in)."""
         self.runs.start_plans(plans, what, overrides)
-
-    def stop_run(self) -> None:
-        self.runs.stop_run()
-
-    def on_frame(self) -> None:
-        self.runs.on_frame()
-
-    @property
-    def timer(self) -> QTimer:
-        return self.runs.timer
-
-    def start_replay(self, at: float = 0.0) -> bool:
-        return self.runs.start_replay(at)
-
-    def toggle_replay(self) -> None:
-        self.runs.toggle_replay()
-
-    def jump_replay(self, forward: bool) -> None:
-        self.runs.jump_replay(forward)
-
-    def scrub_replay(self, t: float) -> None:
-        self.runs.scrub_replay(t)
-
-    def finished_on_screen(self) -> list[FinishedRun]:
-        return self.view.finished_on_screen()
 
     def say(self, text: str, ms: int = 0) -> None:
         """Tell the user ``text`` in the status bar, for ``ms`` milliseconds (0: until the next message)."""
@@ -193,24 +161,10 @@ class MainWindow(QMainWindow):
         middle = [(self.timeline, 1), (self.transport, 0), (self.strip, 0), (self.lag_strip, 0)]
         self.central = CentralArea(self.settings_panel, middle, self.stats)
         self.setCentralWidget(self.central)
-        self.docks: dict[str, QDockWidget] = {}
-        for name, title, widget, area in (
-            ("lesson", "Lesson", self.lesson_page, Qt.DockWidgetArea.BottomDockWidgetArea),
-            ("compare", "Comparison", self.compare_table, Qt.DockWidgetArea.BottomDockWidgetArea),
-            ("explain", "Explain", self.explain, Qt.DockWidgetArea.BottomDockWidgetArea),
-            ("history", "History", self.history_panel, Qt.DockWidgetArea.BottomDockWidgetArea),
-        ):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock-{name}")
-            dock.setWidget(widget)
-            dock.setFeatures(
-                QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
-            )
-            self.addDockWidget(area, dock)
-            self.docks[name] = dock
-        self.tabifyDockWidget(self.docks["lesson"], self.docks["compare"])
-        self.tabifyDockWidget(self.docks["compare"], self.docks["explain"])
-        self.tabifyDockWidget(self.docks["explain"], self.docks["history"])
+        self.docks = add_docks(
+            self, {"lesson": ("Lesson", self.lesson_page), "compare": ("Comparison", self.compare_table),
+                   "explain": ("Explain", self.explain), "history": ("History", self.history_panel)},
+        )  # fmt: skip
         self.docks["explain"].raise_()
         free = screen_free_area()
         small = free is not None and free.height() < SMALL_SCREEN_H
@@ -226,12 +180,12 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         """The toolbar, the menus and every key, from the actions table (gui/qt/actions.py)."""
         slots: dict[str, Callable[[], object]] = {
-            **{f"mode:{name}": partial(self.start_mode, name) for name in MODE_NAMES},
+            **{f"mode:{name}": partial(self.runs.start_mode, name) for name in MODE_NAMES},
             **{f"lesson:{lesson}": partial(self.lessons.open, lesson) for lesson in LESSONS},
-            "compare": lambda: self.start_comparison(), "stop": self.stop_run, "fit": self.timeline.fit,
+            "compare": lambda: self.runs.start_comparison(), "stop": self.runs.stop_run, "fit": self.timeline.fit,
             "per_request": self._toggle_rows, "run_lesson": self._run_open_lesson, "quit": self.close,
-            "play": self.toggle_replay, "next_event": lambda: self.jump_replay(True),
-            "previous_event": lambda: self.jump_replay(False), "faster": lambda: self.replay.change_speed(True),
+            "play": self.runs.toggle_replay, "next_event": lambda: self.runs.jump_replay(True),
+            "previous_event": lambda: self.runs.jump_replay(False), "faster": lambda: self.replay.change_speed(True),
             "slower": lambda: self.replay.change_speed(False), "presenter": self.presenter.toggle,
             "unfold": lambda: self.central.fold(False, False),
         }  # fmt: skip
@@ -252,7 +206,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = {name: self.menuBar().addMenu(MENU_TITLES[name]) for name in MENUS}
         self.exports = ExportMenu(
-            self, menus["File"].addMenu("&Export"), self.timeline, self.finished_on_screen, self.say
+            self, menus["File"].addMenu("&Export"), self.timeline, self.view.finished_on_screen, self.say
         )
         menus["File"].addSeparator()
         for name, menu in menus.items():
@@ -301,39 +255,6 @@ class MainWindow(QMainWindow):
         card.finished.connect(lambda _: self.cards.remove(card) if card in self.cards else None)
         self.cards.append(card)
         card.show()
-
-    def show_recorded(self, runs: list[FinishedRun]) -> None:
-        """Runs from the history, on one axis like a comparison (a live run is stopped first)."""
-        self.lab.stop()
-        self.lessons.current = None
-        self.timeline.band_names = []
-        self.show_finished_runs(runs)
-
-    def show_finished_runs(self, runs: list[FinishedRun]) -> None:
-        """Runs that are over on the timeline, with their strip, stats, explanation and comparison."""
-        self.replay.end()
-        self.view.show_bands(runs, runs[-1].title if len(runs) > 1 else "")
-        self.view.refresh()
-        self.stats.show_run(runs[-1] if runs else None)
-        self.explain.show_run(runs[0] if runs else None)
-        self.compare_table.show_runs(runs if len(runs) > 1 else [], *self.runs.ranking(runs))
-        if len(runs) > 1:
-            self.docks["compare"].raise_()
-
-    def _on_history_selection(self) -> None:
-        """Selecting kept runs shows them at once, unless a run is going (Show selected stops it)."""
-        if self.lab.active:
-            self.say("A run is going: press Show selected to stop it and see the kept runs.", 4000)
-            return
-        self.history_panel.show_selected()
-
-    def _on_compared_run_selected(self, index: int) -> None:
-        runs = self.finished_on_screen()
-        if 0 <= index < len(runs):
-            self.explain.show_run(runs[index])
-            self.docks["explain"].raise_()
-
-    # --- frames -------------------------------------------------------------------------------
 
     # --- lifecycle ----------------------------------------------------------------------------
 

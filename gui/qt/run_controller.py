@@ -61,15 +61,7 @@ class RunWindow(Protocol):
     @property
     def closing(self) -> bool: ...
 
-    @property
-    def server_ready(self) -> asyncio.Event: ...
-
-    @property
-    def server_error(self) -> str | None: ...
-
     def compare_modes(self) -> list[str]: ...
-
-    def finished_on_screen(self) -> list[FinishedRun]: ...
 
 
 class RunController(QObject):
@@ -157,7 +149,7 @@ class RunController(QObject):
         if self.window.closing:
             return None
         self.lessons.drop_series()  # a mode or a comparison replaces a lesson of series under way
-        if self.window.settings_panel.uses_local_server and not self.window.server_ready.is_set():
+        if self.window.settings_panel.uses_local_server and not self.server_ctl.is_ready.is_set():
             self._pending = modes
             what = MODES[modes[0]].title if len(modes) == 1 else "The comparison"
             self.say(f"{what} starts as soon as the local server is ready…")
@@ -189,7 +181,7 @@ class RunController(QObject):
         base_url = plans[0].base_url
         if not base_url:
             if not self.server_ctl.running:
-                self.say(f"Not started: {self.window.server_error or 'the local server is not running'}")
+                self.say(f"Not started: {self.server_ctl.error or 'the local server is not running'}")
                 return
             self.server_ctl.apply_timer.stop()  # play() sends the panel's values now; none may follow late
             network, conditions = await self.server_ctl.play(overrides)
@@ -258,7 +250,7 @@ class RunController(QObject):
         if live is not self.lab.current or live not in self.timeline.runs:
             return  # replaced by another run, or by kept runs shown meanwhile: not on screen any more
         self.window.explain.show_run(finished)
-        on_screen = self.window.finished_on_screen()
+        on_screen = self.window.view.finished_on_screen()
         self.window.compare_table.show_runs(on_screen if len(on_screen) > 1 else [], *self.ranking(on_screen))
         summary = live.summary()
         if not self.lab.comparison_running or summary.cancelled:
@@ -288,7 +280,7 @@ class RunController(QObject):
             self.say(f"The comparison stopped: {task.exception()}")
             return
         self.window.stop_action.setEnabled(False)
-        runs = self.window.finished_on_screen()
+        runs = self.window.view.finished_on_screen()
         if len(runs) > 1:
             self.window.docks["compare"].raise_()
             measure, name = self.ranking(runs)
@@ -322,6 +314,39 @@ class RunController(QObject):
         if not task.cancelled() and task.exception() is not None:
             self.say(f"Something went wrong: {task.exception()}")
 
+    # --- runs that are over ----------------------------------------------------------------------
+
+    def show_recorded(self, runs: list[FinishedRun]) -> None:
+        """Runs from the history, on one axis like a comparison (a live run is stopped first)."""
+        self.lab.stop()
+        self.lessons.current = None
+        self.timeline.band_names = []
+        self.show_finished_runs(runs)
+
+    def show_finished_runs(self, runs: list[FinishedRun]) -> None:
+        """Runs that are over on the timeline, with their strip, stats, explanation and comparison."""
+        self.window.replay.end()
+        self.window.view.show_bands(runs, runs[-1].title if len(runs) > 1 else "")
+        self.window.view.refresh()
+        self.window.stats.show_run(runs[-1] if runs else None)
+        self.window.explain.show_run(runs[0] if runs else None)
+        self.window.compare_table.show_runs(runs if len(runs) > 1 else [], *self.ranking(runs))
+        if len(runs) > 1:
+            self.window.docks["compare"].raise_()
+
+    def on_history_selection(self) -> None:
+        """Selecting kept runs shows them at once, unless a run is going (Show selected stops it)."""
+        if self.lab.active:
+            self.say("A run is going: press Show selected to stop it and see the kept runs.", 4000)
+            return
+        self.window.history_panel.show_selected()
+
+    def show_compared_run(self, index: int) -> None:
+        runs = self.window.view.finished_on_screen()
+        if 0 <= index < len(runs):
+            self.window.explain.show_run(runs[index])
+            self.window.docks["explain"].raise_()
+
     # --- replay ---------------------------------------------------------------------------------
 
     def start_replay(self, at: float = 0.0) -> bool:
@@ -333,7 +358,7 @@ class RunController(QObject):
         if self.lab.active:
             self.say("A run is going: replay it once it has ended.", 4000)
             return False
-        runs = self.window.finished_on_screen()
+        runs = self.window.view.finished_on_screen()
         if not runs or len(runs) != len(self.timeline.runs):
             self.say(f"Nothing to replay yet: run a mode first ({keys_hint()}).", 4000)
             return False

@@ -107,5 +107,5 @@ def window(loop: LoopRunner, tmp_path: Path) -> Iterator[MainWindow]:
 def finished_run(window: MainWindow, loop: LoopRunner, timeout_s: float = WAIT_S) -> Any:
     """Wait for the window's current run to finish and return it."""
     loop.until(lambda: window.lab.current is not None and not window.lab.current.running, timeout_s)
-    loop.until(lambda: not window.timer.isActive(), timeout_s)
+    loop.until(lambda: not window.runs.timer.isActive(), timeout_s)
     return window.lab.current

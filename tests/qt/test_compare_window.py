@@ -27,7 +27,7 @@ def compare(window: MainWindow, loop: LoopRunner, modes: list[str], count: int =
     window.set_compare_modes(modes)
     QTest.keyClick(window.timeline, Qt.Key.Key_C)
     loop.until(lambda: bool(done))
-    loop.until(lambda: not window.timer.isActive())
+    loop.until(lambda: not window.runs.timer.isActive())
     return done[0]
 
 
@@ -111,10 +111,10 @@ def test_exports_write_what_is_on_screen_and_a_bad_path_gets_a_message(
 
 def test_stop_between_comparison_runs_ends_the_comparison(window: MainWindow, loop: LoopRunner) -> None:
     window.settings_panel.count.setValue(6)
-    window.start_comparison(["threads", "asyncio"])
+    window.runs.start_comparison(["threads", "asyncio"])
     loop.until(lambda: window.lab.comparing is not None and window.lab.comparison_running)
     assert window.lab.active
-    window.stop_run()
+    window.runs.stop_run()
     comparing = window.lab.comparing
     assert comparing is not None
     loop.until(comparing.done)
@@ -126,10 +126,10 @@ def test_stop_between_comparison_runs_ends_the_comparison(window: MainWindow, lo
 def test_a_new_run_started_over_a_comparison_keeps_its_stop_button(window: MainWindow, loop: LoopRunner) -> None:
     window.settings_panel.count.setValue(30)
     window.settings_panel.workers.setValue(2)
-    window.start_comparison(["threads", "asyncio"])
+    window.runs.start_comparison(["threads", "asyncio"])
     loop.until(lambda: window.lab.current is not None and window.lab.current.running)
     first = window.lab.current
-    window.start_mode("asyncio")
+    window.runs.start_mode("asyncio")
     loop.until(lambda: window.lab.current is not first and window.lab.current is not None)
     comparing = window.lab.comparing
     loop.until(lambda: comparing is None or comparing.done())

@@ -47,14 +47,14 @@ def test_in_presenter_mode_the_arrows_turn_a_lessons_pages(window: MainWindow, l
     window.lessons.open("io-bound")
     window.presenter.enter()
     try:
-        window.jump_replay(forward=False)
+        window.runs.jump_replay(forward=False)
         assert window.presenter.page == "narrative"
         assert window.docks["lesson"].isVisible() and not central(window).isVisible()
         assert window.lesson_page.parts["story"].isVisibleTo(window) and not window.lesson_page.parts[
             "figure"
         ].isVisibleTo(window)
         for page in ("run", "figure", "code", "code"):
-            window.jump_replay(forward=True)
+            window.runs.jump_replay(forward=True)
             assert window.presenter.page == page
         assert window.docks["explain"].isVisible() and not window.docks["lesson"].isVisible()
         assert not window.replay.active  # the arrows turned pages, they did not start a replay

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.timeout(90)
 def run_to_the_end(window: MainWindow, loop: LoopRunner, mode: str = "sequential", count: int = 8) -> LiveRun:
     window.settings_panel.count.setValue(count)
     window.settings_panel.workers.setValue(4)
-    window.start_mode(mode)
+    window.runs.start_mode(mode)
     live: LiveRun = finished_run(window, loop)
     return live
 
@@ -32,7 +32,7 @@ def test_playing_a_recorded_run_at_a_quarter_speed_takes_four_times_its_wall_tim
     wall_s = live.summary().wall_s
     while window.replay.speed > 0.25:
         window.replay.change_speed(faster=False)
-    assert window.start_replay()
+    assert window.runs.start_replay()
     behind: list[tuple[float, float, float]] = []  # (clock, timeline's now, strip's now) that disagree
 
     def follows(position: float) -> None:
@@ -62,7 +62,7 @@ def test_the_views_follow_the_playback_clock_and_replay_never_fetches_again(
 ) -> None:
     recorded = run_to_the_end(window, loop, "threads", 12).finished_run()
     loop.run(window.server_ctl.stop())  # no server: a replay is a view of what was recorded
-    window.scrub_replay(recorded.wall_s / 2)
+    window.runs.scrub_replay(recorded.wall_s / 2)
     band = window.timeline.runs[0]
     assert isinstance(band, ReplayRun) and not window.replay.playing
     assert band.position_s == pytest.approx(recorded.wall_s / 2)
@@ -70,8 +70,8 @@ def test_the_views_follow_the_playback_clock_and_replay_never_fetches_again(
     assert 0 < band.model.done < 12
     assert window.stats.values["Done"].text() == f"{band.model.done} / 12"
     assert window.explain.moment.isVisibleTo(window) and "Replay at" in window.explain.moment.text()
-    assert window.finished_on_screen()[0].model is recorded.model  # exports take what was recorded
-    window.jump_replay(forward=True)
+    assert window.view.finished_on_screen()[0].model is recorded.model  # exports take what was recorded
+    window.runs.jump_replay(forward=True)
     assert band.position_s > recorded.wall_s / 2
     window.replay.seek(recorded.wall_s)
     assert band.model.done == 12 and not band.running
@@ -113,9 +113,9 @@ def test_dragging_on_the_time_axis_scrubs(window: MainWindow, loop: LoopRunner) 
 
 def test_a_new_run_ends_the_replay(window: MainWindow, loop: LoopRunner) -> None:
     run_to_the_end(window, loop, "asyncio", 6)
-    assert window.start_replay()
+    assert window.runs.start_replay()
     old = window.lab.current
-    window.start_mode("asyncio")
+    window.runs.start_mode("asyncio")
     loop.until(lambda: window.lab.current is not old)
     finished_run(window, loop)
     assert not window.replay.active

@@ -34,7 +34,7 @@ def test_a_live_run_refreshes_the_views_once_a_frame(window: MainWindow, loop: L
     refreshed = count_timeline_refreshes(window.timeline)
     before = window.view.refreshes
     window.settings_panel.count.setValue(12)
-    window.start_mode("threads")
+    window.runs.start_mode("threads")
     live = finished_run(window, loop)
     assert frames and frames[-1] is live and not live.running  # the last frame came once it had ended
     assert len(frames) >= 3  # 12 requests at 40 ms, four at a time: several frames
@@ -45,9 +45,9 @@ def test_a_live_run_refreshes_the_views_once_a_frame(window: MainWindow, loop: L
 
 def test_a_replay_refreshes_the_views_once_a_tick(window: MainWindow, loop: LoopRunner) -> None:
     window.settings_panel.count.setValue(6)
-    window.start_mode("sequential")
+    window.runs.start_mode("sequential")
     finished_run(window, loop)
-    assert window.start_replay()
+    assert window.runs.start_replay()
     while window.replay.speed < 2.0:
         window.replay.change_speed(faster=True)  # a new speed changes the moment's words, not the bars
     moves: list[float] = []
