@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPen, QPolygonF
 
 from gui.core.model.segments import Segment
 from gui.qt.theme import BARRIER_HEX, DEADLOCK_HEX, LINK_HEX, LOST_HEX, NOW_LINE_HEX, blend, segment_color
@@ -222,3 +222,15 @@ def paint_barrier(painter: QPainter, geo: TimelineGeometry, band: int, t: float,
     metrics = painter.fontMetrics()
     painter.setPen(color)
     painter.drawText(QPointF(x + 4, box.top + metrics.ascent() + 2), f"barrier: {label}")
+
+
+def font_fitting(base: QFont, height_px: int, text: str = "", width_px: int = 0) -> QFont:
+    """``base``, made smaller until a line is at most ``height_px`` tall (and ``text`` at most
+    ``width_px`` wide): presenter mode's large type must still fit the axis, headings and gutter."""
+    font = QFont(base)
+    while font.pointSizeF() > 7:
+        metrics = QFontMetrics(font)
+        if metrics.height() <= height_px and (not text or metrics.horizontalAdvance(text) <= width_px):
+            break
+        font.setPointSizeF(font.pointSizeF() - 0.5)
+    return font

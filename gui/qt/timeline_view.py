@@ -12,29 +12,28 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
+from PySide6.QtGui import QFont, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gui.core.model.run_model import RunModel, Span
-from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import keys_hint
 from gui.core.session.replay import ReplayRun
-from gui.core.trace.events import Phase, Status, WorkerStartEvent
+from gui.core.trace.events import WorkerStartEvent
 from gui.core.views.timeline_pieces import (
     LanePiece,
     RunningPieces,
     ShownRun,
-    band_title,
+    band_titles,
     flatten,
-    lane_labels,
+    row_labels,
     sorted_lanes,
+    span_at_time,
     startup_pieces,
     startup_tooltip,
     tooltip_text,
-    wait_edges,
-    waits_since,
 )
 from gui.qt import timeline_decor as decor
+from gui.qt import timeline_marks as marks
 from gui.qt.bar_layer import (
     B_T0,
     B_T1,
@@ -45,11 +44,9 @@ from gui.qt.bar_layer import (
     SliversByEnd,
     bar_columns,
     close_open_ends,
-    paint_lane_pieces,
-    paint_slivers,
     piece_columns,
 )
-from gui.qt.theme import is_dark, segment_color
+from gui.qt.theme import is_dark
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_geometry import AXIS_H, BAND_TITLE_H, GUTTER_W, TimelineGeometry
 
@@ -57,18 +54,6 @@ CLICK_SLOP_PX = 4
 WHEEL_ZOOM_PER_NOTCH = 1.25
 HOVER_SLOP_PX = 3
 WIDEST_ROW_LABEL = "worker_10"  # the gutter's width is fixed: its labels' type must fit it
-
-
-def font_fitting(base: QFont, height_px: int, text: str = "", width_px: int = 0) -> QFont:
-    """``base``, made smaller until a line is at most ``height_px`` tall (and ``text`` at most
-    ``width_px`` wide): presenter mode's large type must still fit the axis, headings and gutter."""
-    font = QFont(base)
-    while font.pointSizeF() > 7:
-        metrics = QFontMetrics(font)
-        if metrics.height() <= height_px and (not text or metrics.horizontalAdvance(text) <= width_px):
-            break
-        font.setPointSizeF(font.pointSizeF() - 0.5)
-    return font
 
 
 class TimelineView(QWidget):
@@ -109,9 +94,9 @@ class TimelineView(QWidget):
         """Row labels a point smaller than the widget's font, and no bar drawn in the old style."""
         label_font = QFont(self.font())
         label_font.setPointSizeF(max(self.font().pointSizeF() - 1, 7))
-        label_font = font_fitting(label_font, 10_000, WIDEST_ROW_LABEL, GUTTER_W - 14)
+        label_font = decor.font_fitting(label_font, 10_000, WIDEST_ROW_LABEL, GUTTER_W - 14)
         self._label_font = label_font
-        self._decor_font = font_fitting(self.font(), min(AXIS_H, BAND_TITLE_H) - 2)  # axis and band headings
+        self._decor_font = decor.font_fitting(self.font(), min(AXIS_H, BAND_TITLE_H) - 2)  # axis and band headings
         self._bars = BarPainter(label_font)
         self._layer = BarLayer(self._bars)
         # band -> (the model, rows per request?, its running requests' pieces kept from frame to frame)
@@ -245,21 +230,8 @@ class TimelineView(QWidget):
         run = self.runs[band]
         t = geo.t_of(pos.x())
         tolerance = HOVER_SLOP_PX * self.time_window.span_s / geo.plot.width()
-        spans = run.model.spans
-        if self.per_request:
-            order = run.model.rows()
-            candidates = [spans[order[row]]] if 0 <= row < len(spans) else []
-        else:
-            lanes = self._lanes[band]
-            lane = lanes[row] if 0 <= row < len(lanes) else None
-            candidates = [s for s in spans if s.lane == lane and lane is not None]
-        now = run.elapsed_s()
-        for span in candidates:
-            first = span.t.get(Phase.QUEUED if self.per_request else Phase.STARTED)
-            last = span.t.get(Phase.ENDED, now)
-            if first is not None and first - tolerance <= t <= last + tolerance:
-                return band, span
-        return None
+        span = span_at_time(run.model, row, self._lanes[band], self.per_request, t, tolerance, run.elapsed_s())
+        return (band, span) if span is not None else None
 
     def span_at(self, pos: QPoint | QPointF) -> Span | None:
         found = self.hit(pos)
@@ -300,29 +272,26 @@ class TimelineView(QWidget):
                 self._update_layer(geo, dark)
                 if self._layer.image is not None:
                     painter.drawImage(QPointF(0, 0), self._layer.image)
-            self._paint_worker_starts(painter, geo, dark)
+            marks.paint_worker_starts(painter, geo, [self.lane_pieces(band) for band in range(len(self.runs))], dark)
             for band, run in enumerate(self.runs):
                 if run.running:
                     self._paint_running(painter, geo, band, run, dark)
                     decor.paint_now_line(painter, geo, band, run.elapsed_s())
-            self._paint_slivers(painter, geo, dark)
-            self._paint_deadlocks(painter, geo)
-            self._paint_links(painter, geo)
-            self._paint_barriers(painter, geo, dark)
-            self._paint_lost_updates(painter, geo)
+            if not self.per_request:  # ticks on lanes: rows per worker only
+                marks.paint_slivers(painter, geo, self.runs, self._slivers, self._row_of_lane, dark)
+            marks.paint_deadlocks(painter, geo, self.runs, self.row_finder)
+            if self.per_request:  # rows per worker: the links would cross every lane; hovering names the initiator
+                marks.paint_links(painter, geo, self.runs, self.row_finder)
+            marks.paint_barriers(painter, geo, self.runs, dark)
+            marks.paint_lost_updates(painter, geo, self.runs, self.row_finder)
             if len(self.runs) > 1:
                 painter.setFont(self._decor_font)
-                decor.paint_band_titles(painter, geo, palette, self.band_titles())
+                decor.paint_band_titles(painter, geo, palette, band_titles(self.runs, self.band_names))
         painter.setFont(self._decor_font)
         decor.paint_axis(painter, geo, palette, self.width(), "requests" if self.per_request else "workers")
         if self.banner:
             decor.paint_banner(painter, geo, self.banner)
         painter.end()
-
-    def band_titles(self) -> list[str]:
-        titles = [band_title(run) for run in self.runs]
-        names = self.band_names[: len(titles)]
-        return [f"{name}: {title}" for name, title in zip(names, titles, strict=False)] + titles[len(names) :]
 
     def _update_layer(self, geo: TimelineGeometry, dark: bool) -> None:
         ratio = self.devicePixelRatioF()
@@ -345,12 +314,7 @@ class TimelineView(QWidget):
         painter.restore()
 
     def _paint_gutter(self, painter: QPainter, geo: TimelineGeometry) -> None:
-        labels = [
-            [run.model.spans[i].pokemon for i in run.model.rows()]
-            if self.per_request
-            else lane_labels(run.model, self._lanes[band])
-            for band, run in enumerate(self.runs)
-        ]
+        labels = row_labels(self.runs, self._lanes, self.per_request)
         decor.paint_row_labels(painter, geo, self.palette(), self._label_font, labels)
 
     def _paint_running(self, painter: QPainter, geo: TimelineGeometry, band: int, run: ShownRun, dark: bool) -> None:
@@ -369,138 +333,8 @@ class TimelineView(QWidget):
         base = self.palette().base()
         self._bars.paint_columns(painter, geo, band, piece_cols, bar_cols, bars, dark, not self.per_request, base)
         if self.per_request:
-            self._paint_waiting_rows(painter, geo, band, run, dark)
+            marks.paint_waiting_rows(painter, geo, band, run, self.row_finder(band), dark)
         painter.restore()
-
-    def _paint_worker_starts(self, painter: QPainter, geo: TimelineGeometry, dark: bool) -> None:
-        """Each worker process's start-up on its lanes: why they stay blank before their first bar."""
-        painter.save()
-        painter.setClipRect(geo.plot)
-        for band in range(len(self.runs)):
-            pieces = self.lane_pieces(band)
-            if pieces:
-                paint_lane_pieces(painter, geo, band, pieces, dark)
-        painter.restore()
-
-    def _paint_slivers(self, painter: QPainter, geo: TimelineGeometry, dark: bool) -> None:
-        """Ticks where workers really ran, for runs that traced it (rows per worker only)."""
-        if self.per_request:
-            return
-        painter.save()
-        painter.setClipRect(geo.plot)
-        for band, run in enumerate(self.runs):
-            if run.model.slivers:
-                kept = self._slivers.get(band)
-                if kept is None or kept.source is not run.model.slivers:
-                    kept = self._slivers[band] = SliversByEnd(run.model.slivers)
-                paint_slivers(painter, geo, band, kept.update(), self._row_of_lane[band], dark)
-        painter.restore()
-
-    def _paint_deadlocks(self, painter: QPainter, geo: TimelineGeometry) -> None:
-        """Each deadlock's cycle: an arrow from every waiter, where its wait began, to the holder's row."""
-        painter.save()
-        painter.setClipRect(geo.plot)
-        for band, run in enumerate(self.runs):
-            arrows = []
-            for found in run.model.deadlocks:
-                for waiter, holder, lock in wait_edges(run.model, found):
-                    row_w, row_h = self.row_finder(band)(waiter), self.row_finder(band)(holder)
-                    if row_w < 0 or row_h < 0:
-                        continue
-                    x = geo.x_of(waits_since(waiter, lock))
-                    arrows.append(
-                        decor.WaitArrow(
-                            QPointF(x, geo.row_top(band, row_w) + geo.lane_h / 2),
-                            QPointF(x, geo.row_top(band, row_h) + geo.lane_h / 2),
-                            lock,
-                        )
-                    )
-            decor.paint_wait_arrows(painter, arrows, geo.plot.left())
-        painter.restore()
-
-    def _paint_links(self, painter: QPainter, geo: TimelineGeometry) -> None:
-        """One row per request: each request found mid-run hangs from the request that found it, and
-        each await of a shared future from the request that resolved it (dashed)."""
-        if not self.per_request:
-            return  # rows per worker: the links would cross every lane; hovering names the initiator
-        painter.save()
-        painter.setClipRect(geo.plot)
-        for band, run in enumerate(self.runs):
-            model = run.model
-            if model.jobs == model.total:
-                continue
-            row_of = self.row_finder(band)
-            middle = geo.lane_h / 2
-            links, resolved = [], []
-            for span in model.spans[model.jobs :]:
-                made = span.t.get(Phase.QUEUED)
-                if span.initiator is not None and made is not None:
-                    y0 = geo.row_top(band, row_of(model.spans[span.initiator])) + middle
-                    links.append((geo.x_of(made), y0, geo.row_top(band, row_of(span)) + middle))
-                if span.awaits is not None and span.end is not None:
-                    source = model.spans[span.awaits]
-                    y0 = geo.row_top(band, row_of(source)) + middle
-                    resolved.append((geo.x_of(span.end), y0, geo.row_top(band, row_of(span)) + middle))
-            decor.paint_links(painter, links, resolved, geo.lane_h)
-        painter.restore()
-
-    def _paint_barriers(self, painter: QPainter, geo: TimelineGeometry, dark: bool) -> None:
-        """A stage's end, across its band: nothing of the next stage started before this line."""
-        painter.save()
-        painter.setClipRect(geo.plot)
-        for band, run in enumerate(self.runs):
-            for barrier in run.model.barriers:
-                decor.paint_barrier(painter, geo, band, barrier.t, barrier.label, dark)
-        painter.restore()
-
-    def _paint_lost_updates(self, painter: QPainter, geo: TimelineGeometry) -> None:
-        """A marker over every lost write: a millisecond's red piece is too thin to point at."""
-        painter.save()
-        painter.setClipRect(geo.plot)
-        for band, run in enumerate(self.runs):
-            row_of = self.row_finder(band)
-            marks = [
-                QPointF(geo.x_of(span.updates[i].t_write), geo.row_top(band, row))
-                for span, i in run.model.lost_writes()
-                if (row := row_of(span)) >= 0
-            ]
-            decor.paint_lost_marks(painter, marks, geo.lane_h)
-        painter.restore()
-
-    def _paint_waiting_rows(
-        self, painter: QPainter, geo: TimelineGeometry, band: int, run: ShownRun, dark: bool
-    ) -> None:
-        """Requests not started yet, one row each, all growing from their queueing to now.
-
-        They were all queued at the start, so neighbouring rows share one rectangle: 10,000
-        waiting requests cost a handful of rectangles, not 10,000.
-        """
-        spans = run.model.spans
-        row_of = self.row_finder(band)
-        x1 = int(geo.x_of(run.elapsed_s()))
-        rects = []
-        queued = [s for s in spans[: run.model.jobs] if s.status is Status.QUEUED]
-        if queued:
-            waiting = sorted(row_of(s) for s in queued)
-            x0 = int(geo.x_of(min(s.t.get(Phase.QUEUED, 0.0) for s in queued)))
-            first = previous = waiting[0]
-            for row in [*waiting[1:], -2]:
-                if row != previous + 1:  # a run of consecutive rows ends here
-                    top = int(geo.row_top(band, first))
-                    height = max(int(geo.row_top(band, previous + 1)) - top, 1)
-                    rects.append(QRect(x0, top, max(x1 - x0, 1), height))
-                    first = row
-                previous = row
-        for span in spans[run.model.jobs :]:  # found mid-run: each queued since it was found
-            if span.status is Status.QUEUED:
-                x0 = int(geo.x_of(span.t.get(Phase.QUEUED, 0.0)))
-                top = int(geo.row_top(band, row_of(span)))
-                rects.append(QRect(x0, top, max(x1 - x0, 1), max(int(geo.lane_h), 1)))
-        if not rects:
-            return
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(segment_color(Segment.QUEUED, dark))
-        painter.drawRects(rects)
 
     # --- interaction ------------------------------------------------------------------------
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from gui.core.model.run_model import RunModel, Span
 from gui.core.model.segments import SEGMENT_LABELS, Segment, span_pieces
 from gui.core.modes.catalogue import at_once, mode_spec
 from gui.core.results.stats import RunSummary
-from gui.core.trace.events import PHASE_ORDER, DeadlockEvent, WorkerStartEvent
+from gui.core.trace.events import PHASE_ORDER, DeadlockEvent, Phase, WorkerStartEvent
 from gui.core.trace.ready_wait import split_step
 from gui.core.workload.after_fetch import AfterFetch
 from gui.core.workload.settings import RunSettings
@@ -179,6 +179,41 @@ def _flatten_open(span: Span, row: int, now: float, with_queue: bool) -> _Flatte
         return _Flattened(-1, row, pieces, bars[0] if bars else None)
     pieces, bars = flatten([span], lambda _: row, OPEN, with_queue)
     return _Flattened(span.version, row, pieces, bars[0] if bars else None)
+
+
+def span_at_time(
+    model: RunModel, row: int, lanes: Sequence[str], per_request: bool, t: float, tolerance: float, now: float
+) -> Span | None:
+    """The request drawn on ``row`` at ``t`` (give or take ``tolerance`` seconds), if any: its bar
+    runs from its queueing (one row per request) or its start (rows per worker) to its end or now."""
+    spans = model.spans
+    if per_request:
+        order = model.rows()
+        candidates = [spans[order[row]]] if 0 <= row < len(spans) else []
+    else:
+        lane = lanes[row] if 0 <= row < len(lanes) else None
+        candidates = [s for s in spans if s.lane == lane and lane is not None]
+    for span in candidates:
+        first = span.t.get(Phase.QUEUED if per_request else Phase.STARTED)
+        last = span.t.get(Phase.ENDED, now)
+        if first is not None and first - tolerance <= t <= last + tolerance:
+            return span
+    return None
+
+
+def band_titles(runs: Sequence[ShownRun], names: Sequence[str]) -> list[str]:
+    """Each band's heading, after its lesson variant's name where there is one ("unsafe: Threads · …")."""
+    titles = [band_title(run) for run in runs]
+    named = names[: len(titles)]
+    return [f"{name}: {title}" for name, title in zip(named, titles, strict=False)] + titles[len(named) :]
+
+
+def row_labels(runs: Sequence[ShownRun], lanes: Sequence[list[str]], per_request: bool) -> list[list[str]]:
+    """What the gutter says beside each row of each band: the Pokémon of each request, or the lanes."""
+    return [
+        [run.model.spans[i].pokemon for i in run.model.rows()] if per_request else lane_labels(run.model, lanes[band])
+        for band, run in enumerate(runs)
+    ]
 
 
 def band_title(run: ShownRun) -> str:
