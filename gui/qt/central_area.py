@@ -1,5 +1,5 @@
-"""The window's middle: the settings on the left, the timeline and its strips, the live stats on the
-right, and the folding of the two side panels.
+"""The window's layout: the settings on the left, the timeline and its strips, the live stats on the
+right, the folding of the two side panels, the docks under them, and the window's first size.
 
 A folded side panel leaves a slim rail with an arrow: one click brings it back. The window folds
 both when it becomes too narrow for them (a 1024 x 768 screen) and unfolds them when it is wide
@@ -8,9 +8,11 @@ again, only on crossing, so that a panel brought back by hand on a small screen 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -26,6 +28,34 @@ FOLD_BELOW_W = 1180  # a window narrower than this folds its side panels by itse
 SETTINGS_W = 272  # wide enough that the settings panel never scrolls sideways
 STATS_MIN_W = 262  # "2.40 s / 101 %" whole beside its name, never cut
 MIDDLE_W = 878
+WINDOW_W, WINDOW_H = 1440, 900
+EXPLAIN_MIN_H = 270
+EXPLAIN_MIN_H_SMALL = 180  # on a screen under SMALL_SCREEN_H tall: the timeline needs the room more
+SMALL_SCREEN_H = 820
+
+
+def screen_free_area() -> QRect | None:
+    """The primary screen's free area; None when there is no real screen to fit: Qt's offscreen
+    platform without a ``configfile`` makes up an 800 x 800 one (tests, pictures)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return None
+    return screen.availableGeometry()
+
+
+def first_size() -> tuple[int, int]:
+    """1440 x 900, or the screen's free area if that is smaller: a window larger than its screen
+    hides its own status bar and strip below the edge."""
+    free = screen_free_area()
+    if free is None:
+        return WINDOW_W, WINDOW_H
+    return min(WINDOW_W, free.width()), min(WINDOW_H, free.height())
+
+
+def explain_min_height() -> int:
+    """The Explain dock's words and a screenful of code, side by side (fewer lines on a small screen)."""
+    free = screen_free_area()
+    return EXPLAIN_MIN_H_SMALL if free is not None and free.height() < SMALL_SCREEN_H else EXPLAIN_MIN_H
 
 
 class CentralArea(QSplitter):

@@ -1,21 +1,25 @@
-"""The main window: mode buttons, Compare, settings, the live timeline, the in-flight strip, live
-stats, and the docks that explain a run, compare runs and keep the history.
+"""The main window, a shell: it makes the window's parts, wires them together, and closes them down.
 
-Worker threads and processes never reach this module: their events wait in the run's sink and a
+- ``central_area``: the settings, the timeline with its strips, the live stats; the docks under them.
+- ``actions``: the table every command, key, menu and toolbar button is made from.
+- ``run_controller``: the run commands (modes, comparisons, replays, kept runs) and what is said of them.
+- ``run_view``: the one refresh path of every view that follows a run, live or replayed.
+- ``lesson_controller``, ``presenter``, ``server_controller``: the lessons, presenter mode, the local server.
+
+Worker threads and processes never reach the window: their events wait in the run's sink and a
 frame timer on the GUI thread moves them into the model (``Lab.pump``) about 60 times a second.
-The server has its controller (``ServerController``); the runs live in the Qt-free ``Lab``.
+Every part speaks to the user through one channel, ``say`` (the ``message`` signal).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QResizeEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QActionGroup, QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from gui.core.history.store import History
@@ -28,7 +32,7 @@ from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
 from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, make_actions, make_compare_menu, make_toolbar
 from gui.qt.card_dialog import CardDialog
-from gui.qt.central_area import CentralArea, add_docks
+from gui.qt.central_area import CentralArea, add_docks, explain_min_height, first_size
 from gui.qt.compare_table import CompareTable
 from gui.qt.explain_panel import ExplainPanel
 from gui.qt.export_menu import ExportMenu
@@ -50,22 +54,9 @@ from gui.qt.transport_bar import TransportBar
 from gui.server import NetworkConditions
 
 CLOSE_GRACE_S = 1.0  # with the server's half second, quitting stays within 2 s
-EXPLAIN_MIN_H = 270
-EXPLAIN_MIN_H_SMALL = 180  # on a screen under SMALL_SCREEN_H tall: the timeline needs the room more
-SMALL_SCREEN_H = 820
-WINDOW_W, WINDOW_H = 1440, 900
 
 
 LESSON_KEYS = f"Ctrl+1 … Ctrl+{min(len(LESSONS), 10) % 10}"  # the Lessons menu's shortcuts, for hints
-
-
-def screen_free_area() -> QRect | None:
-    """The primary screen's free area; None when there is no real screen to fit: Qt's offscreen
-    platform without a ``configfile`` makes up an 800 x 800 one (tests, pictures)."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        return None
-    return screen.availableGeometry()
 
 
 class MainWindow(QMainWindow):
@@ -133,7 +124,7 @@ class MainWindow(QMainWindow):
         self.timeline.scrubbed.connect(self.runs.scrub_replay)
         self.timeline.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline.setFocus()  # keys work at once, no button looks pressed
-        self.resize(*self.first_size())
+        self.resize(*first_size())
 
     def show_finished_runs(self, runs: list[FinishedRun]) -> None:
         self.runs.show_finished_runs(runs)
@@ -146,15 +137,6 @@ class MainWindow(QMainWindow):
         """Tell the user ``text`` in the status bar, for ``ms`` milliseconds (0: until the next message)."""
         self.message.emit(text, ms)
 
-    @staticmethod
-    def first_size() -> tuple[int, int]:
-        """1440 x 900, or the screen's free area if that is smaller: a window larger than its screen
-        hides its own status bar and strip below the edge."""
-        free = screen_free_area()
-        if free is None:
-            return WINDOW_W, WINDOW_H
-        return min(WINDOW_W, free.width()), min(WINDOW_H, free.height())
-
     # --- building -------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
@@ -166,10 +148,7 @@ class MainWindow(QMainWindow):
                    "explain": ("Explain", self.explain), "history": ("History", self.history_panel)},
         )  # fmt: skip
         self.docks["explain"].raise_()
-        free = screen_free_area()
-        small = free is not None and free.height() < SMALL_SCREEN_H
-        # The words and a screenful of code, side by side (fewer lines of code on a small screen).
-        self.explain.setMinimumHeight(EXPLAIN_MIN_H_SMALL if small else EXPLAIN_MIN_H)
+        self.explain.setMinimumHeight(explain_min_height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Fold the side panels when the window becomes too narrow for them (not while presenting)."""
