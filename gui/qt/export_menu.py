@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from gui.core.results.finished_run import FinishedRun
 from gui.qt.exporting import EXPORTS, ExportKind, export_runs
+from gui.qt.messages import PROBLEM, Say
 from gui.qt.timeline_view import TimelineView
 
 
@@ -23,7 +24,7 @@ class ExportMenu(QObject):
         menu: QMenu,
         timeline: TimelineView,
         runs: Callable[[], Sequence[FinishedRun]],
-        say: Callable[[str, int], None],
+        say: Say,
     ) -> None:
         super().__init__(window)
         self.window, self.timeline, self.runs, self.say = window, timeline, runs, say
@@ -59,7 +60,7 @@ class ExportMenu(QObject):
             box = QMessageBox(QMessageBox.Icon.Warning, "Export failed", problem, buttons, self.window)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()  # not exec(): the event loop (and any run) goes on while it is shown
-            self.say(f"Export failed: {problem}", 0)
+            self.say(f"Export failed: {problem}", 0, PROBLEM)
             return False
         self.say(f"Saved {path}", 5000)
         return True

@@ -24,6 +24,7 @@ from gui.core.session.lab import Lab
 from gui.core.watches.machine_load import total
 from gui.core.workload.settings import RunSettings
 from gui.qt.lesson_page import LessonPage
+from gui.qt.messages import INFO
 from gui.qt.presenter import Presenter
 from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
@@ -51,7 +52,7 @@ class LessonWindow(Protocol):
     @property
     def server_ready(self) -> asyncio.Event: ...
 
-    def say(self, text: str, ms: int = 0) -> None: ...
+    def say(self, text: str, ms: int = 0, kind: str = INFO) -> None: ...
 
     def set_compare_modes(self, modes: Sequence[str]) -> None: ...
 

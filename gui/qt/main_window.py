@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 from gui.core.history.store import History
 from gui.core.lessons.catalogue import LESSONS
 from gui.core.model.run_model import Span
+from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import MODE_NAMES
 from gui.core.results.finished_run import FinishedRun
 from gui.core.session.lab import Lab
@@ -41,6 +42,7 @@ from gui.qt.history_panel import HistoryPanel
 from gui.qt.lesson_controller import LessonController
 from gui.qt.lesson_page import LessonPage
 from gui.qt.loop_lag_strip import LoopLagStrip
+from gui.qt.messages import INFO, PROBLEM
 from gui.qt.presenter import Presenter
 from gui.qt.replay_controller import ReplayController
 from gui.qt.run_controller import RunController
@@ -48,6 +50,7 @@ from gui.qt.run_view import RunView
 from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
 from gui.qt.stats_panel import StatsPanel
+from gui.qt.theme import is_dark, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView
 from gui.qt.transport_bar import TransportBar
@@ -61,7 +64,7 @@ LESSON_KEYS = f"Ctrl+1 … Ctrl+{min(len(LESSONS), 10) % 10}"  # the Lessons men
 
 class MainWindow(QMainWindow):
     lesson_finished = Signal(object)  # the LessonFigures of a lesson that ran to the end (None: stopped)
-    message = Signal(str, int)  # what the window tells the user, and for how many ms (0: until the next)
+    message = Signal(str, int, str)  # what the window tells the user, for how many ms (0: until the next), its kind
     central: CentralArea
     docks: dict[str, QDockWidget]
 
@@ -111,7 +114,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.statusBar().addPermanentWidget(self.server_label)
-        self.message.connect(self.statusBar().showMessage)  # the one channel every part speaks through
+        self.message.connect(self._show_message)  # the one channel every part speaks through
         self.server_ctl.status.connect(self.say)
         self.server_ctl.label.connect(self.server_label.setText)
         self.settings_panel.network_changed.connect(self.server_ctl.apply_timer.start)
@@ -133,9 +136,16 @@ class MainWindow(QMainWindow):
         """A lesson's variants, started as the run commands start any runs (the lesson controller's way in)."""
         self.runs.start_plans(plans, what, overrides)
 
-    def say(self, text: str, ms: int = 0) -> None:
-        """Tell the user ``text`` in the status bar, for ``ms`` milliseconds (0: until the next message)."""
-        self.message.emit(text, ms)
+    def say(self, text: str, ms: int = 0, kind: str = INFO) -> None:
+        """Tell the user ``text`` in the status bar, for ``ms`` milliseconds (0: until the next message);
+        a ``PROBLEM`` is shown in the theme's colour for failures (gui/qt/messages.py)."""
+        self.message.emit(text, ms, kind)
+
+    def _show_message(self, text: str, ms: int, kind: str) -> None:
+        bar = self.statusBar()
+        colour = segment_color(Segment.FAILED, is_dark(self.palette())).name() if kind == PROBLEM else ""
+        bar.setStyleSheet(f"QStatusBar {{ color: {colour}; font-weight: bold; }}" if colour else "")
+        bar.showMessage(text, ms)
 
     # --- building -------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ pumps a run's events is here: it runs while a run (or one winding down) is going
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -29,6 +29,7 @@ from gui.qt.explain_panel import ExplainPanel
 from gui.qt.flight_strip import FlightStrip
 from gui.qt.history_panel import HistoryPanel
 from gui.qt.lesson_controller import LessonController
+from gui.qt.messages import PROBLEM, Say
 from gui.qt.presenter import Presenter
 from gui.qt.replay_controller import ReplayController
 from gui.qt.run_view import RunView
@@ -76,7 +77,7 @@ class RunController(QObject):
         lessons: LessonController,
         server_ctl: ServerController,
         timeline: TimelineView,
-        say: Callable[..., None],
+        say: Say,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -157,7 +158,7 @@ class RunController(QObject):
         self._pending = None
         settings = self.window.settings_panel.run_settings(modes[0])
         if settings is None:
-            self.say("Not started: " + self.window.settings_panel.problem.text())
+            self.say("Not started: " + self.window.settings_panel.problem.text(), 0, PROBLEM)
             return None
         return same_workload(settings, modes)
 
@@ -181,7 +182,7 @@ class RunController(QObject):
         base_url = plans[0].base_url
         if not base_url:
             if not self.server_ctl.running:
-                self.say(f"Not started: {self.server_ctl.error or 'the local server is not running'}")
+                self.say(f"Not started: {self.server_ctl.error or 'the local server is not running'}", 0, PROBLEM)
                 return
             self.server_ctl.apply_timer.stop()  # play() sends the panel's values now; none may follow late
             network, conditions = await self.server_ctl.play(overrides)
@@ -256,7 +257,7 @@ class RunController(QObject):
         if not self.lab.comparison_running or summary.cancelled:
             self.window.stop_action.setEnabled(False)
         if live.error:
-            self.say(f"The run failed: {live.error}")
+            self.say(f"The run failed: {live.error}", 0, PROBLEM)
         elif not self.lab.comparison_running:
             self.say(
                 f"{MODES[live.settings.mode].title} done in {summary.wall_s:.2f} s: {summary.ok} ok, "
@@ -277,7 +278,7 @@ class RunController(QObject):
             return  # closing, or a newer run replaced this comparison: its own buttons stand
         if not task.cancelled() and task.exception() is not None:
             self.window.stop_action.setEnabled(False)
-            self.say(f"The comparison stopped: {task.exception()}")
+            self.say(f"The comparison stopped: {task.exception()}", 0, PROBLEM)
             return
         self.window.stop_action.setEnabled(False)
         runs = self.window.view.finished_on_screen()
@@ -312,7 +313,7 @@ class RunController(QObject):
 
     def _report_failure(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
-            self.say(f"Something went wrong: {task.exception()}")
+            self.say(f"Something went wrong: {task.exception()}", 0, PROBLEM)
 
     # --- runs that are over ----------------------------------------------------------------------
 

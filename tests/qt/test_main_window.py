@@ -17,6 +17,7 @@ from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import MODE_NAMES
 from gui.core.trace.events import Phase, Status
 from gui.qt.main_window import MainWindow
+from gui.qt.messages import INFO, PROBLEM
 from gui.qt.theme import segment_color
 from tests.qt.conftest import LoopRunner, finished_run
 
@@ -145,6 +146,8 @@ def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRu
 
 
 def test_a_bad_custom_url_gets_a_clear_message_and_no_run(window: MainWindow, loop: LoopRunner) -> None:
+    said: list[tuple[str, int, str]] = []
+    window.message.connect(lambda text, ms, kind: said.append((text, ms, kind)))
     window.settings_panel.source.setCurrentText("Custom URL")
     window.settings_panel.url.setText("ftp://nowhere")
     click_mode(window, "asyncio")
@@ -152,6 +155,12 @@ def test_a_bad_custom_url_gets_a_clear_message_and_no_run(window: MainWindow, lo
     assert window.settings_panel.problem.isVisibleTo(window)
     assert "http:// or https://" in window.settings_panel.problem.text()
     assert window.statusBar().currentMessage().startswith("Not started")
+    assert said[-1][0].startswith("Not started") and said[-1][2] == PROBLEM  # said as a problem...
+    assert "color" in window.statusBar().styleSheet()  # ...and shown in the failures' colour
+    window.settings_panel.source.setCurrentText("Local server")
+    click_mode(window, "asyncio")
+    loop.until(lambda: window.lab.current is not None)
+    assert said[-1][2] == INFO and window.statusBar().styleSheet() == ""  # a run starting is news, not a problem
 
 
 def test_a_network_change_reaches_the_running_server_at_once(window: MainWindow, loop: LoopRunner) -> None:
