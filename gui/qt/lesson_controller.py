@@ -67,6 +67,7 @@ class LessonController(QObject):
         self.window = window
         self.current: LessonSpec | None = None  # the lesson whose variants are running or shown
         self.pending: str | None = None  # a lesson asked for before the local server was up
+        window.lab.series_callbacks.append(self._on_series_done)
 
     def open(self, lesson_id: str) -> None:
         """Show a lesson's page (its story and its Run button); nothing runs until asked."""
@@ -93,7 +94,7 @@ class LessonController(QObject):
         window.lesson_page.clear_figure()
         if spec.is_series:
             self.current = spec
-            window.lab.start_series(self._run_series(spec)).add_done_callback(self._on_series_done)
+            window.lab.start_series(self._run_series(spec))
             if window.presenter.active:
                 window.presenter.show_page("run")
             return

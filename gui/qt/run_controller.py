@@ -96,6 +96,7 @@ class RunController(QObject):
         self.banner_timer.setInterval(BANNER_MS)
         self.banner_timer.timeout.connect(self._clear_banner)
         lab.run_callbacks.append(self._on_run_launched)
+        lab.comparison_callbacks.append(self._on_comparison_done)
         server_ctl.ready.connect(self._on_server_ready)
         server_ctl.apply_timer.timeout.connect(self._apply_network)
 
@@ -194,8 +195,7 @@ class RunController(QObject):
             self.lab.start(plans[0], base_url, network, conditions)
         else:
             reset = self.server_ctl.reset_dice if not plans[0].base_url else None
-            task = self.lab.start_comparison(plans, base_url, network, conditions, reset)
-            task.add_done_callback(self._on_comparison_done)
+            self.lab.start_comparison(plans, base_url, network, conditions, reset)
 
     def _on_run_launched(self, live: LiveRun) -> None:
         """The Lab started a run (alone, or the next of a comparison): show it as it grows."""

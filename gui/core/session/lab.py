@@ -82,6 +82,9 @@ class Lab:
         # Told once a frame, after the current run's new events are in its model (``pump``), and once
         # more when a run has ended and its last events are in (before its finished callbacks).
         self.frame_callbacks: list[Callable[[LiveRun], None]] = []
+        # Told when a comparison (a lesson's series) has ended, run to the end, stopped or failed: its task.
+        self.comparison_callbacks: list[Callable[[asyncio.Task[Any]], None]] = []
+        self.series_callbacks: list[Callable[[asyncio.Task[Any]], None]] = []
         self._winding_down: set[asyncio.Task[Any]] = set()  # strong refs: qasync keeps none
 
     def start(
@@ -114,6 +117,7 @@ class Lab:
         self.comparing = task
         self._winding_down.add(task)
         task.add_done_callback(self._winding_down.discard)
+        task.add_done_callback(lambda done: _tell(self.comparison_callbacks, done))
         return task
 
     async def _compare(
@@ -147,6 +151,7 @@ class Lab:
         self.series = task
         self._winding_down.add(task)
         task.add_done_callback(self._winding_down.discard)
+        task.add_done_callback(lambda done: _tell(self.series_callbacks, done))
         return task
 
     @property
@@ -215,3 +220,8 @@ class Lab:
             frame_callback(live)
         for callback in live.finished_callbacks:
             callback(live)
+
+
+def _tell(callbacks: list[Callable[[asyncio.Task[Any]], None]], task: asyncio.Task[Any]) -> None:
+    for callback in callbacks:
+        callback(task)
