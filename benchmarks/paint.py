@@ -203,8 +203,8 @@ async def loop_lag_during_run(requests: int, concurrency: int, sample_paint: boo
 
     window.run_finished.connect(on_finished)
     frames: list[float] = []
-    window.timer.timeout.connect(lambda: frames.append(time.perf_counter()))
-    window.start_mode("asyncio")
+    window.runs.timer.timeout.connect(lambda: frames.append(time.perf_counter()))
+    window.runs.start_mode("asyncio")
 
     async def probe() -> None:
         while not finished.done():

@@ -103,8 +103,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )  # fmt: skip
 
 
-def spec_of(name: str) -> ActionSpec:
-    return next(spec for spec in ACTIONS if spec.name == name)
+def lesson_keys() -> str:
+    """The Lessons menu's keys in a few words, for hints: "Ctrl+1 … Ctrl+0"."""
+    keys = [spec.keys[0] for spec in ACTIONS if spec.row == "lessons" and spec.keys]
+    return f"{keys[0]} … {keys[-1]}" if len(keys) > 1 else "".join(keys)
 
 
 def make_actions(parent: QWidget, slots: Mapping[str, Callable[[], object]]) -> dict[str, QAction]:

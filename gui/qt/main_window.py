@@ -31,7 +31,7 @@ from gui.core.results.finished_run import FinishedRun
 from gui.core.session.lab import Lab
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
-from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, make_actions, make_compare_menu, make_toolbar
+from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, lesson_keys, make_actions, make_compare_menu, make_toolbar
 from gui.qt.card_dialog import CardDialog
 from gui.qt.central_area import CentralArea, add_docks, explain_min_height, first_size
 from gui.qt.compare_table import CompareTable
@@ -57,9 +57,6 @@ from gui.qt.transport_bar import TransportBar
 from gui.server import NetworkConditions
 
 CLOSE_GRACE_S = 1.0  # with the server's half second, quitting stays within 2 s
-
-
-LESSON_KEYS = f"Ctrl+1 … Ctrl+{min(len(LESSONS), 10) % 10}"  # the Lessons menu's shortcuts, for hints
 
 
 class MainWindow(QMainWindow):
@@ -219,7 +216,7 @@ class MainWindow(QMainWindow):
 
     def _run_open_lesson(self) -> None:
         if self.lesson_page.lesson is None:
-            self.say(f"Open a lesson first: Lessons menu, or {LESSON_KEYS}.", 4000)
+            self.say(f"Open a lesson first: Lessons menu, or {lesson_keys()}.", 4000)
             return
         self.lessons.start(self.lesson_page.lesson.id)
 

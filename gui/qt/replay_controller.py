@@ -20,7 +20,7 @@ FRAME_MS = 16
 
 
 class ReplayController(QObject):
-    moved = Signal(float)  # the playback moment, after every tick, seek and step
+    moved = Signal(float)  # the playback moment, after every tick, seek and jump
     changed = Signal()  # a replay began or ended, played or paused, or changed speed
     finished = Signal()  # it played to the end
 

@@ -54,7 +54,7 @@ class TransportBar(QWidget):
         layout.addWidget(self.position)
         layout.addWidget(self.hint, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        # The window supplies what play and step mean when no replay is on yet (it starts one first).
+        # The window supplies what play and jump mean when no replay is on yet (it starts one first).
         self.play_requested: Callable[[], None] = controller.toggle
         self.jump_requested: Callable[[bool], None] = controller.jump
         self.refresh()

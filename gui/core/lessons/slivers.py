@@ -31,7 +31,11 @@ TURN_FACTOR_AT_MOST = 2.0  # the median turn, within this factor of the switch i
 OVERLAP_AT_MOST_MS = 0.5  # what two threads' measured running may share on a GIL build: it should be none
 
 VARIANTS = (
-    Variant("asyncio", "asyncio", caption=f"{COROUTINES} coroutines on one event loop: every step of each is timed"),
+    Variant(
+        "asyncio",
+        "asyncio",
+        caption=f"{COROUTINES} coroutines on one event loop: every turn each has on the loop is timed",
+    ),
     Variant(
         "threads",
         "threads",

@@ -14,7 +14,7 @@ from typing import Any
 from gui.core.model.run_model import RunModel
 from gui.core.modes.catalogue import mode_spec
 from gui.core.results.stats import KnownNetwork, RunSummary, summarize
-from gui.core.run.engine import Run, RunState
+from gui.core.run.engine import Run
 from gui.core.trace.events import BatchSink
 from gui.core.watches.machine_load import MachineLoad
 from gui.core.workload.settings import RunSettings
@@ -48,8 +48,6 @@ class FinishedRun:
         lesson's). ``summary``: the numbers already worked out from that model, if they were.
         ``error``: it failed for a reason only a bug can cause.
         """
-        if run.state is not RunState.FINISHED:
-            raise ValueError(f"a run that is {run.state.value} is not finished yet")
         if model is None:
             if not isinstance(run.sink, BatchSink):
                 raise ValueError("a run made with a sink of its own: bring the model its events went to")

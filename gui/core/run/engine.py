@@ -88,13 +88,15 @@ class Run:
         if self._cancel.cancelled:  # stopped before it began (a quick Stop, a window closing)
             self._finish(recorder)
             return self.wall_s
-        context = ModeContext(self.jobs, self.settings, recorder, self._cancel)
-        program = context.program
-        if program is not None:  # a lesson's program: it sets up the memory its workers share
-            program.begin(recorder, self._cancel, self.cancel)
-        watches = RunWatches(self.settings, self.spec.on_callers_loop, self._loop, recorder)
-        watches.start()
-        try:
+        program = None  # set once it has begun: only a program that began is ended
+        watches: RunWatches | None = None
+        try:  # from here on, whatever fails, the run ends (a failure before its mode began included)
+            context = ModeContext(self.jobs, self.settings, recorder, self._cancel)
+            if context.program is not None:  # a lesson's program: it sets up the memory its workers share
+                context.program.begin(recorder, self._cancel, self.cancel)
+                program = context.program
+            watches = RunWatches(self.settings, self.spec.on_callers_loop, self._loop, recorder)
+            watches.start()
             self._mode_task = watches.create_task(self.spec.run(context))
             if self._cancel.cancelled and self.spec.on_callers_loop:  # cancelled from a thread meanwhile
                 self.state = RunState.CANCELLING
@@ -106,7 +108,8 @@ class Run:
                 await asyncio.gather(self._mode_task, return_exceptions=True)
                 raise
         finally:
-            watches.stop()  # the heartbeat, the task factory and the sampler never outlive the run
+            if watches is not None:
+                watches.stop()  # the heartbeat, the task factory and the sampler never outlive the run
             if program is not None:
                 program.end(recorder)  # what the run's own process reads once its workers are done
             self._finish(recorder)  # whatever happened, every request ends in exactly one state

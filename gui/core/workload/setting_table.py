@@ -127,7 +127,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("watch_loop", "Watch loop lag", bool, False, key="watch_loop", flags=("--watch-loop",),
             help="A heartbeat on the loop measures how late it answers (a strip under the timeline)"),
     Setting("trace_slivers", "Mark real runs", bool, False, key="trace_slivers", flags=("--trace-slivers",),
-            help="Ticks on each lane: a coroutine's steps, or a thread's CPU clock"),
+            help="Ticks on each lane: each turn a coroutine had on the loop, or a thread's CPU clock"),
     Setting("max_body_kb", "", int, DEFAULT_MAX_BODY_KB, 1, MAX_BODY_KB_LIMIT, flags=("--max-body-kb",),
             help=f"Cap on each answer's body, decompressed (default {DEFAULT_MAX_BODY_KB:,} KB); bigger is "
             "'too large'", what="the largest answer", unit="KB"),
@@ -159,11 +159,6 @@ RUN_SETTINGS = tuple(s for s in SETTINGS if not s.network)
 NETWORK_SETTINGS = tuple(s for s in SETTINGS if s.network)
 IN_PANEL = tuple(s for s in SETTINGS if s.key)
 BOUNDED = tuple(s for s in SETTINGS if s.kind in (int, float))  # the settings with a range
-
-
-def setting(field: str, network: bool = False) -> Setting:
-    """The row of ``field`` (of ``NetworkConditions`` when ``network``)."""
-    return next(s for s in SETTINGS if s.field == field and s.network is network)
 
 
 def add_options(group: argparse._ArgumentGroup, settings: tuple[Setting, ...], **defaults: Any) -> None:
