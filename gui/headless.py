@@ -114,8 +114,14 @@ def run_headless_comparison(runs: list[RunSettings], conditions: NetworkConditio
 
 def stop_on_terminate() -> None:
     """SIGTERM (a service manager, ``kill``) stops a headless run as Ctrl+C does: the run under way
-    ends its requests as cancelled and the report is still printed, with exit status 130."""
+    ends its requests as cancelled and the report is still printed, with exit status 130.
+
+    A command started in the background by a shell without job control (``nohup ... &``, a CI
+    script) inherits SIGINT ignored; SIGTERM is handed on as SIGINT, so SIGINT is listened to again.
+    """
     if hasattr(signal, "SIGTERM"):
+        if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, lambda signum, frame: signal.raise_signal(signal.SIGINT))
 
 

@@ -92,7 +92,15 @@ def test_version_is_the_installed_distributions(tmp_path: Path) -> None:
     assert done.stdout.strip() == f"poke-lab {metadata.version('poke-concurrency-lab')}"
 
 
-def test_sigterm_stops_a_headless_run_like_ctrl_c_and_the_report_is_still_printed(server: LocalServer) -> None:
+def ignore_sigint() -> None:
+    """In the child before it starts: as a shell without job control starts a background command."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("sigint", ["listened to", "ignored"])
+def test_sigterm_stops_a_headless_run_like_ctrl_c_and_the_report_is_still_printed(
+    server: LocalServer, sigint: str
+) -> None:
     server.set_conditions(latency_ms=3000)
     command = [
         sys.executable,
@@ -106,7 +114,10 @@ def test_sigterm_stops_a_headless_run_like_ctrl_c_and_the_report_is_still_printe
         "--base-url",
         server.base_url,
     ]
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+    started_as = ignore_sigint if sigint == "ignored" else None  # `nohup main.py --headless &`, a CI script
+    with subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=started_as
+    ) as child:
         assert child.stderr is not None
         assert "fetching" in child.stderr.readline()
         wait_until_the_server_serves(server)  # the run is under way: its requests wait on the server

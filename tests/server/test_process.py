@@ -74,12 +74,19 @@ def test_the_server_stops_by_itself_when_its_parent_is_killed() -> None:
     parent.stdout.close()
 
 
+def in_the_foreground() -> None:
+    """In the child before it starts: Ctrl+C reaches it, as in a terminal, even when the tests
+    themselves were started in the background (which starts every child with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_python_m_gui_server_runs_in_the_foreground_and_ctrl_c_stops_it() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "gui.server", "--port", "0", "--latency-ms", "50"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=in_the_foreground,
     )
     assert process.stdout is not None
     banner = process.stdout.readline()
