@@ -159,13 +159,9 @@ class LessonController(QObject):
         """The lesson of series under way (the sweep), which the Lab owns."""
         return self.window.lab.series
 
-    @property
-    def series_running(self) -> bool:
-        return self.window.lab.series_running
-
     def cancel_series(self) -> bool:
         """Stop a lesson of series under way; True if there was one."""
-        if not self.series_running:
+        if not self.window.lab.series_running:
             return False
         self.window.lab.stop()
         return True

@@ -87,23 +87,21 @@ class RequestDice:
     drop: bool
 
 
-_BOUNDS: dict[str, tuple[float, float]] = {
-    **{s.field: (s.low, s.high) for s in NETWORK_SETTINGS if s.kind in (int, float)},
-    "seed": (-(2**63), 2**63 - 1),  # not a range but a sanity bound: a 5,000-digit seed is refused
-}
-_WHOLE = frozenset({*(s.field for s in NETWORK_SETTINGS if s.kind is int), "seed"})
+_RANGED = tuple(s for s in NETWORK_SETTINGS if s.kind in (int, float))  # each checked against its row
+_SEED_BOUNDS = (-(2**63), 2**63 - 1)  # not a range but a sanity bound: a 5,000-digit seed is refused
 
 
 def _problems(c: NetworkConditions) -> list[str]:
     """One readable sentence per bad value (NaN and infinities fail every range check)."""
     problems = []
-    for name, (low, high) in _BOUNDS.items():
-        value = getattr(c, name)
-        kinds = (int,) if name in _WHOLE else (int, float)
-        if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
-            what = "a whole number" if name in _WHOLE else "a number"
-            span = f" from {low:.15g} to {high:.15g}" if name != "seed" else ""
-            problems.append(f"{name} must be {what}{span}, got {_shown(value)}")
+    for row in _RANGED:
+        value = getattr(c, row.field)
+        if not row.within(value):
+            what = "a whole number" if row.whole else "a number"
+            problems.append(f"{row.field} must be {what} from {row.low:.15g} to {row.high:.15g}, got {_shown(value)}")
+    low, high = _SEED_BOUNDS
+    if isinstance(c.seed, bool) or not isinstance(c.seed, int) or not low <= c.seed <= high:
+        problems.append(f"seed must be a whole number, got {_shown(c.seed)}")
     if c.jitter not in JITTER_KINDS:
         problems.append(f"jitter must be one of {', '.join(JITTER_KINDS)}, got {_shown(c.jitter)}")
     return problems
