@@ -1,13 +1,15 @@
 """The run model: every request's span, built from trace events. Views read it; nothing in it
 knows about Qt.
 
-The window feeds it a batch of events per frame (``apply``) and listens for ``changed``.
+The lab feeds it a batch of events per frame (``apply``) and then tells its frame callbacks
+(``Lab.frame_callbacks``, which the window's run view follows): the model announces nothing itself,
+so a batch is announced once, by the one that applied it.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -120,11 +122,6 @@ class RunModel:
         self._row_index: dict[int, int] | None = None
         self._lane_index: dict[str, int] = {}
         self._updates_of: dict[str, list[tuple[Span, int]]] = {}  # key -> every update of it, as (span, index)
-        self._listeners: list[Callable[[], None]] = []
-
-    def connect(self, listener: Callable[[], None]) -> None:
-        """Call ``listener`` after every batch that changed something."""
-        self._listeners.append(listener)
 
     def lane_index(self, lane: str | None) -> int:
         return self._lane_index.get(lane, -1) if lane is not None else -1
@@ -144,7 +141,7 @@ class RunModel:
         return self.done == len(self.spans)
 
     def apply(self, events: Iterable[TraceEvent]) -> int:
-        """Apply a batch of events; returns how many there were and notifies listeners once."""
+        """Apply a batch of events; returns how many there were."""
         count = 0
         updated: set[str] = set()
         for event in events:
@@ -196,9 +193,6 @@ class RunModel:
                 self._apply_end(span, event)
         for key in updated:
             self._mark_lost(self._updates_of[key])
-        if count:
-            for listener in self._listeners:
-                listener()
         return count
 
     def _add_request(self, event: RequestEvent) -> None:
