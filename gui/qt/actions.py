@@ -8,7 +8,7 @@ as the settings panel and the command line are made from the settings table. A n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -150,16 +150,25 @@ def make_toolbar(window: QMainWindow, actions: Mapping[str, QAction], compare_me
     return toolbar
 
 
-def make_compare_menu(parent: QWidget) -> tuple[QMenu, dict[str, QAction]]:
+class CompareMenu(QMenu):
     """The arrow beside Compare: a ticked choice per mode, all ticked at first."""
-    menu = QMenu(parent)
-    choices: dict[str, QAction] = {}
-    for spec in (MODES[name] for name in MODE_NAMES):
-        choice = menu.addAction(spec.title)
-        choice.setCheckable(True)
-        choice.setChecked(True)
-        choices[spec.name] = choice
-    return menu, choices
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choices: dict[str, QAction] = {}
+        for spec in (MODES[name] for name in MODE_NAMES):
+            choice = self.addAction(spec.title)
+            choice.setCheckable(True)
+            choice.setChecked(True)
+            self.choices[spec.name] = choice
+
+    def modes(self) -> list[str]:
+        """The ticked modes, in the catalogue's order."""
+        return [name for name in MODE_NAMES if self.choices[name].isChecked()]
+
+    def choose(self, modes: Sequence[str]) -> None:
+        for name, choice in self.choices.items():
+            choice.setChecked(name in modes)
 
 
 def fill_menu(menu: QMenu, name: str, actions: Mapping[str, QAction]) -> None:

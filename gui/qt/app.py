@@ -81,7 +81,7 @@ def run_app(args: argparse.Namespace, explicit: set[str]) -> int:
     window.start_server()
     log_runs_to_terminal(window)
     if compare:
-        window.set_compare_modes(compare)
+        window.compare_menu.choose(compare)
     if args.lesson:
         if args.lesson not in LESSONS:
             print(f"error: no lesson {args.lesson!r}; the lessons are {', '.join(LESSONS)}", file=sys.stderr)

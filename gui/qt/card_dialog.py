@@ -92,3 +92,21 @@ class CardDialog(QDialog):
         layout.addWidget(
             QLabel(f"Base stat total: {total}  ·  fetched in {(span.duration_s or 0) * 1000:.0f} ms on {span.lane}")
         )
+
+
+class CardShelf:
+    """The cards open at once (each bar clicked opens its own), kept until closed."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self.parent = parent
+        self.shown: list[CardDialog] = []
+
+    def show(self, span: Span) -> None:
+        card = CardDialog(span, self.parent)
+        card.finished.connect(lambda _: self.shown.remove(card) if card in self.shown else None)
+        self.shown.append(card)
+        card.show()
+
+    def close_all(self) -> None:
+        for card in list(self.shown):
+            card.close()

@@ -8,7 +8,6 @@ themselves, their runs and their figures live in the Qt-free core (``gui.core.le
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, SignalInstance
@@ -23,6 +22,7 @@ from gui.core.results.finished_run import FinishedRun
 from gui.core.session.lab import Lab
 from gui.core.watches.machine_load import total
 from gui.core.workload.settings import RunSettings
+from gui.qt.actions import CompareMenu
 from gui.qt.lesson_page import LessonPage
 from gui.qt.messages import INFO
 from gui.qt.presenter import Presenter
@@ -44,6 +44,7 @@ class LessonWindow(Protocol):
     mode_actions: dict[str, QAction]
     per_request_action: QAction
     stop_action: QAction
+    compare_menu: CompareMenu
     lesson_finished: SignalInstance
 
     @property
@@ -53,8 +54,6 @@ class LessonWindow(Protocol):
     def server_ready(self) -> asyncio.Event: ...
 
     def say(self, text: str, ms: int = 0, kind: str = INFO) -> None: ...
-
-    def set_compare_modes(self, modes: Sequence[str]) -> None: ...
 
     def start_plans(self, plans: list[RunSettings], what: str, overrides: dict[str, Any] | None = None) -> None: ...
 
@@ -119,7 +118,7 @@ class LessonController(QObject):
             )
             return
         window.mode_actions[plans[-1].mode].setChecked(True)
-        window.set_compare_modes([v.mode for v in spec.variants])
+        window.compare_menu.choose([v.mode for v in spec.variants])
         window.say(
             f"The lesson's settings are in the panel on the left: change one, then press a mode key "
             f"or C to compare {', '.join(v.mode for v in spec.variants)}."

@@ -14,7 +14,7 @@ Every part speaks to the user through one channel, ``say`` (the ``message`` sign
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -24,15 +24,13 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from gui.core.history.store import History
 from gui.core.lessons.catalogue import LESSONS
-from gui.core.model.run_model import Span
-from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import MODE_NAMES
 from gui.core.results.finished_run import FinishedRun
 from gui.core.session.lab import Lab
 from gui.core.workload.dataset import pokedex
 from gui.core.workload.settings import RunSettings
-from gui.qt.actions import MENU_TITLES, MENUS, fill_menu, lesson_keys, make_actions, make_compare_menu, make_toolbar
-from gui.qt.card_dialog import CardDialog
+from gui.qt.actions import MENU_TITLES, MENUS, CompareMenu, fill_menu, lesson_keys, make_actions, make_toolbar
+from gui.qt.card_dialog import CardShelf
 from gui.qt.central_area import CentralArea, add_docks, explain_min_height, first_size
 from gui.qt.compare_table import CompareTable
 from gui.qt.explain_panel import ExplainPanel
@@ -42,7 +40,7 @@ from gui.qt.history_panel import HistoryPanel
 from gui.qt.lesson_controller import LessonController
 from gui.qt.lesson_page import LessonPage
 from gui.qt.loop_lag_strip import LoopLagStrip
-from gui.qt.messages import INFO, PROBLEM
+from gui.qt.messages import INFO, show_in
 from gui.qt.presenter import Presenter
 from gui.qt.replay_controller import ReplayController
 from gui.qt.run_controller import RunController
@@ -50,7 +48,6 @@ from gui.qt.run_view import RunView
 from gui.qt.server_controller import ServerController
 from gui.qt.settings_panel import SettingsPanel
 from gui.qt.stats_panel import StatsPanel
-from gui.qt.theme import is_dark, segment_color
 from gui.qt.time_window import TimeWindow
 from gui.qt.timeline_view import TimelineView
 from gui.qt.transport_bar import TransportBar
@@ -81,7 +78,7 @@ class MainWindow(QMainWindow):
         self.server = self.server_ctl.server
         self._closing = False
         self.closed = asyncio.get_event_loop().create_future()
-        self.cards: list[CardDialog] = []
+        self.cards = CardShelf(self)
 
         self.time_window = TimeWindow()
         self.timeline = TimelineView(self.time_window)
@@ -111,11 +108,11 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.statusBar().addPermanentWidget(self.server_label)
-        self.message.connect(self._show_message)  # the one channel every part speaks through
+        self.message.connect(partial(show_in, self.statusBar()))  # the one channel every part speaks through
         self.server_ctl.status.connect(self.say)
         self.server_ctl.label.connect(self.server_label.setText)
         self.settings_panel.network_changed.connect(self.server_ctl.apply_timer.start)
-        self.timeline.span_clicked.connect(self.show_card)
+        self.timeline.span_clicked.connect(self.cards.show)
         self.compare_table.run_selected.connect(self.runs.show_compared_run)
         self.history_panel.show_runs.connect(self.runs.show_recorded)
         self.lesson_page.run_requested.connect(self.lessons.start)
@@ -137,12 +134,6 @@ class MainWindow(QMainWindow):
         """Tell the user ``text`` in the status bar, for ``ms`` milliseconds (0: until the next message);
         a ``PROBLEM`` is shown in the theme's colour for failures (gui/qt/messages.py)."""
         self.message.emit(text, ms, kind)
-
-    def _show_message(self, text: str, ms: int, kind: str) -> None:
-        bar = self.statusBar()
-        colour = segment_color(Segment.FAILED, is_dark(self.palette())).name() if kind == PROBLEM else ""
-        bar.setStyleSheet(f"QStatusBar {{ color: {colour}; font-weight: bold; }}" if colour else "")
-        bar.showMessage(text, ms)
 
     # --- building -------------------------------------------------------------------------
 
@@ -186,7 +177,7 @@ class MainWindow(QMainWindow):
             group.addAction(action)
         self.presenter.changed.connect(self.presenter_action.setChecked)
         self.stop_action.setEnabled(False)  # nothing to stop yet
-        self.compare_menu, self.compare_choices = make_compare_menu(self)
+        self.compare_menu = CompareMenu(self)
         self.toolbar = make_toolbar(self, self.commands, self.compare_menu)
 
     def _build_menus(self) -> None:
@@ -222,25 +213,12 @@ class MainWindow(QMainWindow):
 
     # --- commands ----------------------------------------------------------------------------
 
-    def compare_modes(self) -> list[str]:
-        return [name for name in MODE_NAMES if self.compare_choices[name].isChecked()]
-
-    def set_compare_modes(self, modes: Sequence[str]) -> None:
-        for name, choice in self.compare_choices.items():
-            choice.setChecked(name in modes)
-
     @property
     def closing(self) -> bool:
         return self._closing
 
     def _toggle_rows(self) -> None:
         self.timeline.set_per_request(self.per_request_action.isChecked())
-
-    def show_card(self, span: Span) -> None:
-        card = CardDialog(span, self)
-        card.finished.connect(lambda _: self.cards.remove(card) if card in self.cards else None)
-        self.cards.append(card)
-        card.show()
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -261,8 +239,7 @@ class MainWindow(QMainWindow):
         """Whatever fails on the way, ``closed`` is set: a window that cannot close would hang the app."""
         try:
             self.runs.stop_timers()
-            for card in list(self.cards):
-                card.close()
+            self.cards.close_all()
             await self.runs.cancel_pending()  # first: a run about to start (waiting on the server) never will
             try:
                 await asyncio.wait_for(self.lab.shutdown(), CLOSE_GRACE_S)

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from PySide6.QtWidgets import QStatusBar
+
+from gui.core.model.segments import Segment
+from gui.qt.theme import is_dark, segment_color
+
 INFO, PROBLEM = "info", "problem"
 
 
@@ -16,3 +21,10 @@ class Say(Protocol):
     """Tell the user ``text`` for ``ms`` milliseconds (0: until the next message)."""
 
     def __call__(self, text: str, ms: int = 0, kind: str = INFO) -> None: ...
+
+
+def show_in(bar: QStatusBar, text: str, ms: int, kind: str) -> None:
+    """Show a message in the status bar, a ``PROBLEM`` bold in the failure colour of the theme."""
+    colour = segment_color(Segment.FAILED, is_dark(bar.palette())).name() if kind == PROBLEM else ""
+    bar.setStyleSheet(f"QStatusBar {{ color: {colour}; font-weight: bold; }}" if colour else "")
+    bar.showMessage(text, ms)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -10,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
 from gui.core.workload.setting_table import IN_PANEL
+from gui.qt.actions import CompareMenu
 from gui.qt.settings_panel import SettingsPanel
 from gui.qt.timeline_view import TimelineView
 
@@ -25,10 +25,7 @@ class RememberedWindow(Protocol):
     settings_panel: SettingsPanel
     per_request_action: QAction
     timeline: TimelineView
-
-    def compare_modes(self) -> list[str]: ...
-
-    def set_compare_modes(self, modes: Sequence[str]) -> None: ...
+    compare_menu: CompareMenu
 
     def saveGeometry(self) -> QByteArray: ...
 
@@ -56,7 +53,7 @@ def save_window(window: RememberedWindow, store: QSettings) -> None:
         elif isinstance(widget, QCheckBox):
             store.setValue(f"run/{name}", widget.isChecked())
     store.setValue("view/per_request", window.per_request_action.isChecked())
-    store.setValue("view/compare_modes", ",".join(window.compare_modes()))
+    store.setValue("view/compare_modes", ",".join(window.compare_menu.modes()))
     store.setValue("window/geometry", window.saveGeometry())
     store.setValue("window/state", window.saveState())  # docks: where they are, which are open
     store.sync()
@@ -88,7 +85,7 @@ def restore_window(window: RememberedWindow, store: QSettings) -> None:
         window.timeline.set_per_request(True)
     modes = store.value("view/compare_modes")
     if isinstance(modes, str) and modes:
-        window.set_compare_modes(modes.split(","))
+        window.compare_menu.choose(modes.split(","))
     geometry = store.value("window/geometry")
     if isinstance(geometry, QByteArray):
         window.restoreGeometry(geometry)

@@ -20,6 +20,7 @@ FRAME_MS = 16
 
 
 class ReplayController(QObject):
+    began = Signal(object)  # a new Replay, before it is first moved: its bands go on screen
     moved = Signal(float)  # the playback moment, after every tick, seek and jump
     changed = Signal()  # a replay began or ended, played or paused, or changed speed
     finished = Signal()  # it played to the end
@@ -50,6 +51,7 @@ class ReplayController(QObject):
         self.timer.stop()
         self.replay = Replay(runs, speed=self.speed)
         self.replay.seek(at)
+        self.began.emit(self.replay)
         self.changed.emit()
         self.moved.emit(self.replay.position_s)
         return self.replay

@@ -24,6 +24,7 @@ from gui.core.results.finished_run import FinishedRun
 from gui.core.results.stats import KnownNetwork
 from gui.core.session.lab import Lab, LiveRun
 from gui.core.workload.settings import RunSettings
+from gui.qt.actions import CompareMenu
 from gui.qt.compare_table import CompareTable
 from gui.qt.explain_panel import ExplainPanel
 from gui.qt.flight_strip import FlightStrip
@@ -58,11 +59,10 @@ class RunWindow(Protocol):
     docks: dict[str, QDockWidget]
     mode_actions: dict[str, QAction]
     stop_action: QAction
+    compare_menu: CompareMenu
 
     @property
     def closing(self) -> bool: ...
-
-    def compare_modes(self) -> list[str]: ...
 
 
 class RunController(QObject):
@@ -138,7 +138,7 @@ class RunController(QObject):
 
     def start_comparison(self, modes: Sequence[str] | None = None) -> None:
         """Run the same workload in each mode (default: the ones ticked under Compare), in turn."""
-        chosen = list(modes) if modes is not None else self.window.compare_modes()
+        chosen = list(modes) if modes is not None else self.window.compare_menu.modes()
         if not chosen:
             self.say("Tick at least one mode in Compare's menu (the arrow beside it).")
             return
@@ -363,14 +363,7 @@ class RunController(QObject):
         if not runs or len(runs) != len(self.timeline.runs):
             self.say(f"Nothing to replay yet: run a mode first ({keys_hint()}).", 4000)
             return False
-        titles = self.window.strip.title
-        replay = self.window.replay.begin(runs, at)
-        self.timeline.set_runs(replay.bands)
-        self.timeline.fixed_end_s = replay.duration_s
-        self.timeline.fit()
-        self.window.strip.set_run(replay.bands[-1], titles)
-        self.window.view.show_loop_lag()
-        self.window.view.on_replay_moved(replay.position_s)  # the bands are replays now: show them at the moment
+        self.window.replay.begin(runs, at)  # the run view puts its bands on screen, then shows the moment
         return True
 
     def toggle_replay(self) -> None:

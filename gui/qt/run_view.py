@@ -3,8 +3,8 @@ the live stats and the legend, refreshed through one path, in live runs and in r
 
 Nothing refreshes these views by hand. The run view subscribes to the two sources of change: the
 Lab, which tells it once a frame after the current run's new events are in its model
-(``Lab.frame_callbacks``), and the replay, which tells it where the playback moved
-(``ReplayController.moved``). Each notification is one refresh of every view; the live stats,
+(``Lab.frame_callbacks``), and the replay, which tells it when one began (``began``: its bands go on
+screen) and where the playback moved (``moved``). Each notification is one refresh of every view; the live stats,
 which sort every duration, follow every ``STATS_EVERY_FRAMES``-th one, and every one that ends
 a run or a pause.
 """
@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject
 from gui.core.modes.catalogue import MODES
 from gui.core.results.finished_run import FinishedRun
 from gui.core.session.lab import Lab, LiveRun
+from gui.core.session.playback_clock import Replay
 from gui.core.session.replay import ReplayRun, moment_text
 from gui.core.views.timeline_pieces import ShownRun
 from gui.qt.explain_panel import ExplainPanel
@@ -49,7 +50,8 @@ class RunView(QObject):
         self.band_names = band_names  # a lesson's variant names ("blocking", "fixed"), or none
         self.refreshes = 0  # every refresh of the views, live or replayed (a test counts them)
         lab.frame_callbacks.append(self._on_live_frame)
-        replay.moved.connect(self.on_replay_moved)
+        replay.began.connect(self._on_replay_began)
+        replay.moved.connect(self._on_replay_moved)
         replay.changed.connect(self._on_replay_changed)
 
     def refresh(self) -> None:
@@ -95,7 +97,15 @@ class RunView(QObject):
         if live in self.timeline.runs and (self.refreshes % STATS_EVERY_FRAMES == 0 or not live.running):
             self.stats.show_run(live)
 
-    def on_replay_moved(self, position: float) -> None:
+    def _on_replay_began(self, replay: Replay) -> None:
+        """The runs on screen become replays of what they recorded (drawn at the first move)."""
+        self.timeline.set_runs(replay.bands)
+        self.timeline.fixed_end_s = replay.duration_s
+        self.timeline.fit()
+        self.strip.set_run(replay.bands[-1], self.strip.title)
+        self.show_loop_lag()
+
+    def _on_replay_moved(self, position: float) -> None:
         """The playback clock moved: every view follows it, the stats and the explanation less often."""
         self.refresh()
         if self.replay.playing and self.refreshes % STATS_EVERY_FRAMES:

@@ -24,7 +24,7 @@ def compare(window: MainWindow, loop: LoopRunner, modes: list[str], count: int =
     window.comparison_finished.connect(done.append)
     window.settings_panel.count.setValue(count)
     window.settings_panel.workers.setValue(4)
-    window.set_compare_modes(modes)
+    window.compare_menu.choose(modes)
     QTest.keyClick(window.timeline, Qt.Key.Key_C)
     loop.until(lambda: bool(done))
     loop.until(lambda: not window.runs.timer.isActive())
@@ -55,7 +55,7 @@ def test_hover_and_click_work_in_every_band(window: MainWindow, loop: LoopRunner
         found = window.timeline.hit(where)
         assert found is not None and found[0] == band and found[1].request_id == span.request_id
         QTest.mouseClick(window.timeline, Qt.MouseButton.LeftButton, pos=where)
-        assert span.pokemon.title() in window.cards[-1].title.text()
+        assert span.pokemon.title() in window.cards.shown[-1].title.text()
 
 
 def test_every_finished_run_is_kept_and_two_can_be_shown_again_on_one_axis(

@@ -139,7 +139,7 @@ def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRu
     tip = window.timeline.tooltip_for(0, span)
     assert "pikachu" in tip and "first byte" in tip and "ok" in tip and "duration" in tip
     QTest.mouseClick(window.timeline, Qt.MouseButton.LeftButton, pos=where)
-    card = window.cards[-1]
+    card = window.cards.shown[-1]
     assert "#025 Pikachu" in card.title.text()
     assert card.genus.text() == "Mouse Pokémon"
     assert card.findChild(type(card.genus), "type-electric") is not None

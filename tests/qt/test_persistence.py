@@ -28,7 +28,7 @@ def test_settings_and_row_mode_come_back_after_a_restart(loop: LoopRunner, store
     first.settings_panel.source.setCurrentText("Custom URL")
     first.settings_panel.url.setText("http://127.0.0.1:9999/api/v2")
     first.per_request_action.setChecked(True)
-    first.set_compare_modes(["threads", "asyncio"])
+    first.compare_menu.choose(["threads", "asyncio"])
     first.docks["history"].hide()
     save_window(first, store)
     second = MainWindow()
@@ -38,7 +38,7 @@ def test_settings_and_row_mode_come_back_after_a_restart(loop: LoopRunner, store
     assert (panel.count.value(), panel.error_rate.value(), panel.jitter_kind.currentText()) == (321, 12.5, "long-tail")
     assert (panel.source.currentText(), panel.url.text()) == ("Custom URL", "http://127.0.0.1:9999/api/v2")
     assert second.per_request_action.isChecked() and second.timeline.per_request
-    assert second.compare_modes() == ["threads", "asyncio"]
+    assert second.compare_menu.modes() == ["threads", "asyncio"]
     assert second.docks["history"].isHidden() and not second.docks["explain"].isHidden()
     for window in (first, second):
         window.deleteLater()

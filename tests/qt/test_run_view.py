@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from gui.core.session.lab import LiveRun
+from gui.core.session.replay import ReplayRun
 from gui.qt.main_window import MainWindow
 from gui.qt.timeline_view import TimelineView
 from tests.qt.conftest import LoopRunner, finished_run
@@ -62,3 +63,22 @@ def test_a_replay_refreshes_the_views_once_a_tick(window: MainWindow, loop: Loop
     assert window.view.refreshes - before == len(moves)  # one refresh a tick, the last one included
     assert refreshed[0] == window.view.refreshes - before
     assert window.stats.values["Done"].text() == "6 / 6"
+
+
+def test_a_replay_begins_with_one_refresh_of_its_own_bands(window: MainWindow, loop: LoopRunner) -> None:
+    window.settings_panel.count.setValue(4)
+    window.runs.start_mode("sequential")
+    finished_run(window, loop)
+    drawn: list[list[object]] = []  # what the timeline held at each refresh
+    refresh = window.timeline.refresh
+
+    def noting() -> None:
+        drawn.append(list(window.timeline.runs))
+        refresh()
+
+    window.timeline.refresh = noting  # type: ignore[method-assign]
+    before = window.view.refreshes
+    assert window.runs.start_replay(0.5)
+    assert window.view.refreshes - before == 1  # begun, then shown at its moment: one refresh
+    assert len(drawn) == 1 and all(isinstance(band, ReplayRun) for band in drawn[0])  # never the old bands
+    assert drawn[0] == list(window.replay.bands)
