@@ -144,6 +144,31 @@ class SettingsPanel(QWidget):
             return editors[key]
         raise AttributeError(f"{type(self).__name__!r} has no attribute {key!r}")
 
+    def enter(self, **values: Any) -> None:
+        """Type values into the panel as a user would, by the table's keys and in the panel's units
+        (``enter(count=12, latency=40)``; a choice by its words, ``source="Custom URL"``)."""
+        for key, value in values.items():
+            widget = getattr(self, key)
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentText(str(value))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(str(value))
+            else:
+                widget.setValue(value)
+
+    def shown(self, key: str) -> Any:
+        """What the panel shows for ``key``, in its own units (a box's number, a choice's words)."""
+        widget = getattr(self, key)
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QComboBox):
+            return widget.currentText()
+        if isinstance(widget, QLineEdit):
+            return widget.text()
+        return widget.value()
+
     def _on_source_changed(self, index: int) -> None:
         self.url.setEnabled(SOURCES[index] == "Custom URL")
         self.network_box.setEnabled(SOURCES[index] == "Local server")

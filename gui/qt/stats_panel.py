@@ -107,6 +107,10 @@ class StatsPanel(QWidget):
         """Whether the legend shows ``segment`` now."""
         return self._legend.isRowVisible(list(Segment).index(segment))
 
+    def shown(self, name: str) -> str:
+        """The words beside ``name`` ("Done": "12 / 12"), as the panel shows them."""
+        return self.values[name].text()
+
     def show_run(self, live: ShownRun | None) -> None:
         if live is None:
             for label in self.values.values():

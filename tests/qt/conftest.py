@@ -91,8 +91,7 @@ def window(loop: LoopRunner, tmp_path: Path) -> Iterator[MainWindow]:
     ``qtbot.addWidget``: pytest-qt would close it before this fixture's own teardown, which must
     await the window's shutdown."""
     main = MainWindow(NetworkConditions(latency_ms=40), History(tmp_path / "history.sqlite3"))
-    main.settings_panel.latency.setValue(40)
-    main.settings_panel.jitter.setValue(0)
+    main.settings_panel.enter(latency=40, jitter=0)
     main.show()
     main.start_server()
     loop.run(main.server_ready.wait())

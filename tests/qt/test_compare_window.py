@@ -22,8 +22,7 @@ from tests.qt.conftest import LoopRunner
 def compare(window: MainWindow, loop: LoopRunner, modes: list[str], count: int = 12) -> list[FinishedRun]:
     done: list[list[FinishedRun]] = []
     window.comparison_finished.connect(done.append)
-    window.settings_panel.count.setValue(count)
-    window.settings_panel.workers.setValue(4)
+    window.settings_panel.enter(count=count, workers=4)
     window.compare_menu.choose(modes)
     QTest.keyClick(window.timeline, Qt.Key.Key_C)
     loop.until(lambda: bool(done))
@@ -110,7 +109,7 @@ def test_exports_write_what_is_on_screen_and_a_bad_path_gets_a_message(
 
 
 def test_stop_between_comparison_runs_ends_the_comparison(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(6)
+    window.settings_panel.enter(count=6)
     window.runs.start_comparison(["threads", "asyncio"])
     loop.until(lambda: window.lab.comparing is not None and window.lab.comparison_running)
     assert window.lab.active
@@ -124,8 +123,7 @@ def test_stop_between_comparison_runs_ends_the_comparison(window: MainWindow, lo
 
 
 def test_a_new_run_started_over_a_comparison_keeps_its_stop_button(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(30)
-    window.settings_panel.workers.setValue(2)
+    window.settings_panel.enter(count=30, workers=2)
     window.runs.start_comparison(["threads", "asyncio"])
     loop.until(lambda: window.lab.current is not None and window.lab.current.running)
     first = window.lab.current
@@ -162,7 +160,7 @@ def test_a_lesson_runs_its_variants_as_bands_and_shows_its_figure(window: MainWi
     assert "faster than one after another" in window.lesson_page.verdict.text()
     assert window.server.played_conditions().latency_ms == 100  # the lesson's own network
     window.lesson_page.try_button.click()
-    assert window.settings_panel.count.value() == 40 and window.settings_panel.latency.value() == 100
+    assert window.settings_panel.shown("count") == 40 and window.settings_panel.shown("latency") == 100
 
 
 def test_a_lesson_of_series_draws_each_point_and_its_figure(window: MainWindow, loop: LoopRunner) -> None:

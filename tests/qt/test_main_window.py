@@ -29,9 +29,7 @@ def click_mode(window: MainWindow, mode: str) -> None:
 
 def start_slow_run(window: MainWindow, loop: LoopRunner, mode: str, count: int, latency_ms: int, ends: int) -> None:
     """Start ``count`` requests two at a time and wait until ``ends`` of them have ended."""
-    window.settings_panel.count.setValue(count)
-    window.settings_panel.workers.setValue(2)
-    window.settings_panel.latency.setValue(latency_ms)
+    window.settings_panel.enter(count=count, workers=2, latency=latency_ms)
     click_mode(window, mode)
     loop.until(lambda: window.lab.current is not None and window.lab.current.model.done >= ends, 60)
 
@@ -47,8 +45,7 @@ def count_pixels(image: QImage, color: QColor, step: int = 2) -> int:
 def test_clicking_a_mode_button_completes_a_run_with_one_bar_per_request(
     window: MainWindow, loop: LoopRunner, mode: str
 ) -> None:
-    window.settings_panel.count.setValue(12)
-    window.settings_panel.workers.setValue(3)
+    window.settings_panel.enter(count=12, workers=3)
     click_mode(window, mode)
     live = finished_run(window, loop)
     assert live.settings.mode == mode
@@ -57,7 +54,7 @@ def test_clicking_a_mode_button_completes_a_run_with_one_bar_per_request(
     assert window.timeline.row_count == expected_lanes
     image = window.timeline.grab().toImage()
     assert count_pixels(image, segment_color(Segment.WAITING, False)) > 100, "no waiting-green bars drawn"
-    assert window.stats.values["Done"].text() == "12 / 12"
+    assert window.stats.shown("Done") == "12 / 12"
     assert window.mode_actions[mode].isChecked()
 
 
@@ -78,7 +75,7 @@ def test_switching_modes_mid_run_leaves_one_run(window: MainWindow, loop: LoopRu
     start_slow_run(window, loop, "threads", count=60, latency_ms=100, ends=1)
     first = window.lab.current
     assert first is not None
-    window.settings_panel.workers.setValue(20)
+    window.settings_panel.enter(workers=20)
     QTest.keyClick(window, Qt.Key.Key_3)
     loop.until(lambda: window.lab.current is not first)
     assert "Threads run stopped — now Asyncio" in window.timeline.banner
@@ -109,15 +106,14 @@ def test_closing_mid_run_leaves_no_threads_tasks_or_processes(window: MainWindow
 
 
 def test_failed_requests_are_drawn_in_the_failure_colour(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(10)
-    window.settings_panel.error_rate.setValue(100)
+    window.settings_panel.enter(count=10, error_rate=100)
     click_mode(window, "asyncio")
     live = finished_run(window, loop)
     assert all(s.status is Status.HTTP_ERROR for s in live.model.spans)
     image = window.timeline.grab().toImage()
     assert count_pixels(image, segment_color(Segment.FAILED, False)) > 100
     assert count_pixels(image, segment_color(Segment.WAITING, False)) == 0
-    assert "http" in window.stats.values["Errors"].text()
+    assert "http" in window.stats.shown("Errors")
 
 
 def bar_center(window: MainWindow, pokemon: str) -> QPoint:
@@ -129,8 +125,7 @@ def bar_center(window: MainWindow, pokemon: str) -> QPoint:
 
 
 def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(30)
-    window.settings_panel.workers.setValue(5)
+    window.settings_panel.enter(count=30, workers=5)
     click_mode(window, "asyncio")
     finished_run(window, loop)
     where = bar_center(window, "pikachu")
@@ -148,8 +143,7 @@ def test_hover_and_click_show_the_right_pokemon(window: MainWindow, loop: LoopRu
 def test_a_bad_custom_url_gets_a_clear_message_and_no_run(window: MainWindow, loop: LoopRunner) -> None:
     said: list[tuple[str, int, str]] = []
     window.message.connect(lambda text, ms, kind: said.append((text, ms, kind)))
-    window.settings_panel.source.setCurrentText("Custom URL")
-    window.settings_panel.url.setText("ftp://nowhere")
+    window.settings_panel.enter(source="Custom URL", url="ftp://nowhere")
     click_mode(window, "asyncio")
     assert window.lab.current is None
     assert window.settings_panel.problem.isVisibleTo(window)
@@ -157,7 +151,7 @@ def test_a_bad_custom_url_gets_a_clear_message_and_no_run(window: MainWindow, lo
     assert window.statusBar().currentMessage().startswith("Not started")
     assert said[-1][0].startswith("Not started") and said[-1][2] == PROBLEM  # said as a problem...
     assert "color" in window.statusBar().styleSheet()  # ...and shown in the failures' colour
-    window.settings_panel.source.setCurrentText("Local server")
+    window.settings_panel.enter(source="Local server")
     click_mode(window, "asyncio")
     loop.until(lambda: window.lab.current is not None)
     assert said[-1][2] == INFO and window.statusBar().styleSheet() == ""  # a run starting is news, not a problem
@@ -166,8 +160,7 @@ def test_a_bad_custom_url_gets_a_clear_message_and_no_run(window: MainWindow, lo
 def test_a_network_change_reaches_the_running_server_at_once(window: MainWindow, loop: LoopRunner) -> None:
     said: list[str] = []
     window.message.connect(lambda text, ms, kind: said.append(text))  # what the window said, in order
-    window.settings_panel.latency.setValue(321)
-    window.settings_panel.error_rate.setValue(7)
+    window.settings_panel.enter(latency=321, error_rate=7)
     loop.until(lambda: window.server.conditions.latency_ms == 321)
     played = window.server.played_conditions()
     assert (played.latency_ms, played.error_rate) == (321, 0.07)
@@ -180,7 +173,7 @@ def test_a_panel_change_still_on_its_way_never_lands_over_a_lessons_network(
 ) -> None:
     """The panel's debounced change fired (its request made) just before a lesson played its own
     network: whichever reaches the server first, the lesson's network is what stays."""
-    window.settings_panel.latency.setValue(55)
+    window.settings_panel.enter(latency=55)
     late_change = window.server_ctl.apply_now()  # the panel's timer fired: its change is on its way
     loop.run(window.server_ctl.play({"latency_ms": 100}))  # then a lesson starts
     loop.run(late_change)

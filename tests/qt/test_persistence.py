@@ -22,21 +22,19 @@ def store(tmp_path: Path) -> QSettings:
 
 def test_settings_and_row_mode_come_back_after_a_restart(loop: LoopRunner, store: QSettings) -> None:
     first = MainWindow()
-    first.settings_panel.count.setValue(321)
-    first.settings_panel.error_rate.setValue(12.5)
-    first.settings_panel.jitter_kind.setCurrentText("long-tail")
-    first.settings_panel.source.setCurrentText("Custom URL")
-    first.settings_panel.url.setText("http://127.0.0.1:9999/api/v2")
+    first.settings_panel.enter(
+        count=321, error_rate=12.5, jitter_kind="long-tail", source="Custom URL", url="http://127.0.0.1:9999/api/v2"
+    )
     first.per_request_action.setChecked(True)
     first.compare_menu.choose(["threads", "asyncio"])
     first.docks["history"].hide()
     save_window(first, store)
     second = MainWindow()
-    assert second.settings_panel.count.value() == 151  # a new window starts from defaults...
+    assert second.settings_panel.shown("count") == 151  # a new window starts from defaults...
     restore_window(second, store)  # ...until the saved session is put back
     panel = second.settings_panel
-    assert (panel.count.value(), panel.error_rate.value(), panel.jitter_kind.currentText()) == (321, 12.5, "long-tail")
-    assert (panel.source.currentText(), panel.url.text()) == ("Custom URL", "http://127.0.0.1:9999/api/v2")
+    shown = [panel.shown(key) for key in ("count", "error_rate", "jitter_kind", "source", "url")]
+    assert shown == [321, 12.5, "long-tail", "Custom URL", "http://127.0.0.1:9999/api/v2"]
     assert second.per_request_action.isChecked() and second.timeline.per_request
     assert second.compare_menu.modes() == ["threads", "asyncio"]
     assert second.docks["history"].isHidden() and not second.docks["explain"].isHidden()
@@ -46,14 +44,13 @@ def test_settings_and_row_mode_come_back_after_a_restart(loop: LoopRunner, store
 
 def test_command_line_options_override_only_what_they_name(loop: LoopRunner, store: QSettings) -> None:
     window = MainWindow()
-    window.settings_panel.count.setValue(500)
-    window.settings_panel.latency.setValue(999)
+    window.settings_panel.enter(count=500, latency=999)
     save_window(window, store)
     restore_window(window, store)
     args = build_parser().parse_args(["--latency-ms", "40"])
     apply_cli_settings(window, args, explicit=explicit_options(args))
-    assert window.settings_panel.latency.value() == 40
-    assert window.settings_panel.count.value() == 500  # not on the command line: the saved value stays
+    assert window.settings_panel.shown("latency") == 40
+    assert window.settings_panel.shown("count") == 500  # not on the command line: the saved value stays
     window.deleteLater()
 
 

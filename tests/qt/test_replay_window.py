@@ -18,8 +18,7 @@ pytestmark = pytest.mark.timeout(90)
 
 
 def run_to_the_end(window: MainWindow, loop: LoopRunner, mode: str = "sequential", count: int = 8) -> LiveRun:
-    window.settings_panel.count.setValue(count)
-    window.settings_panel.workers.setValue(4)
+    window.settings_panel.enter(count=count, workers=4)
     window.runs.start_mode(mode)
     live: LiveRun = finished_run(window, loop)
     return live
@@ -54,7 +53,7 @@ def test_playing_a_recorded_run_at_a_quarter_speed_takes_four_times_its_wall_tim
     assert not behind, behind[:3]
     band = window.replay.bands[0]
     assert not band.running and band.model.done == band.recorded.model.total
-    assert window.stats.values["Done"].text() == "8 / 8"
+    assert window.stats.shown("Done") == "8 / 8"
 
 
 def test_the_views_follow_the_playback_clock_and_replay_never_fetches_again(
@@ -68,7 +67,7 @@ def test_the_views_follow_the_playback_clock_and_replay_never_fetches_again(
     assert band.position_s == pytest.approx(recorded.wall_s / 2)
     assert window.timeline.now == window.strip.now == band.position_s
     assert 0 < band.model.done < 12
-    assert window.stats.values["Done"].text() == f"{band.model.done} / 12"
+    assert window.stats.shown("Done") == f"{band.model.done} / 12"
     assert window.explain.moment.isVisibleTo(window) and "Replay at" in window.explain.moment.text()
     assert window.view.finished_on_screen()[0].model is recorded.model  # exports take what was recorded
     window.runs.jump_replay(forward=True)

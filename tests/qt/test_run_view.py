@@ -34,18 +34,18 @@ def test_a_live_run_refreshes_the_views_once_a_frame(window: MainWindow, loop: L
     window.lab.frame_callbacks.append(frames.append)  # told after the run view, once a frame
     refreshed = count_timeline_refreshes(window.timeline)
     before = window.view.refreshes
-    window.settings_panel.count.setValue(12)
+    window.settings_panel.enter(count=12)
     window.runs.start_mode("threads")
     live = finished_run(window, loop)
     assert frames and frames[-1] is live and not live.running  # the last frame came once it had ended
     assert len(frames) >= 3  # 12 requests at 40 ms, four at a time: several frames
     assert window.view.refreshes - before == len(frames)  # one refresh a frame...
     assert refreshed[0] == len(frames)  # ...and the timeline refreshed by nothing else
-    assert window.stats.values["Done"].text() == "12 / 12"  # the final numbers, from the last frame
+    assert window.stats.shown("Done") == "12 / 12"  # the final numbers, from the last frame
 
 
 def test_a_replay_refreshes_the_views_once_a_tick(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(6)
+    window.settings_panel.enter(count=6)
     window.runs.start_mode("sequential")
     finished_run(window, loop)
     assert window.runs.start_replay()
@@ -62,11 +62,11 @@ def test_a_replay_refreshes_the_views_once_a_tick(window: MainWindow, loop: Loop
     assert len(moves) >= 3
     assert window.view.refreshes - before == len(moves)  # one refresh a tick, the last one included
     assert refreshed[0] == window.view.refreshes - before
-    assert window.stats.values["Done"].text() == "6 / 6"
+    assert window.stats.shown("Done") == "6 / 6"
 
 
 def test_a_replay_begins_with_one_refresh_of_its_own_bands(window: MainWindow, loop: LoopRunner) -> None:
-    window.settings_panel.count.setValue(4)
+    window.settings_panel.enter(count=4)
     window.runs.start_mode("sequential")
     finished_run(window, loop)
     drawn: list[list[object]] = []  # what the timeline held at each refresh
