@@ -1,15 +1,31 @@
 """The Lesson dock: the story, the buttons (run it, try it yourself), and the figure, drawn large
 with this run's numbers. The variants themselves run as bands on the main timeline, and each
-one's code is in the Explain dock (click its row in the Comparison table)."""
+one's code is in the Explain dock (click its row in the Comparison table).
+
+The story is rich text: the first use of each glossary word (``gui.core.lessons.glossary``) is a
+link, and hovering or clicking it shows the word's one-sentence definition in a small popup."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCursor,
+    QFont,
+    QGuiApplication,
+    QHideEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -21,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.lessons.claims import Claim
+from gui.core.lessons.glossary import GLOSSARY, first_uses
 from gui.core.lessons.lesson import LessonFigures, LessonSpec
 from gui.core.model.segments import Segment
 from gui.core.modes.catalogue import mode_spec
@@ -31,10 +48,21 @@ from gui.qt.theme import is_dark, segment_color
 if TYPE_CHECKING:
     from gui.qt.sweep_plot import SweepPlot
 
+STORY_EVENTS = (
+    QEvent.Type.PaletteChange,
+    QEvent.Type.ApplicationPaletteChange,
+    QEvent.Type.FontChange,
+    QEvent.Type.ApplicationFontChange,
+)
+
 BAR_H = 30
 LABEL_W = 130
 NUMBER_W = 120  # room right of the longest bar for its number and unit
 PARTS = ("story", "figure")  # what presenter mode shows one at a time, as pages
+TERM_SCHEME = "term:"  # a story's link to a glossary word: "term:event%20loop"
+# Okabe-Ito's blue on light paper, its sky blue on dark: both read at 4.5:1 or better on the light,
+# dark and presenter palettes (Qt's own link colour is a dark blue even on a dark window).
+LINK_HEX = {False: "#0072b2", True: "#56b4e9"}
 
 
 class FigureBars(QWidget):
@@ -94,6 +122,110 @@ class FigureBars(QWidget):
         painter.end()
 
 
+def story_html(text: str, dark: bool, gap_px: int) -> str:
+    """``text`` as rich text: a paragraph for each block between blank lines, every character
+    escaped, and the first use of each glossary word a link to it."""
+    parts, at = [], 0
+    for use in first_uses(text):
+        word = escape(text[use.start : use.end])
+        href = TERM_SCHEME + quote(use.term.name)
+        parts += [escape(text[at : use.start]), f'<a href="{href}" style="color: {LINK_HEX[dark]}">{word}</a>']
+        at = use.end
+    parts.append(escape(text[at:]))
+    paragraphs = "".join(parts).split("\n\n")
+    style = f"margin-top: 0px; margin-bottom: {gap_px}px"
+    return "".join(f'<p style="{style}">{paragraph}</p>' for paragraph in paragraphs)
+
+
+def term_of(href: str) -> str | None:
+    """The glossary word a story's link names, or None for any other link."""
+    if not href.startswith(TERM_SCHEME):
+        return None
+    name = unquote(href.removeprefix(TERM_SCHEME))
+    return name if name in GLOSSARY else None
+
+
+class DefinitionPopup(QLabel):
+    """A glossary word's definition, in a small frameless window by the pointer, in tooltip colours.
+
+    Shown by hovering a link (it goes when the pointer leaves the link) or by clicking it or pressing
+    Enter on it (it stays until a click, a scroll, Esc or the window losing focus). Not QToolTip:
+    its font does not follow presenter mode's larger type on every platform.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, Qt.WindowType.ToolTip)
+        self.term: str | None = None  # the word whose definition is shown
+        self.pinned = False  # clicked or activated from the keyboard: it stays when the pointer moves
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setMargin(8)
+        self.setAutoFillBackground(True)
+        self.setFrameShape(QFrame.Shape.Box)
+
+    def show_term(self, name: str, at: QPoint, pinned: bool) -> None:
+        self.term, self.pinned = name, pinned or (self.pinned and self.isVisible() and name == self.term)
+        app_palette = QApplication.palette()
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, app_palette.color(QPalette.ColorRole.ToolTipBase))
+        palette.setColor(QPalette.ColorRole.WindowText, app_palette.color(QPalette.ColorRole.ToolTipText))
+        self.setPalette(palette)
+        self.setFont(QApplication.font())  # presenter mode's size, whatever the platform gives tooltips
+        self.setText(GLOSSARY[name].definition)
+        self.setFixedWidth(min(self.fontMetrics().horizontalAdvance("x") * 48, 640))
+        self.adjustSize()
+        self.move(self._inside_screen(at + QPoint(12, 16)))
+        app = QApplication.instance()
+        if app is not None and not self.isVisible():
+            app.installEventFilter(self)  # to hide as a tooltip does: at a click, a scroll or Esc anywhere
+        self.show()
+        self.raise_()
+
+    def _inside_screen(self, top_left: QPoint) -> QPoint:
+        screen = QGuiApplication.screenAt(top_left) or QGuiApplication.primaryScreen()
+        if screen is None:
+            return top_left
+        room = screen.availableGeometry()
+        x = max(room.left(), min(top_left.x(), room.right() - self.width()))
+        y = max(room.top(), min(top_left.y(), room.bottom() - self.height()))
+        return QPoint(x, y)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self.pinned = False
+        super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.WindowDeactivate):
+            self.hide()  # a click on another link shows that one's at its release
+        elif isinstance(event, QKeyEvent) and kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.hide()
+        return False
+
+
+class WrappedColumn(QWidget):
+    """A column of wrapped words in a scroll area, never squeezed: a scroll area sizes what it holds
+    by its minimum size, which knows nothing of how tall wrapped text is at the width it gets, so
+    the words would be given too few lines and drawn over the next ones. The column asks its layout
+    for its height at its width, whenever either may have changed, and holds at least that."""
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize):
+            self._hold_height()
+        return handled
+
+    def _hold_height(self) -> None:
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+            if needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+
 class LessonPage(QWidget):
     run_requested = Signal(str)  # a lesson id
     try_requested = Signal(str)
@@ -104,9 +236,19 @@ class LessonPage(QWidget):
         self.title = QLabel("Lessons")
         self.title.setFont(derived_font(1.3, bold=True))
         self.title.setWordWrap(True)
-        self.narrative = QLabel("Choose a lesson in the Lessons menu (its shortcuts are Ctrl and the lesson's number).")
+        self.story = "Choose a lesson in the Lessons menu (its shortcuts are Ctrl and the lesson's number)."
+        self.narrative = QLabel()  # the story as rich text (story_html): its glossary words are links
         self.narrative.setWordWrap(True)
-        self.narrative.setTextFormat(Qt.TextFormat.PlainText)
+        self.narrative.setTextFormat(Qt.TextFormat.RichText)
+        self.narrative.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.narrative.setOpenExternalLinks(False)
+        self.definition = DefinitionPopup(self)
+        self.narrative.linkActivated.connect(lambda href: self._on_term_link(href, pinned=True))
+        self.narrative.linkHovered.connect(lambda href: self._on_term_link(href, pinned=False))
+        self.narrative.installEventFilter(self)
+        self._show_story()
         self.variants = QLabel()
         self.variants.setWordWrap(True)
         self.run_button = QPushButton("Run the lesson")
@@ -127,7 +269,7 @@ class LessonPage(QWidget):
         self.machine = QLabel()  # how busy the machine was while the lesson ran
         self.machine.setWordWrap(True)
 
-        story = QWidget()
+        story = WrappedColumn()
         story_layout = QVBoxLayout(story)
         story_layout.setContentsMargins(8, 8, 8, 8)
         story_layout.addWidget(self.title)
@@ -140,11 +282,12 @@ class LessonPage(QWidget):
         story_layout.addLayout(buttons)
         story_layout.addWidget(self.verdict)  # beside the story, so a tall figure never covers it
         story_layout.addStretch(1)
+        self.story_layout = story_layout
         story_scroll = QScrollArea()
         story_scroll.setWidget(story)
         story_scroll.setWidgetResizable(True)
         story_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        figure = QWidget()
+        figure = WrappedColumn()
         self.figure_layout = QVBoxLayout(figure)
         self.figure_layout.setContentsMargins(8, 8, 8, 8)
         self.figure_layout.addWidget(self.status)
@@ -168,12 +311,92 @@ class LessonPage(QWidget):
         """One of ``PARTS`` alone (a presenter's page), or both side by side (None)."""
         for name, widget in self.parts.items():
             widget.setVisible(part is None or name == part)
+        self.refit()
+
+    def refit(self) -> None:
+        """Lay the words out again at their height for the width they have now. A wrapped label's
+        height for its width is kept from before a new font, text or page width, and the layout then
+        gives it too few lines: its end is drawn under the next widget."""
+        for label in (self.title, self.narrative, self.variants, self.verdict, self.status, self.checks, self.machine):
+            label.updateGeometry()
+        self.story_layout.invalidate()
+        self.figure_layout.invalidate()
+
+    def follow_app_font(self) -> None:
+        """Presenter mode changed the application's font (gui/qt/fonts.py): the headings follow it."""
+        self.title.setFont(derived_font(1.3, bold=True))
+        self.verdict.setFont(derived_font(1.15, bold=True))
+        self._show_story()
+        QTimer.singleShot(0, self.refit)  # once every label has its new font
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationFontChange:  # presenter mode: the headings grow too
-            self.title.setFont(derived_font(1.3, bold=True))
-            self.verdict.setFont(derived_font(1.15, bold=True))
+        if event.type() in STORY_EVENTS:  # the links' colour follows a light or dark palette, the gaps the font
+            self._show_story()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.definition.hide()  # a definition never floats over a page that went away
+        super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter on a story's link (reached with Tab) opens it: the label claims the key before any
+        window shortcut on Enter (the history's "show the selected run") can take it."""
+        if (
+            watched is self.narrative
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.narrative.hasSelectedText()  # a link has the keyboard's focus
+        ):
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _show_story(self) -> None:
+        gap_px = round(self.narrative.fontMetrics().height() * 0.6)
+        self.narrative.setText(story_html(self.story, is_dark(self.palette()), gap_px))
+
+    def _on_term_link(self, href: str, pinned: bool) -> None:
+        name = term_of(href)
+        if name is not None:
+            self.definition.show_term(name, self._popup_point(name), pinned)
+        elif not self.definition.pinned:  # the pointer left a link it only hovered
+            self.definition.hide()
+
+    def _popup_point(self, name: str) -> QPoint:
+        """Under the link if it has the keyboard's focus (Tab to it: Qt calls that hovering too, and
+        Enter opens it), else by the pointer (a hover, a click)."""
+        focused = [use.term.name for use in first_uses(self.narrative.selectedText())]
+        if focused == [name]:
+            below = self._focused_link_bottom()
+            if below is not None:
+                return self.narrative.mapToGlobal(below)
+        return QCursor.pos()
+
+    def _focused_link_bottom(self) -> QPoint | None:
+        """Where the link with the keyboard's focus ends its line, in the story label's coordinates.
+
+        QLabel does not tell where a link is drawn, so its text is laid out again at its width.
+        """
+        start = self.narrative.selectionStart()  # a plain-text index: a link focused with Tab is selected
+        if start < 0:
+            return None
+        document = QTextDocument()
+        document.setDefaultFont(self.narrative.font())
+        document.setDocumentMargin(0)
+        document.setHtml(self.narrative.text())
+        document.setTextWidth(self.narrative.contentsRect().width())
+        block = document.findBlock(start)
+        if not block.isValid():
+            return None
+        top = document.documentLayout().blockBoundingRect(block).top()  # lays the text out: lines exist now
+        line = block.layout().lineForTextPosition(start - block.position())
+        if not line.isValid():
+            return None
+        placed: tuple[float, int] = line.cursorToX(start - block.position())  # type: ignore[assignment]
+        x = placed[0]
+        origin = self.narrative.contentsRect().topLeft()
+        return origin + QPoint(round(x), round(top + line.y() + line.height()))
 
     def _set_enabled(self, enabled: bool) -> None:
         self.run_button.setEnabled(enabled)
@@ -182,7 +405,9 @@ class LessonPage(QWidget):
     def show_lesson(self, spec: LessonSpec) -> None:
         self.lesson = spec
         self.title.setText(spec.title)
-        self.narrative.setText(spec.narrative)
+        self.definition.hide()
+        self.story = spec.narrative
+        self._show_story()
         lines = [f"• {v.name}: {mode_spec(v.mode).title}, {v.caption}" for v in spec.variants]
         self.variants.setText("Variants, run one after another:\n" + "\n".join(lines))
         self.status.setText("Press Run the lesson: the figure appears here, measured on this machine.")
@@ -238,6 +463,7 @@ class LessonPage(QWidget):
         self.verdict.setText(spec.verdict(figures, machine))
         self.checks.setText(checks_text(claim))
         self.machine.setText(machine.sentence() if machine is not None else "")
+        self.refit()
 
     def show_problem(self, text: str) -> None:
         self.status.setText(text)

@@ -4,6 +4,7 @@ always gone after it, and never touching what is not the run's."""
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -198,6 +199,6 @@ async def test_loop_lag_slivers_and_steps_survive_the_history_round_trip(server:
 
 
 def test_the_lesson_is_listed_with_a_narrative_of_four_to_eight_sentences() -> None:
-    sentences = [s for s in blocking.LESSON.narrative.split(". ") if s.strip()]
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", blocking.LESSON.narrative) if s.strip()]
     assert 4 <= len(sentences) <= 8
     assert "window" in blocking.LESSON.narrative and "freezes" in blocking.LESSON.narrative

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -165,7 +166,7 @@ def test_the_figure_counts_the_turns_the_stretches_show(lesson: Lesson) -> None:
 
 
 def test_the_lesson_tells_its_story_in_four_to_eight_sentences() -> None:
-    sentences = [s for s in slivers.LESSON.narrative.split(". ") if s.strip()]
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", slivers.LESSON.narrative) if s.strip()]
     assert 4 <= len(sentences) <= 8
 
 

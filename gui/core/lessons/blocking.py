@@ -31,7 +31,7 @@ VARIANTS = (
         "fixed",
         "asyncio",
         {"after_fetch": AfterFetch.AWAIT_IN_THREAD.value, "step_ms": BLOCK_MS},
-        f"each coroutine awaits asyncio.to_thread(time.sleep, {BLOCK_MS / 1000:g})",
+        f"each coroutine awaits the same pause in another thread: asyncio.to_thread(time.sleep, {BLOCK_MS / 1000:g})",
     ),
 )
 
@@ -126,14 +126,20 @@ LESSON = LessonSpec(
     id="blocking",
     title="A blocking call freezes the event loop",
     narrative=(
-        f"Coroutines share one thread: the event loop runs a coroutine until it awaits, then runs the next. "
-        f"Here each coroutine, after its fetch, waits {BLOCK_MS} ms with time.sleep, a call that does not await: "
-        "it holds the thread, so the loop can run nothing else until it returns. The blocking calls on the "
-        "ten lanes therefore line up one after another, and the strip under the timeline shows the loop's "
-        "heartbeat coming late by as long as a call lasts. In this window the coroutines run on the window's "
-        "own event loop, so the window itself freezes too while a blocking call runs, and comes back when the "
-        "run is over. The fix is to await the slow call instead: asyncio.to_thread hands it to a worker thread, "
-        "the loop keeps running the other coroutines and the heartbeat stays on time."
+        "Coroutines share one thread: the event loop runs one coroutine until it awaits, then runs the next."
+        "\n\n"
+        "A blocking call is one that keeps its thread busy until it returns, without awaiting. Here each "
+        f"coroutine, after its fetch, pauses {BLOCK_MS} ms with time.sleep, Python's plain way to wait, which is "
+        "such a call: it holds the thread, so the loop can run nothing else until it returns. The blocking calls "
+        "therefore line up one after another on the ten lanes (a lane is one coroutine's row on the timeline)."
+        "\n\n"
+        "The heartbeat is a tiny timer the app asks the loop to run every 10 ms; the strip under the timeline "
+        "shows it coming late by as long as a blocking call lasts. In this window the coroutines run on the "
+        "window's own event loop, so the window itself freezes too while a blocking call runs, and comes back "
+        "when the run is over."
+        "\n\n"
+        "The fix is to await the slow call instead: asyncio.to_thread hands it to another thread and waits for it "
+        "there, so the loop keeps running the other coroutines and the heartbeat stays on time."
     ),
     preset={"count": 40, "concurrency": COROUTINES, "watch_loop": True},
     conditions=network(50),

@@ -100,15 +100,21 @@ LESSON = LessonSpec(
     id="deadlock",
     title="Deadlock: two locks, opposite orders",
     narrative=(
-        "Each worker thread files its Pokémon in two shared records, the Pokédex and the PC box, each with a "
-        "lock. The even workers take the Pokédex's lock and then the PC box's; the odd ones take the PC box's "
-        "and then the Pokédex's. Sooner or later an even worker holds the Pokédex and waits for the PC box "
-        "while an odd one holds the PC box and waits for the Pokédex: each waits for the other, forever. The "
-        "app records every lock wait and hold, draws who waits for whom, and finds the cycle in that wait-for "
-        "graph; then it stops the run, and the stuck workers give up (they wait in short slices, so they can). "
-        "Taking the locks in one global order, the Pokédex always first, makes such a cycle impossible. As in "
-        f"the race lesson, threads hand the GIL over every {SWITCH_INTERVAL_S * 1000:g} ms so the bad timing "
-        "comes early."
+        "Each thread files its Pokémon in two shared records, the Pokédex and the PC box, each guarded by a lock "
+        "of its own. The even-numbered threads take the Pokédex's lock and then the PC box's; the odd ones take "
+        "the PC box's and then the Pokédex's."
+        "\n\n"
+        "A deadlock is two or more threads each waiting for a lock another of them holds, so that none of them "
+        "can ever go on. It happens here when an even thread holds the Pokédex and waits for the PC box while an "
+        "odd one holds the PC box and waits for the Pokédex: each waits for the other, forever."
+        "\n\n"
+        "A wait-for graph is a drawing with an arrow from each waiting thread to the thread that holds the lock "
+        "it wants; a deadlock is a loop of such arrows. The app records every lock wait and hold, draws who waits "
+        "for whom, and when it finds such a loop it stops the run, and the stuck threads give up (they wait in "
+        "short slices, so they can)."
+        "\n\n"
+        "Taking the locks in one global order, the Pokédex always first, makes such a loop impossible. As in the "
+        f"race lesson, the switch interval is {SWITCH_INTERVAL_S * 1000:g} ms, so the bad timing comes early."
     ),
     preset={"count": 151, "concurrency": 10, "step_ms": HOLD_MS},
     conditions=network(30, 10),

@@ -14,9 +14,15 @@ if TYPE_CHECKING:  # for types only
 
 VARIANTS = (
     Variant("naive", "chains", caption="coroutines: each fetches its own Pokémon's species and chain"),
-    Variant("shared", "chains-shared", caption="coroutines: the first to need a chain resolves its future"),
+    Variant(
+        "shared", "chains-shared", caption="coroutines: the first to need a chain sets its future; the others await it"
+    ),
     Variant("naive-threads", "chains-threads", caption="threads: each fetches its own Pokémon's chain"),
-    Variant("shared-threads", "chains-shared-threads", caption="threads: concurrent.futures.Future per chain"),
+    Variant(
+        "shared-threads",
+        "chains-shared-threads",
+        caption="threads: the same, one future per chain (concurrent.futures.Future)",
+    ),
 )
 
 
@@ -80,13 +86,20 @@ LESSON = LessonSpec(
     id="futures",
     title="Futures: one promise, many readers",
     narrative=(
-        "Each Pokémon links to its species, and the species to an evolution chain that many share: bulbasaur, "
-        "ivysaur and venusaur all link to chain 1. Followed naively, each Pokémon fetches its own copy of its "
-        "chain. A future is a read-only placeholder for a result not known yet; a promise is the one place that "
-        "writes it. The first coroutine that needs chain k makes the future (loop.create_future), fetches the "
-        "chain and calls set_result, or set_exception, which every reader then sees. The others await that "
-        "future (the purple bars, each linked to the request that resolves it), so each chain is fetched once; "
-        "threads do the same with concurrent.futures.Future."
+        "Each Pokémon links to its species, and the species to its evolution chain, the family it evolves from "
+        "and into: bulbasaur, ivysaur and venusaur all link to chain 1. Followed naively, each Pokémon fetches "
+        "its own copy of its chain, so a shared chain is fetched again and again."
+        "\n\n"
+        "A future is a placeholder for a result that is not known yet: whoever needs the result waits on it, and "
+        "all of them get the result once it is set. A promise is the writing side of a future, the one place "
+        "that sets it, once, with the result or with an error."
+        "\n\n"
+        "The first coroutine that needs a chain makes its future, fetches the chain and sets the future's result "
+        "(or its error, which every reader then sees). The others await that same future instead of fetching: "
+        'the bars marked "awaiting a shared future" in the legend, each linked to the request that resolves it.'
+        "\n\n"
+        "So each chain is fetched once. Threads do the same with the future Python offers them "
+        "(concurrent.futures.Future)."
     ),
     preset={"count": 151, "concurrency": 10},
     conditions=network(30, 10),

@@ -174,17 +174,26 @@ LESSON = LessonSpec(
     id="gil",
     title="CPU work and the GIL: threads take turns, processes run together",
     narrative=(
-        "This time each Pokémon costs about 20 ms of pure-Python work after it arrives: a type-matchup "
-        "simulation on its base stats. Waiting on the network lets other threads run, but computing does not: "
-        "CPython's global interpreter lock (the GIL) lets one thread run Python code at a time. So two threads "
-        "take turns, and each computing bar splits into the time its thread really ran (dark), the time it waited "
-        "for the GIL (pale pink) and the time it waited for a core another program held (lavender), read from "
-        "the thread's own CPU clock and the kernel's run queue. Two processes each "
-        "have an interpreter and a GIL of their own, so on two cores they really compute at the same time, once "
-        "their start-up is paid (olive: each interpreter starting). The figure compares only the computing "
-        "stretch of each run. In the window, drawing "
-        "the bars takes a share of a core as well, so the processes score a little lower there than on the "
-        "command line (--headless --lesson gil)."
+        "This time each Pokémon also costs about 20 ms of computing after it arrives: a pure-Python simulation of "
+        "its type matchups, run on its base stats. A core is one of the computer's processors: it runs one thread "
+        "at a time, so a machine with two cores can really compute two things at once."
+        "\n\n"
+        "Waiting for the network lets other threads run, but computing in Python does not. The GIL (global "
+        "interpreter lock) is a rule inside the usual Python, CPython: only the thread that holds it may run "
+        "Python code, so two threads of one program take turns to compute, even on two cores."
+        "\n\n"
+        'So each computing bar of the threads splits into the parts the legend names: "computing" (its thread '
+        'really ran), "waiting for the GIL" and "waiting for a core" (another program had the core). Where '
+        'this computer cannot tell those two waits apart, one part, "ready, not running", holds both.'
+        "\n\n"
+        "A process is a running program with memory of its own, and the interpreter is the program inside it that "
+        "runs Python code. Two processes each have an interpreter and a GIL of their own, so on two free cores "
+        "they really compute at the same time, once each has started its interpreter (the part marked "
+        '"starting the interpreter").'
+        "\n\n"
+        "The figure compares only the computing stretch of each run. In this window, drawing the bars takes a "
+        "share of a core as well, so the processes may score a little lower here than when the lesson runs "
+        "without a window."
     ),
     preset={"count": 100, "concurrency": WORKERS},
     conditions=network(0),

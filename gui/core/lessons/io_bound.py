@@ -77,12 +77,22 @@ LESSON = LessonSpec(
     id="io-bound",
     title="I/O waits: threads and coroutines overlap them",
     narrative=(
-        "Fetching a Pokémon is mostly waiting: the request crosses the network, the server thinks, the answer "
-        "comes back. One after another, those waits add up. A pool of threads sends the next request while "
-        "another thread is still waiting, because a thread that waits on a socket lets go of the GIL. "
-        "Coroutines do the same on a single thread: each await hands the event loop to the others. "
-        "With 10 at once, the 40 waits below overlap in about 4 waves instead of 40. Neither makes the "
-        "network faster; they stop the program from standing still while it waits."
+        "Fetching a Pokémon is mostly waiting. A request is one message asking a server for something, here one "
+        "Pokémon's data, and a server is the program that answers: this one runs on this computer and waits on "
+        "purpose before each answer, as a far-away one would. Made one after another, 40 requests mean 40 waits "
+        "in a row."
+        "\n\n"
+        "A thread is one line of work inside a program, doing one thing after another; a program can run several "
+        "threads side by side. A pool of 10 threads sends the next request while the others are still waiting "
+        "for their answers, so their waits overlap."
+        "\n\n"
+        "A coroutine is a function that can pause in the middle and let others run until its answer is in. To "
+        "await is to make that pause, and an event loop is what runs the coroutines on one thread, one at a time: "
+        "when one awaits, the loop runs another. asyncio is the part of Python that provides coroutines and their "
+        "event loop."
+        "\n\n"
+        "With 10 at once, the 40 waits below overlap in about 4 waves instead of 40. Neither threads nor "
+        "coroutines make the network faster: they stop the program from standing still while it waits."
     ),
     preset={"count": 40, "concurrency": 10},
     conditions=network(100),

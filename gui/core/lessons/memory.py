@@ -22,7 +22,7 @@ VARIANTS = (
         "threads",
         "threads",
         {"after_fetch": AfterFetch.CATCH.value},
-        f"{WORKERS} threads add to one module-level counter",
+        f"{WORKERS} threads add to one counter at the top level of a module",
     ),
     Variant(
         "processes",
@@ -34,7 +34,7 @@ VARIANTS = (
         "processes-shared",
         "processes",
         {"after_fetch": AfterFetch.CATCH_SHARED.value},
-        "the same processes add to one multiprocessing.Value in shared memory",
+        "the same processes add to one counter in shared memory (multiprocessing.Value)",
     ),
 )
 
@@ -156,14 +156,27 @@ LESSON = LessonSpec(
     id="memory",
     title="Own memory: a process counts for itself",
     narrative=(
-        "Every worker adds each Pokémon it catches to a module-level counter, caught. Threads live in one "
-        "process and share its memory: they all add to the same counter, so the parent reads every catch "
-        "(under a small lock, so that the race of the next lesson cannot blur this one). A worker process is a "
-        "whole new interpreter: it imported the module for itself and adds to its own copy, so the parent's "
-        "counter stays at 0 while each child counts its share. Each lane below names its process id. To get "
-        "the count back, a process must send it: return values or a queue pickle each result through a pipe "
-        "(a cost per message), or a multiprocessing.Value puts one counter in shared memory, guarded by a lock "
-        "that every process takes on every catch (a system call, and a wait when another holds it)."
+        "Every worker adds each Pokémon it catches to one counter, caught, kept at the top level of a Python "
+        "module (a file of code)."
+        "\n\n"
+        "Threads live in one process and share its memory: they all add to the same counter, so the parent (the "
+        "app's own process) reads every catch. A lock is a token only one worker can hold at a time, while the "
+        "others that want it wait; the threads add under one, so that no catch is lost (the next lesson shows "
+        "what goes wrong without it)."
+        "\n\n"
+        "A worker process is a whole new interpreter: it imported the module for itself and adds to its own copy, "
+        "so the parent's counter stays at 0 while each child counts its share. Each lane below names its process "
+        "id, the number the operating system gives each process."
+        "\n\n"
+        "To get the count back, a process must send it, as a return value or through a queue (a line of messages "
+        "between processes). To pickle is to turn a Python value into bytes, and a pipe is a channel that carries "
+        "bytes from one process to another: every result sent back is pickled and goes through a pipe, which "
+        "costs something per message."
+        "\n\n"
+        "Shared memory is memory that several processes can all see: a multiprocessing.Value keeps one counter "
+        "there, guarded by a lock that every process takes on every catch. A system call is a program asking the "
+        "operating system to do something for it; a process that finds the lock taken makes one to wait for it, "
+        "and that costs time."
     ),
     preset={"count": COUNT, "concurrency": WORKERS},
     conditions=network(30),

@@ -77,14 +77,26 @@ LESSON = LessonSpec(
     id="pipeline",
     title="Pipelines: a chain goes on by itself",
     narrative=(
-        "Each Pokémon leads to its species, and the species to its evolution chain: three requests in a row. "
-        "Stage by stage, the program gathers every Pokémon, then every species, then every chain, and each "
-        "gather is a barrier (the dashed lines): the next stage starts only when the slowest answer of this "
-        f"one is in. The network here has a long tail, as real ones do: most answers are quick and a few are "
-        f"very slow, so every stage waits for its straggler. Pipelined, as Barbara Liskov's promise pipelines "
-        f"do it, each Pokémon's chain goes on by itself as soon as its previous answer is in, under the same "
-        f"limit of {AT_ONCE} requests at once, so a slow answer holds up only its own chain. The links show "
-        "which answer each request came from."
+        "Each Pokémon leads to its species, and the species to its evolution chain: three requests in a row for "
+        "each Pokémon."
+        "\n\n"
+        "A barrier is a point where a program waits until every piece of work started before it has finished. "
+        "Stage by stage, the program gathers every Pokémon, then every species, then every chain, with a barrier "
+        'after each stage (the dashed lines marked "barrier"): the next stage starts only when the slowest '
+        "answer of this one is in. The network here has a long tail, as real ones do: most answers are quick and "
+        "a few are very slow, so every stage waits for its slowest answer."
+        "\n\n"
+        "A pipeline is a way of working in which each item goes on to its next step as soon as its own previous "
+        "step is done, without waiting for the other items. Pipelined, each Pokémon's chain of requests goes on "
+        "by itself as soon as its previous answer is in, under the same limit of "
+        f"{AT_ONCE} requests at once, so a slow answer holds up only its own chain. The links show which answer "
+        "each request came from."
+        "\n\n"
+        "Barbara Liskov is an American computer scientist, a professor at MIT, who won the 2008 Turing Award, "
+        "computing's best-known prize. In 1988 she and Liuba Shrira described promises and promise pipelines for "
+        "programs that call other computers over a network, so that a program could send a call that needs an "
+        "earlier call's answer without first waiting for that answer to come back. This lesson keeps a simpler "
+        "part of that idea: each chain still waits for its own answers, but never for the other chains."
     ),
     preset={"count": 151, "concurrency": AT_ONCE},
     conditions=network(30, 20, "long-tail", seed=7),

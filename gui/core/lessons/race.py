@@ -18,7 +18,12 @@ WORK_MS = 2  # the work between the read and the write
 
 VARIANTS = (
     Variant("unsafe", "threads", {"after_fetch": AfterFetch.TALLY.value}, "read, work, write: no lock"),
-    Variant("locked", "threads", {"after_fetch": AfterFetch.TALLY_LOCKED.value}, "the same under threading.Lock"),
+    Variant(
+        "locked",
+        "threads",
+        {"after_fetch": AfterFetch.TALLY_LOCKED.value},
+        "the same, holding a lock from the read to the write (threading.Lock)",
+    ),
 )
 
 
@@ -95,15 +100,22 @@ LESSON = LessonSpec(
     id="race",
     title="A race condition, and the lock that ends it",
     narrative=(
-        "Ten worker threads fetch the first 151 Pokémon and count them per type in one shared Pokédex. Each "
-        "count is a read, some real work (the Pokémon's matchups, about two milliseconds of Python), and a write of "
-        "the value read plus one. A thread can be paused between its read and its write; if another thread "
-        "updates the same type meanwhile, the first one's write puts back an old number and that update is "
-        "lost: the red pieces below. To make this happen often enough to see every run, this lesson lets "
-        f"threads hand the GIL over every {SWITCH_INTERVAL_S * 1000:g} ms instead of every 5 ms "
-        "(sys.setswitchinterval, as on a busy machine); at 5 ms the same race is there, only rarer. The locked "
-        "variant holds a threading.Lock from the read to the write: nothing is lost, and each bar shows what "
-        "that costs, its waits for the lock and its time holding it. Hover over a wait to see who held the lock."
+        "Ten threads fetch the first 151 Pokémon and count them per type in one shared Pokédex. Each count is a "
+        "read, some real work (the Pokémon's matchups, about two milliseconds of Python), and a write of the value "
+        "read plus one."
+        "\n\n"
+        "A race (a race condition) is a bug whose result depends on which thread happens to run when. Here a "
+        "thread can be paused between its read and its write; if another thread updates the same type meanwhile, "
+        'the first one\'s write puts back an old number and that update is lost: the parts marked "update lost" '
+        "in the legend."
+        "\n\n"
+        "To make this happen often enough to see in every run, this lesson sets the switch interval to "
+        f"{SWITCH_INTERVAL_S * 1000:g} ms instead of 5 ms, as a busy machine would make it feel; at 5 ms the same "
+        "race is there, only rarer."
+        "\n\n"
+        "The locked variant holds a lock from the read to the write, so nothing can be lost, and each bar shows "
+        "what that costs: its waits for the lock and its time holding it. Hover over a wait to see who held the "
+        "lock."
     ),
     preset={"count": 151, "concurrency": 10, "step_ms": WORK_MS},
     conditions=network(30, 10),

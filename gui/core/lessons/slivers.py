@@ -262,13 +262,17 @@ LESSON = LessonSpec(
     title="Asyncio is one thread taking turns",
     narrative=(
         "A coroutine's bar spans from its request's start to its end, but the coroutine is not running all that "
-        "time. It runs in short steps: from one await to the next, and in between it is suspended while the "
-        "loop runs another. The dark ticks along the bottom of each lane are those steps, timed as the event loop "
-        "really ran them; the rest of the bar is waiting. On one loop, no two ticks ever overlap, however many "
-        'coroutines there are: that is what "one thread taking turns" means. Below, two threads compute on a '
-        "machine with two cores, and each one stamps the stretches it really ran. They take turns too, not at an "
-        "await but when the interpreter says so: the GIL lets one thread run Python at a time, and a waiting "
-        "thread asks for it every few milliseconds (sys.getswitchinterval()), so their ticks alternate."
+        "time. It runs in short steps, from one await to the next; in between it is paused while the loop runs "
+        "another."
+        "\n\n"
+        "The ticks along the bottom of each lane are those steps, timed as the event loop really ran them; the "
+        "rest of the bar is waiting. On one loop no two ticks ever overlap, however many coroutines there are: "
+        'that is what "one thread taking turns" means.'
+        "\n\n"
+        "Below, two threads compute on a machine with two cores, and each one stamps the stretches it really ran. "
+        "They take turns too, not at an await but when the GIL changes hands. The switch interval is how long "
+        "Python lets one thread keep the GIL while another thread is waiting for it (5 ms unless a program "
+        "changes it), so their ticks alternate."
     ),
     preset={
         "count": 24,

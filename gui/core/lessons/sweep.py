@@ -210,15 +210,23 @@ def make_lesson(
         id="sweep",
         title="Do not overuse threads: past the server's limit, more workers only cost",
         narrative=(
-            f"The server here answers at most {server_limit} requests at a time; the others wait in its line. "
-            f"So we fetch the same {count} Pokémon again and again, doubling the workers each time: 1, 2, 4 … up "
-            f"to {threads[-1]} threads, and up to {coroutines[-1]} coroutines. Up to {server_limit}, every doubling "
-            f"halves the time, because twice as many waits overlap. Past {server_limit} the curve goes flat: the "
-            f"extra workers only join the server's line, and no run can beat {rounds} rounds of {latency_ms:g} ms. "
-            "Extra threads are not free, though: each is a real operating-system thread that the kernel must put "
-            "to sleep, wake up and switch to, so the process's context switches and CPU time grow while nothing "
-            "gets faster. Coroutines take turns inside one thread, so the kernel hardly notices them. Find the "
-            "real limit before adding workers: more is not faster, and context switches cost."
+            f"The server here answers at most {server_limit} requests at a time; the others wait in its line. A "
+            f"worker is whatever does a run's fetching, here a thread or a coroutine, and we fetch the same {count} "
+            f"Pokémon again and again, doubling the workers each time: 1, 2, 4 … up to {threads[-1]} threads, and "
+            f"up to {coroutines[-1]} coroutines."
+            "\n\n"
+            f"Up to {server_limit} workers, more workers mean more waits overlapping, so the time falls. Past "
+            f"{server_limit} the curve goes flat: the extra workers only join the server's line, and no run can "
+            f"beat {rounds} rounds of {latency_ms:g} ms."
+            "\n\n"
+            "Extra threads are not free, though. The operating system is the program that shares the computer's "
+            "cores among all the threads that want to run; a context switch is it taking one thread off a core "
+            "and putting another on, and every extra thread is one more to put to sleep, wake up and switch to. "
+            "CPU time is the time a program really spent running on a core: past the limit, the process's "
+            "context switches and CPU time can grow while nothing gets faster. Coroutines take turns inside one "
+            "thread, so the operating system hardly notices them."
+            "\n\n"
+            "Find the real limit before adding workers: more is not faster, and context switches cost."
         ),
         preset={"count": count},
         conditions=network(latency_ms, max_concurrent=server_limit),
