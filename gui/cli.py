@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
         "from its recorded events",
     )
     parser.add_argument(
+        "--size",
+        type=screen_size,
+        metavar="WxH",
+        help="with --screenshot: the screen the window is laid out on, e.g. 1280x720 (a projector's); "
+        "default 1920x1080",
+    )
+    parser.add_argument(
         "--present",
         action="store_true",
         help="window: presenter mode (full screen, large type, high contrast; F11 leaves it)",
@@ -64,6 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_arguments(parser)
     add_condition_arguments(parser, latency_ms=DEFAULT_LATENCY_MS)
     return parser
+
+
+SCREEN_SIDE = (640, 7680)  # from a small projector's side to an 8K screen's
+
+
+def screen_size(text: str) -> tuple[int, int]:
+    """``--size 1280x720``: checked here, so a wrong size is one sentence, not a traceback."""
+    width, x, height = text.lower().partition("x")
+    low, high = SCREEN_SIDE
+    if not x or not width.strip().isdigit() or not height.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"must be WIDTHxHEIGHT in pixels, e.g. 1280x720; got {text!r}")
+    size = int(width), int(height)
+    if not all(low <= side <= high for side in size):
+        raise argparse.ArgumentTypeError(f"each side must be {low} to {high} pixels, got {text!r}")
+    return size
 
 
 def installed_version() -> str:
@@ -97,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as problem:
             print(f"error: {problem}", file=sys.stderr)
             return ExitStatus.USAGE
+    if args.size is not None and args.screenshot is None:
+        print("error: --size is for --screenshot: the screen a picture is laid out on", file=sys.stderr)
+        return ExitStatus.USAGE
     if args.screenshot is not None:
         try:
             check_screenshot_path(args.screenshot)

@@ -110,8 +110,8 @@ def lesson_keys() -> str:
 
 
 def make_actions(parent: QWidget, slots: Mapping[str, Callable[[], object]]) -> dict[str, QAction]:
-    """One QAction per row of the table, with its keys, tip and slot; window-wide keys work anywhere
-    in the window (a text field still gets its own keys)."""
+    """One QAction per row of the table, with its keys, tip and slot; every key works anywhere in the
+    window, menus and toolbar shown or not (a text field still gets its own keys)."""
     made: dict[str, QAction] = {}
     for spec in ACTIONS:
         action = QAction(spec.text, parent)
@@ -120,8 +120,7 @@ def make_actions(parent: QWidget, slots: Mapping[str, Callable[[], object]]) -> 
             action.setToolTip(spec.tip)
         action.setCheckable(spec.checkable)
         action.triggered.connect(lambda _=False, slot=slots[spec.name]: slot())
-        if not spec.toolbar:
-            parent.addAction(action)
+        parent.addAction(action)  # its keys work with the menu bar and toolbar hidden (presenter mode)
         made[spec.name] = action
     return made
 

@@ -44,9 +44,13 @@ def run_app(args: argparse.Namespace, explicit: set[str]) -> int:
     leave_on_signals_until_a_window()
     screen_file = None
     no_display = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
-    if args.screenshot and no_display and "QT_QPA_PLATFORM" not in os.environ:
-        # A picture needs no screen; presenter mode, a full-size one.
-        screen_file = offscreen_screen_file(*PICTURE_SCREEN)
+    platform = os.environ.get("QT_QPA_PLATFORM")
+    if args.screenshot and ((no_display and platform is None) or platform == "offscreen" or args.size):
+        # A picture needs no screen: it is laid out on one of the asked size (a projector's, say).
+        if platform not in (None, "offscreen"):
+            print(f"error: --screenshot --size lays the window out offscreen, not on {platform}", file=sys.stderr)
+            return 2
+        screen_file = offscreen_screen_file(*(args.size or PICTURE_SCREEN))
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen_file}"
     problem = platform_problem()
     if problem:

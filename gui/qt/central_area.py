@@ -99,6 +99,12 @@ class CentralArea(QSplitter):
             panel.setVisible(not folded)
             rail.setVisible(folded)
 
+    def give_stats(self, width: int) -> None:
+        """Make the right-hand column ``width`` wide (its legend whole in presenter mode's type)."""
+        sizes = self.sizes()
+        total = sum(sizes)
+        self.setSizes([sizes[0], max(total - sizes[0] - width, 0), width])
+
     def follow_width(self, width: int) -> None:
         """The window's new width: fold both panels on becoming narrow, unfold them on becoming wide."""
         narrow = width < FOLD_BELOW_W

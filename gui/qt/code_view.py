@@ -148,6 +148,10 @@ class CodeView(QPlainTextEdit):
             selections.append(selection)
         self.setExtraSelections(selections)
 
+    def follow_app_font(self) -> None:
+        """The monospace font again, at the application's new size (gui/qt/fonts.py)."""
+        self._apply_font()
+
     def _apply_font(self) -> None:
         """Monospace at the application's own size: never smaller than the text around it.
 

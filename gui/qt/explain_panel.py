@@ -5,9 +5,9 @@ The words and the code come from ``gui.core.views.explain``; this panel only lay
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPlainTextEdit, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from gui.core.modes.catalogue import at_once, mode_spec
 from gui.core.results.finished_run import FinishedRun
@@ -66,7 +66,21 @@ class ExplainPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
+        self.split = split
+        self._usual_sizes: list[int] | None = None
         self.show_run(None)
+
+    def present(self, on: bool) -> None:
+        """Presenter mode's code page: the code gets two thirds of the width and wraps its long lines,
+        so nothing is cut off at the right edge of a projector (and comes back as it was)."""
+        wrap = QPlainTextEdit.LineWrapMode.WidgetWidth if on else QPlainTextEdit.LineWrapMode.NoWrap
+        self.code.setLineWrapMode(wrap)
+        if on:
+            self._usual_sizes = self.split.sizes()
+            total = sum(self._usual_sizes)
+            self.split.setSizes([total // 3, total - total // 3])
+        elif self._usual_sizes is not None:
+            self.split.setSizes(self._usual_sizes)
 
     def show_run(self, run: FinishedRun | None) -> None:
         """Explain ``run`` with its numbers and show its mode's code; None shows what the panel is for."""
@@ -87,12 +101,10 @@ class ExplainPanel(QWidget):
         self.moment.setText(text or "")
         self.moment.setVisible(bool(text))
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationFontChange:  # presenter mode: everything larger
-            self.heading.setFont(derived_font(bold=True))
-            self.moment.setFont(derived_font(bold=True))
-            self.code._apply_font()  # the code view sizes its monospace font from the application's
+    def follow_app_font(self) -> None:
+        """Presenter mode changed the application's font (gui/qt/fonts.py): everything grows with it."""
+        self.heading.setFont(derived_font(bold=True))
+        self.moment.setFont(derived_font(bold=True))  # the code view follows on its own
 
     def show_mode(self, name: str) -> None:
         """What mode ``name`` does and its code, before it has run."""

@@ -3,11 +3,8 @@ presenter mode, which enlarges the application's font, enlarges every heading wi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
-
-FONT_EVENTS = (QEvent.Type.ApplicationFontChange, QEvent.Type.FontChange)
 
 
 def derived_font(scale: float = 1.0, bold: bool = False) -> QFont:
@@ -16,3 +13,17 @@ def derived_font(scale: float = 1.0, bold: bool = False) -> QFont:
     font.setPointSizeF(font.pointSizeF() * scale)
     font.setBold(bold)
     return font
+
+
+def set_app_font(font: QFont) -> None:
+    """The application's font, and every widget that derives a font of its own from it told so.
+
+    Qt hands a new application font down to the widgets that hold none of their own, but a heading
+    holds one (``derived_font``) and is never told: Qt's ``ApplicationFontChange`` reaches no
+    widget's ``changeEvent``. So each such widget has a ``follow_app_font()``, called here.
+    """
+    QApplication.setFont(font)
+    for widget in QApplication.allWidgets():
+        follow = getattr(widget, "follow_app_font", None)
+        if callable(follow):
+            follow()

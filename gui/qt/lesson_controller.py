@@ -148,7 +148,8 @@ class LessonController(QObject):
             window.timeline.time_window.following = False
             window.timeline.time_window.set_range(float(zoom["t0_s"]), float(zoom["t1_s"]))
         window.docks["lesson"].raise_()
-        window.say(f"{claim_status(spec, figures)} Click a row of Comparison to see a variant's code.")
+        where = "→ shows the figure." if window.presenter.active else "The Lesson dock says more; Comparison, the code."
+        window.say(f"{claim_status(spec, figures)} {where}")
         window.lesson_finished.emit(figures)
 
     # --- lessons of series (the sweep) ----------------------------------------------------------
@@ -221,14 +222,10 @@ class LessonController(QObject):
 
 
 def claim_status(spec: LessonSpec, figures: LessonFigures) -> str:
-    """For the status bar: whether the run showed the lesson's point (the page holds the verdict whole)."""
+    """For the status bar, short enough for a projector: whether the run showed the lesson's point
+    (the lesson's page holds the verdict whole)."""
     claim = spec.claim(figures)
-    held = sum(check.held for check in claim.checks)
+    held = f"{sum(check.held for check in claim.checks)} of {len(claim.checks)} checks held"
     if claim.held:
-        return (
-            f"Lesson done: this run showed its point ({held} of {len(claim.checks)} checks held; see the Lesson dock)."
-        )
-    return (
-        f"Lesson done: this run did not show all of its point ({held} of {len(claim.checks)} checks held); "
-        "the Lesson dock says why."
-    )
+        return f"Lesson done: {held}; the run showed the point."
+    return f"Lesson done: only {held}; the run did not show all of the point."

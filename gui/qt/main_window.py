@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar
 
 from gui.core.history.store import History
 from gui.core.lessons.catalogue import LESSONS
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
     message = Signal(str, int, str)  # what the window tells the user, for how many ms (0: until the next), its kind
     central: CentralArea
     docks: dict[str, QDockWidget]
+    toolbar: QToolBar
 
     def __init__(
         self,
@@ -104,10 +105,11 @@ class MainWindow(QMainWindow):
         self.transport.jump_requested = self.runs.jump_replay
         self.server_label = QLabel("Starting the local server…")
         self._build_layout()
-        self.presenter = Presenter(self, self.central, self.lesson_page, self.docks)
+        self.presenter = Presenter(self, self.central, self.lesson_page, self.docks, self.stats, self.explain)
         self._build_actions()
         self._build_menus()
         self.statusBar().addPermanentWidget(self.server_label)
+        self.presenter.chrome = (self.menuBar(), self.toolbar, self.server_label)
         self.message.connect(partial(show_in, self.statusBar()))  # the one channel every part speaks through
         self.server_ctl.status.connect(self.say)
         self.server_ctl.label.connect(self.server_label.setText)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
@@ -51,6 +51,8 @@ class TickSwatch(QWidget):
 
 
 class StatsPanel(QWidget):
+    legend_changed = Signal()  # rows of the legend were shown or hidden (its width may change)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.values: dict[str, QLabel] = {}
@@ -79,6 +81,7 @@ class StatsPanel(QWidget):
         self.show_step_legend([])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 8, 4)
+        self._stats_box = stats_box
         layout.addWidget(stats_box)
         layout.addWidget(legend_box)
         layout.addStretch(1)
@@ -98,6 +101,7 @@ class StatsPanel(QWidget):
         self._legend.setRowVisible(self._ticks_row, ticked)
         self._startups_by_mode = by_mode
         self._show_startups()
+        self.legend_changed.emit()
 
     def _show_startups(self) -> None:
         listed = self._startups_by_mode or self._startups_in_run
@@ -106,6 +110,10 @@ class StatsPanel(QWidget):
     def lists(self, segment: Segment) -> bool:
         """Whether the legend shows ``segment`` now."""
         return self._legend.isRowVisible(list(Segment).index(segment))
+
+    def show_legend_only(self, only: bool) -> None:
+        """Presenter mode: the colours' key alone (a class reads the bars, not the numbers)."""
+        self._stats_box.setVisible(not only)
 
     def shown(self, name: str) -> str:
         """The words beside ``name`` ("Done": "12 / 12"), as the panel shows them."""

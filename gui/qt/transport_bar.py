@@ -17,7 +17,7 @@ from gui.qt.replay_controller import ReplayController
 
 SLIDER_STEPS = 1000
 PLAY, PAUSE = "▶", "‖"
-IDLE_TEXT = "Replay: Space plays the runs on screen again, ← → jump, + − speed, drag the time axis to scrub"
+IDLE_TEXT = "Replay: Space plays · ← → jump · + − speed · drag the axis"  # whole on a 1280 projector
 
 
 class TransportBar(QWidget):

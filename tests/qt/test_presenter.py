@@ -34,7 +34,7 @@ def test_presenter_mode_is_full_screen_large_and_high_contrast_and_leaving_resto
     window.presenter_action.trigger()  # F11
     assert window.presenter.active and window.isFullScreen()
     assert qapp.font().pointSizeF() >= 16 and high_contrast()
-    assert window.central.folded() == (True, True)
+    assert window.central.folded() == (True, False)  # the settings fold away; the legend stays for the class
     assert not any(dock.isVisible() for dock in window.docks.values())  # the run's page: the timeline alone
     window.presenter_action.trigger()
     assert not window.presenter.active and not window.isFullScreen()
