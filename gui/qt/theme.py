@@ -1,5 +1,8 @@
 """Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies), mapped onto
-the request phases in the spirit of a browser's network waterfall, in light and dark variants."""
+the request phases in the spirit of a browser's network waterfall, in light and dark variants.
+
+tests/qt/test_colour_pairs.py holds every pair of colours that can be on one screen apart, in normal
+vision and under simulated protanopia, deuteranopia and tritanopia: change a colour, run it."""
 
 from __future__ import annotations
 
@@ -9,39 +12,40 @@ from PySide6.QtWidgets import QApplication
 from gui.core.model.segments import Segment
 
 _SEGMENT_HEX: dict[Segment, str] = {
-    Segment.QUEUED: "#9fb3c8",
+    Segment.QUEUED: "#9fb3c8",  # light blue-grey, translucent: nothing happens yet
     Segment.CONNECTING: "#e69f00",  # orange
     Segment.SENDING: "#f0e442",  # yellow
     Segment.WAITING: "#009e73",  # bluish green
     Segment.DOWNLOADING: "#0072b2",  # blue
     Segment.PARSING: "#cc79a7",  # reddish purple
-    Segment.FAILED: "#d55e00",  # vermillion
-    Segment.CANCELLED: "#8c8c8c",  # grey
-    Segment.RETRYING: "#f5b08a",  # pale vermillion: failure that was recovered from
-    Segment.COMPUTING: "#882255",  # wine: the CPU is busy with our own code
-    Segment.GIL_WAIT: "#d9a6c2",  # pale wine: the same work, waiting its turn for the GIL
-    # Picked by simulating the three colour-vision deficiencies: far from the pale wine, every
-    # network phase and the other step colours in each of them.
-    Segment.CORE_WAIT: "#aa99ee",  # pale lavender: ready, but the cores were busy with someone else
-    Segment.READY_WAIT: "#ccccbb",  # warm grey: ready, not running; this system cannot say why
-    Segment.BLOCKED: "#332288",  # indigo: a blocking call holds the thread
-    Segment.IN_THREAD: "#88ccee",  # cyan: the same call, waited for in a thread
-    # Paul Tol's palettes, colour-blind safe like Okabe-Ito, for the shared-memory lessons:
-    Segment.LOCK_WAIT: "#ddcc77",  # sand: standing still, waiting for a lock
-    Segment.LOCK_HELD: "#117733",  # dark green: working, and keeping everyone else out
-    Segment.DEADLOCKED: "#ee3377",  # magenta, hatched: a wait that could never end
-    Segment.UPDATING: "#44aa99",  # teal: from a read of shared memory to its write
-    Segment.LOST_UPDATE: "#cc3311",  # red, hatched: that write was overwritten
-    Segment.AWAITING: "#aa4499",  # purple: a reader of a shared future, until it is resolved
-    Segment.STARTING: "#999933",  # olive (Tol muted): a worker process's interpreter starting, no request yet
+    Segment.FAILED: "#d55e00",  # vermillion, hatched
+    Segment.CANCELLED: "#8c8c8c",  # grey, hatched
+    Segment.RETRYING: "#f5b08a",  # pale vermillion, hatched: failure that was recovered from
+    Segment.COMPUTING: "#882255",  # wine (Tol muted): the CPU is busy with our own code
+    # Pale = waiting of the same kind. The GIL's wait is paler and greyer than parsing's pink, and
+    # the core's a deeper lavender than the sky-blue "now" line, which a deuteranope saw as one colour.
+    Segment.GIL_WAIT: "#d5b2c4",  # pale wine: the same work, waiting its turn for the GIL
+    Segment.CORE_WAIT: "#8a75f0",  # lavender: ready, but the cores were busy with someone else
+    Segment.READY_WAIT: "#c8bfa8",  # warm grey: ready, not running; this system cannot say why
+    Segment.BLOCKED: "#332288",  # indigo (Tol muted): a blocking call holds the thread
+    Segment.IN_THREAD: "#66ccee",  # cyan (Tol bright): the same call, waited for in a thread
+    # The shared-memory lessons. Tol's palettes have too few colours left beside the network's, so
+    # these are picked by the test: none near a network phase, hazards far from all of them.
+    Segment.LOCK_WAIT: "#adebbd",  # pale green: standing still, waiting for the lock the dark green holds
+    Segment.LOCK_HELD: "#117733",  # dark green (Tol muted): working, and keeping everyone else out
+    Segment.DEADLOCKED: "#bb00ff",  # vivid purple, hatched: a wait that could never end
+    Segment.UPDATING: "#6600cc",  # violet: from a read of shared memory to its write
+    Segment.LOST_UPDATE: "#991111",  # dark red, hatched: that write was overwritten (darker than failed's vermillion)
+    Segment.AWAITING: "#aa4499",  # purple (Tol muted): a reader of a shared future, until it is resolved
+    Segment.STARTING: "#858547",  # olive, greyed: a worker process's interpreter starting, no request yet
 }
 
-DEADLOCK_HEX = "#ee3377"  # the arrows of a deadlock's cycle, in its bars' colour
-LOST_HEX = "#cc3311"  # the markers over lost writes, in their pieces' colour
+DEADLOCK_HEX = _SEGMENT_HEX[Segment.DEADLOCKED]  # the arrows of a deadlock's cycle, in its bars' colour
+LOST_HEX = _SEGMENT_HEX[Segment.LOST_UPDATE]  # the markers over lost writes, in their pieces' colour
 LINK_HEX = "#7f7f7f"  # a request's link to the request whose answer led to it
 BARRIER_HEX = "#332288"  # a stage's end: nothing of the next stage starts before it
 
-NOW_LINE_HEX = "#56b4e9"  # sky blue: distinct from every phase colour
+NOW_LINE_HEX = "#4da6ff"  # sky blue: distinct from every phase colour (the test holds it to that too)
 LIMIT_LINE_HEX = "#d55e00"
 
 TYPE_HEX: dict[str, str] = {
@@ -69,15 +73,14 @@ TYPE_HEX: dict[str, str] = {
 
 
 # Presenter mode on a projector: the pale colours wash out, so they get a stronger shade of the
-# same hue (still from the Okabe-Ito and Paul Tol palettes, so still safe for colour-blind viewers).
+# same hue where the test allows one (stronger still fell onto a neighbour, e.g. the GIL's wait onto
+# parsing's pink), and the queue is opaque: translucent, it sank into a black background.
 _HIGH_CONTRAST_HEX: dict[Segment, str] = {
-    Segment.QUEUED: "#7d93ab",
-    Segment.RETRYING: "#e8864f",
-    Segment.GIL_WAIT: "#c27aa2",
-    Segment.CORE_WAIT: "#9988ee",
-    Segment.READY_WAIT: "#b0b09a",
-    Segment.IN_THREAD: "#56b4e9",
-    Segment.LOCK_WAIT: "#ccbb44",
+    Segment.QUEUED: "#c9d4e8",
+    Segment.CORE_WAIT: "#7c69d8",
+    Segment.READY_WAIT: "#beb5a0",
+    Segment.IN_THREAD: "#61c2e2",
+    Segment.LOCK_WAIT: "#9cd3aa",
 }
 _style = {"high_contrast": False}  # module state: every painter asks segment_color, none keeps a copy
 
