@@ -43,15 +43,7 @@ def app_settings() -> QSettings:
 def save_window(window: RememberedWindow, store: QSettings) -> None:
     panel = window.settings_panel
     for name in PANEL_FIELDS:
-        widget = getattr(panel, name)
-        if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
-            store.setValue(f"run/{name}", widget.value())
-        elif isinstance(widget, QComboBox):
-            store.setValue(f"run/{name}", widget.currentText())
-        elif isinstance(widget, QLineEdit):
-            store.setValue(f"run/{name}", widget.text())
-        elif isinstance(widget, QCheckBox):
-            store.setValue(f"run/{name}", widget.isChecked())
+        store.setValue(f"run/{name}", panel.shown(name))  # a box's number, a choice's words, a text
     store.setValue("view/per_request", window.per_request_action.isChecked())
     store.setValue("view/compare_modes", ",".join(window.compare_menu.modes()))
     store.setValue("window/geometry", window.saveGeometry())
