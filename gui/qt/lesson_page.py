@@ -12,7 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QCursor,
     QFont,
@@ -311,12 +311,11 @@ class LessonPage(QWidget):
         """One of ``PARTS`` alone (a presenter's page), or both side by side (None)."""
         for name, widget in self.parts.items():
             widget.setVisible(part is None or name == part)
-        self.refit()
 
     def refit(self) -> None:
-        """Lay the words out again at their height for the width they have now. A wrapped label's
-        height for its width is kept from before a new font, text or page width, and the layout then
-        gives it too few lines: its end is drawn under the next widget."""
+        """Lay the words out again at their height for the width they have now (presenter mode calls
+        it once a page is shown full screen, in its large type): a wrapped label's height for its width
+        is kept from before the new font and width, and the layout would give it too few lines."""
         for label in (self.title, self.narrative, self.variants, self.verdict, self.status, self.checks, self.machine):
             label.updateGeometry()
         self.story_layout.invalidate()
@@ -327,7 +326,6 @@ class LessonPage(QWidget):
         self.title.setFont(derived_font(1.3, bold=True))
         self.verdict.setFont(derived_font(1.15, bold=True))
         self._show_story()
-        QTimer.singleShot(0, self.refit)  # once every label has its new font
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -463,7 +461,6 @@ class LessonPage(QWidget):
         self.verdict.setText(spec.verdict(figures, machine))
         self.checks.setText(checks_text(claim))
         self.machine.setText(machine.sentence() if machine is not None else "")
-        self.refit()
 
     def show_problem(self, text: str) -> None:
         self.status.setText(text)

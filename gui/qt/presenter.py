@@ -117,8 +117,6 @@ class Presenter(QObject):
         app.setPalette(saved.palette)
         window.showNormal()
         window.setWindowState(saved.window_state)
-        if not saved.window_state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-            window.setGeometry(inside_screen(saved.geometry, window))
         window.restoreState(saved.state)  # the docks as they were: which open, which raised, their sizes
         self.central.fold(*saved.folded)
         self.central.setSizes(saved.splitter)
